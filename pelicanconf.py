@@ -1,0 +1,124 @@
+"""Pelican settings for the local preview (`invoke build`, `serve`, `livereload`).
+
+Production overrides live in publishconf.py. Every path is relative to this
+file so that the build does not depend on the current directory.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+# Pelican loads each plugin from PLUGIN_PATHS by itself, but the plugins also
+# share plugins/blogcore (errors, French dates, typography), imported by name.
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
+
+# --- Identity -------------------------------------------------------------
+SITENAME = "Marques & communautés"
+SITESUBTITLE = "Un blog de marque transparent : des textes attribués, une conversation modérée au grand jour."
+# Who publishes the site: shown in the footer and on the Transparence page.
+PUBLISHER = "L'équipe éditoriale de Marques & communautés"
+SITEURL = ""
+RELATIVE_URLS = True
+DEFAULT_LANG = "fr"
+LOCALE = ("C",)  # dates are formatted by Babel (plugins/blogcore/frdates.py), never by strftime
+TIMEZONE = "Europe/Paris"
+
+# --- Content --------------------------------------------------------------
+PATH = str(ROOT / "content")
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+# Author profiles and community contributions are data, not articles or pages.
+ARTICLE_EXCLUDES = ["authors", "contributions", "pages"]
+PAGE_EXCLUDES = ["authors", "contributions", "articles"]
+EXTRA_PATH_METADATA = {}
+DEFAULT_CATEGORY = "Non classé"
+DEFAULT_PAGINATION = 10
+SUMMARY_MAX_LENGTH = 60
+DEFAULT_DATE = None  # an article without a Date: fails the build instead of getting one
+WITH_FUTURE_DATES = False  # future-dated articles are drafts until their day
+SLUGIFY_SOURCE = "title"
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+
+# --- URLs -----------------------------------------------------------------
+ARTICLE_URL = "{slug}/"
+ARTICLE_SAVE_AS = "{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "categorie/{slug}/"
+CATEGORY_SAVE_AS = "categorie/{slug}/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+TAG_URL = "etiquette/{slug}/"
+TAG_SAVE_AS = "etiquette/{slug}/index.html"
+TAGS_URL = "etiquettes/"
+TAGS_SAVE_AS = "etiquettes/index.html"
+AUTHOR_URL = "auteur/{slug}/"
+AUTHOR_SAVE_AS = "auteur/{slug}/index.html"
+AUTHORS_URL = "auteurs/"
+AUTHORS_SAVE_AS = "auteurs/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "404", "sitemap"]
+# Pelican maps each direct template to <NAME>_SAVE_AS.
+globals()["404_SAVE_AS"] = "404.html"
+SITEMAP_SAVE_AS = "sitemap.xml"
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
+# Local preview shows drafts under /drafts/ so that writers can read them.
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+
+# --- Theme ----------------------------------------------------------------
+THEME = str(ROOT / "theme")
+MENUITEMS = ()
+DISPLAY_PAGES_ON_MENU = True
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# --- Markdown -------------------------------------------------------------
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+
+# --- Feeds ----------------------------------------------------------------
+# Pelican's built-in feed writer is off; feeds come from a plugin (feeds issue).
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+FEED_ATOM = None
+FEED_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+# --- Plugins --------------------------------------------------------------
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["editorial"]
+
+# Editorial plugin (plugins/editorial/config.py documents every key).
+EDITORIAL = {
+    "authors_path": "authors",
+    "production": False,
+}
+
+# Templates escape everything by default: contributions and names are untrusted.
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}

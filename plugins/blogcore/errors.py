@@ -1,0 +1,58 @@
+"""The project's exception type.
+
+Every user-facing problem (bad article header, bad contribution file, bad
+setting, bad command-line value) is a :class:`SiteError` whose message names
+the file, the field, the value and the fix. :class:`SiteErrors` gathers several
+so that a writer sees every problem of a build at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one file: what is wrong and how to fix it."""
+
+    file: str
+    field: str
+    value: object
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        value = "(absent)" if self.value is None else repr(self.value)
+        return f"{self.file}: {self.field} = {value}: {self.message}. Fix: {self.fix}"
+
+
+class SiteError(Exception):
+    """A user error whose message names file, field, value and fix."""
+
+    exitcode = 2
+
+    def __init__(self, file: str, field: str, value: object, message: str, fix: str):
+        self.problem = Problem(str(file), field, value, message, fix)
+        super().__init__(str(self.problem))
+
+
+class SiteErrors(SiteError):
+    """Several problems found in one pass, reported together."""
+
+    def __init__(self, problems: Iterable[Problem], prefix: str = ""):
+        self.problems = list(problems)
+        lines = [f"{len(self.problems)} problem(s) found:"]
+        lines += [f"  - {p}" for p in self.problems]
+        text = "\n".join(lines)
+        Exception.__init__(self, f"{prefix}{text}")
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+def raise_if_any(problems: Iterable[Problem], prefix: str = "") -> None:
+    """Raise a SiteErrors when the iterable holds at least one problem."""
+    problems = list(problems)
+    if problems:
+        raise SiteErrors(problems, prefix)

@@ -1,0 +1,37 @@
+"""French dates, formatted from CLDR data with Babel.
+
+strftime would depend on the locales installed on the machine (and on a
+process-wide setlocale); Babel carries its own data, so "25 février 2009" is
+the same on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+
+_LOCALE = "fr_FR"
+
+
+def _as_date(value: dt.date | dt.datetime) -> dt.date:
+    # An aware datetime is shown in its own offset: the writer's local day.
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def fr_date(value: dt.date | dt.datetime) -> str:
+    """Format a date the French way: '25 février 2009', '1er mai 2013'."""
+    day = _as_date(value)
+    rest = format_date(day, "MMMM y", locale=_LOCALE)
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {rest}"
+
+
+def fr_month_year(value: dt.date | dt.datetime) -> str:
+    """Format a month the French way: 'février 2009'."""
+    return format_date(_as_date(value), "MMMM y", locale=_LOCALE)
+
+
+def fr_numeric(value: dt.date | dt.datetime) -> str:
+    """Format a date as digits, French order: '25/02/2009'."""
+    return _as_date(value).strftime("%d/%m/%Y")

@@ -1,0 +1,25 @@
+"""Editorial plugin: authoring safety, author profiles, French presentation.
+
+- validates every article and page before Pelican reads it and fails the
+  build with file, field, value and fix (Pelican alone would skip the file);
+- loads author profiles for the templates (``author_profiles``);
+- applies French typography to titles, summaries and bodies;
+- adds French date filters to Jinja;
+- in production, keeps files used only by drafts out of the output.
+
+``register()`` only connects signals; the work lives in the modules.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import hooks
+
+
+def register():
+    """Connect the plugin's handlers to Pelican's signals."""
+    signals.generator_init.connect(hooks.install_filters)
+    signals.article_generator_init.connect(hooks.validate_content)
+    signals.content_object_init.connect(hooks.french_typography)
+    signals.all_generators_finalized.connect(hooks.embargo_statics)

@@ -1,0 +1,64 @@
+"""The editorial plugin's settings, read once per build into a typed config.
+
+Settings (``EDITORIAL`` dict in pelicanconf.py; every key optional):
+
+``authors_path`` (str, default ``"authors"``)
+    Folder, relative to the content folder, holding one Markdown profile per
+    author (``Name:``, ``Role:``, ``Organisation:``, ``Website:``,
+    ``Source_note:`` and a bio as body).
+``production`` (bool, default ``False``)
+    True in publishconf.py: links from published content to drafts or
+    future-dated articles become errors, and static files used only by
+    drafts are not copied to the output.
+``extra_fields`` (list of str, default ``[]``)
+    Header fields that other tools add to articles, accepted in addition to
+    the fields this plugin knows.
+
+Unknown keys are rejected, so that a typo in a setting is not silently
+ignored. The user's settings dict is never modified.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from blogcore.errors import SiteError
+
+SETTING = "EDITORIAL"
+
+
+@dataclass(frozen=True)
+class EditorialConfig:
+    """Validated editorial settings."""
+
+    authors_path: str = "authors"
+    production: bool = False
+    extra_fields: tuple[str, ...] = ()
+
+
+def from_settings(settings: dict, origin: str = "pelicanconf.py") -> EditorialConfig:
+    """Build the config from Pelican settings, rejecting unknown or bad keys."""
+    raw = settings.get(SETTING) or {}
+    if not isinstance(raw, dict):
+        raise SiteError(origin, SETTING, raw, "must be a dict", "write EDITORIAL = {...}")
+    known = {f.name: f for f in fields(EditorialConfig)}
+    for key in raw:
+        if key not in known:
+            raise SiteError(
+                origin, f"{SETTING}[{key!r}]", raw[key], "unknown setting",
+                f"use one of {sorted(known)}",
+            )
+    values = dict(raw)
+    if "authors_path" in values and not isinstance(values["authors_path"], str):
+        raise SiteError(origin, f"{SETTING}['authors_path']", values["authors_path"],
+                        "must be a folder name", 'write "authors"')
+    if "production" in values and not isinstance(values["production"], bool):
+        raise SiteError(origin, f"{SETTING}['production']", values["production"],
+                        "must be True or False", "write True or False")
+    if "extra_fields" in values:
+        extra = values["extra_fields"]
+        if isinstance(extra, str) or not all(isinstance(x, str) for x in extra):
+            raise SiteError(origin, f"{SETTING}['extra_fields']", extra,
+                            "must be a list of field names", 'write ["field_a", "field_b"]')
+        values["extra_fields"] = tuple(x.lower() for x in extra)
+    return EditorialConfig(**values)

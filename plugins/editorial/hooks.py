@@ -1,0 +1,70 @@
+"""Signal handlers of the editorial plugin (thin: they call the modules)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican.contents import Article, Page
+
+from blogcore.errors import raise_if_any
+from blogcore.typography import fix_html, fix_text
+
+from . import authors, config, embargo, filters, validate
+
+log = logging.getLogger(__name__)
+PREFIX = "[editorial] "
+
+
+def install_filters(generator) -> None:
+    """Give every generator's templates the French filters."""
+    filters.install(generator)
+
+
+def validate_content(generator) -> None:
+    """Fail the build on any broken article or page; load author profiles."""
+    settings = generator.settings
+    cfg = config.from_settings(settings)
+    checker = validate.Validator(settings, cfg)
+    problems = checker.run()
+    profiles, profile_problems = authors.load_profiles(Path(settings["PATH"]), cfg.authors_path, settings)
+    raise_if_any(problems + profile_problems, prefix=PREFIX + "the content has errors. ")
+    for warning in checker.warnings:
+        log.warning(PREFIX + "%s", warning)
+    for entry in checker.entries:
+        name = entry.header.get("author")
+        if entry.kind == "article" and name and name not in profiles:
+            log.warning(PREFIX + "%s: Author: %r has no profile in content/%s/; add one (Name:, Role:, Organisation:)",
+                        entry.display, name, cfg.authors_path)
+    generator.context["author_profiles"] = profiles
+
+
+def french_typography(instance) -> None:
+    """Apply French no-break spaces to an article's or page's text."""
+    if not isinstance(instance, (Article, Page)):
+        return
+    if getattr(instance, "_content", None):
+        instance._content = fix_html(instance._content)
+    if getattr(instance, "title", None):
+        instance.title = fix_text(instance.title)
+    if instance.metadata.get("summary"):
+        instance.metadata["summary"] = fix_html(instance.metadata["summary"])
+
+
+def embargo_statics(generators) -> None:
+    """In production, drop static files that only drafts link to."""
+    from pelican.generators import ArticlesGenerator, PagesGenerator
+
+    articles = next((g for g in generators if isinstance(g, ArticlesGenerator)), None)
+    if articles is None or not config.from_settings(articles.settings).production:
+        return
+    pages = next((g for g in generators if isinstance(g, PagesGenerator)), None)
+    published = list(articles.articles) + list(articles.translations)
+    embargoed = list(articles.drafts) + list(articles.drafts_translations)
+    if pages is not None:
+        published += list(pages.pages) + list(pages.hidden_pages) + list(pages.translations)
+        embargoed += list(pages.draft_pages) + list(pages.draft_translations)
+    published += list(getattr(articles, "hidden_articles", []))
+    dropped = embargo.drop_draft_only_statics(articles.context, published, embargoed)
+    for path in dropped:
+        log.info(PREFIX + "not publishing %s: only drafts or future articles use it", path)

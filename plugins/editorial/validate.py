@@ -1,0 +1,283 @@
+"""Check every article and page before Pelican reads them.
+
+Pelican logs a broken header and skips the file, so an article can silently
+disappear from the site. This module reads the headers itself and turns each
+problem into a :class:`~blogcore.errors.Problem` naming the file, the field,
+the value and the fix; the plugin then fails the build with all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pelican.utils import slugify
+
+from blogcore.errors import Problem
+from blogcore.headers import Header, parse_header
+
+from .config import EditorialConfig
+
+log = logging.getLogger(__name__)
+
+MARKDOWN_EXTENSIONS = {".md", ".markdown", ".mkd", ".mdown"}
+# Files a writer may keep beside an article and link with {attach} or {static}.
+STATIC_EXTENSIONS = {
+    ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".pdf",
+    ".mp3", ".mp4", ".webm", ".ogg", ".csv", ".txt",
+}
+STATUSES = ("published", "draft", "hidden")
+ORIGINS = {
+    "title_origin": ("source", "editorial"),
+    "date_origin": ("source", "editorial"),
+    "author_origin": ("source", "unknown"),
+}
+KNOWN_FIELDS = {
+    "title", "slug", "date", "modified", "author", "authors", "category",
+    "tags", "keywords", "summary", "lang", "status", "template", "save_as",
+    "url", "translation", "source", "source_url", "source_note", *ORIGINS,
+}
+REQUIRED = {"article": ("title", "date", "author"), "page": ("title",)}
+DATE_FIX = "write an ISO 8601 date such as 2009-02-25 10:00:00+01:00 (or 2009-02-25)"
+# {filename}path, {static}path, {attach}path and the older |filename|path form.
+_INTERNAL_LINK = re.compile(r"(?:\{|\|)(filename|static|attach)(?:\}|\|)([^\s\"'()<>#?]+)")
+# A Markdown link straight to a source file, which Pelican would leave broken.
+_RAW_MD_LINK = re.compile(r"\]\(\s*<?(?!https?:|mailto:|\{|\|)([^)\s>]+\.md)(?:#[^)\s]*)?>?\s*\)")
+
+
+@dataclass
+class Entry:
+    """One content file with what validation learnt about it."""
+
+    path: Path
+    display: str
+    kind: str
+    header: Header
+    slug: str | None = None
+    status: str = "published"
+    date: dt.datetime | None = None
+
+    @property
+    def embargoed(self) -> bool:
+        """True for drafts and future-dated articles (never published)."""
+        return self.status == "draft"
+
+
+def display_path(path: Path) -> str:
+    """A path as the writer knows it: relative to the current folder if possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def parse_date(value: str, tz: ZoneInfo) -> dt.datetime:
+    """Parse an ISO 8601 date; a date without offset is in the site's time zone."""
+    value = value.strip().replace("_", " ")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? [+-]\d{2}:?\d{2}", value):
+        value = value.replace(" +", "+").replace(" -", "-")
+    parsed = dt.datetime.fromisoformat(value)  # ValueError on anything else
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed
+
+
+def _content_files(root: Path, subpaths: list[str], excludes: list[str]) -> list[Path]:
+    found = []
+    for sub in subpaths:
+        base = root / sub
+        if base.is_file():
+            found.append(base)
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel_dir = Path(dirpath).relative_to(root)
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if not d.startswith(".") and str(rel_dir / d) not in excludes and d not in excludes
+            )
+            found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
+    return found
+
+
+def _reserved_segments(settings: dict) -> set[str]:
+    """First URL segments that the site's own pages use: no slug may take them."""
+    reserved = {settings.get("THEME_STATIC_DIR", "theme")}
+    reserved |= {p.strip("/").split("/")[0] for p in settings.get("STATIC_PATHS", [])}
+    for key, value in settings.items():
+        if key.endswith("_SAVE_AS") and isinstance(value, str) and value:
+            first = value.split("/")[0]
+            if "{" not in first and "/" in value:
+                reserved.add(first)
+    return reserved
+
+
+class Validator:
+    """Collects problems in the content folder; one instance per build."""
+
+    def __init__(self, settings: dict, config: EditorialConfig, now: dt.datetime | None = None):
+        self.settings = settings
+        self.config = config
+        self.root = Path(settings["PATH"])
+        self.tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        self.now = now or dt.datetime.now(self.tz)
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.entries: list[Entry] = []
+
+    # -- helpers ------------------------------------------------------------
+    def problem(self, entry_or_file, field: str, value, message: str, fix: str) -> None:
+        """Record one problem."""
+        file = entry_or_file.display if isinstance(entry_or_file, Entry) else entry_or_file
+        self.problems.append(Problem(file, field, value, message, fix))
+
+    def warn(self, entry: Entry, message: str) -> None:
+        """Record a warning (fatal in `invoke check`)."""
+        self.warnings.append(f"{entry.display}: {message}")
+
+    # -- passes -------------------------------------------------------------
+    def run(self) -> list[Problem]:
+        """Validate every article and page; return the problems found."""
+        kinds = (
+            ("article", self.settings.get("ARTICLE_PATHS", []), self.settings.get("ARTICLE_EXCLUDES", [])),
+            ("page", self.settings.get("PAGE_PATHS", []), self.settings.get("PAGE_EXCLUDES", [])),
+        )
+        for kind, paths, excludes in kinds:
+            for path in _content_files(self.root, paths, excludes):
+                self._check_file(kind, path)
+        self._check_slugs()
+        self._by_path = {e.path.resolve(): e for e in self.entries}
+        for entry in self.entries:
+            self._check_links(entry)
+        return self.problems
+
+    def _check_file(self, kind: str, path: Path) -> None:
+        display = display_path(path)
+        suffix = path.suffix.lower()
+        if suffix not in MARKDOWN_EXTENSIONS:
+            if suffix not in STATIC_EXTENSIONS:
+                self.problem(display, "file name", path.name,
+                             "is neither a Markdown article nor a known static file, so Pelican would ignore it",
+                             "rename it to .md (articles are Markdown) or move it to content/images/")
+            return
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.problem(display, "encoding", f"byte {exc.start}", "the file is not UTF-8",
+                         "save the file as UTF-8")
+            return
+        entry = Entry(path, display, kind, parse_header(text))
+        self.entries.append(entry)
+        self._check_header(entry)
+
+    def _check_header(self, entry: Entry) -> None:
+        header = entry.header
+        fields = header.fields
+        for key in header.duplicates:
+            self.problem(entry, key.capitalize() + ":", fields[key], "the field is written twice",
+                         "keep a single line for it")
+        for key in REQUIRED[entry.kind]:
+            if not header.get(key):
+                hint = {
+                    "title": "add a line 'Title: Le titre' at the top of the file",
+                    "date": "add a line 'Date: 2026-11-22 10:00:00+01:00' to the header",
+                    "author": "add 'Author: Prénom Nom' (or 'Author: Auteur inconnu' with 'Author_origin: unknown')",
+                }[key]
+                self.problem(entry, key.capitalize() + ":", None, f"the {entry.kind} has no {key}", hint)
+        status = (header.get("status") or "published").lower()
+        if status not in STATUSES:
+            self.problem(entry, "Status:", header.get("status"), "unknown status",
+                         f"use one of {', '.join(STATUSES)}")
+        entry.status = status
+        for key in ("date", "modified"):
+            if header.get(key):
+                try:
+                    value = parse_date(header.get(key), self.tz)
+                except ValueError:
+                    self.problem(entry, key.capitalize() + ":", header.get(key), "not a valid date", DATE_FIX)
+                    continue
+                if key == "date":
+                    entry.date = value
+        if entry.kind == "article" and entry.date and entry.date > self.now and status == "published":
+            if not self.settings.get("WITH_FUTURE_DATES", True):
+                entry.status = "draft"  # Pelican holds it back until its day
+        lang = header.get("lang")
+        default_lang = self.settings.get("DEFAULT_LANG", "fr")
+        if lang and lang != default_lang:
+            self.problem(entry, "Lang:", lang,
+                         f"this site publishes in '{default_lang}' only; Pelican would treat the file as a hidden translation",
+                         f"write 'Lang: {default_lang}'")
+        for key, allowed in ORIGINS.items():
+            if header.get(key) and header.get(key) not in allowed:
+                self.problem(entry, key.capitalize() + ":", header.get(key), "unknown value",
+                             f"use one of {', '.join(allowed)}")
+        source_url = header.get("source_url")
+        if source_url and not re.match(r"https?://[^\s/]+", source_url):
+            self.problem(entry, "Source_url:", source_url, "not an absolute web address",
+                         "write the full address, starting with https:// or http://")
+        if entry.kind == "article" and not header.get("summary"):
+            self.warn(entry, "no Summary: line; lists will show the first words of the text instead")
+        known = KNOWN_FIELDS | set(self.config.extra_fields)
+        for key in fields:
+            if key not in known:
+                self.warn(entry, f"unknown header field '{key}' (known fields: {', '.join(sorted(known))})")
+        title = header.get("title")
+        slug = header.get("slug")
+        if not slug and title:
+            slug = slugify(
+                title,
+                regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+                preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+                use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
+            )
+        elif slug and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+            self.problem(entry, "Slug:", slug, "a slug is a lower-case web address part",
+                         "use only a-z, 0-9 and single hyphens, e.g. 'mon-article'")
+        entry.slug = slug
+
+    def _check_slugs(self) -> None:
+        reserved = _reserved_segments(self.settings)
+        seen: dict[str, Entry] = {}
+        for entry in self.entries:
+            if not entry.slug:
+                continue
+            if entry.slug in reserved:
+                self.problem(entry, "Slug:", entry.slug, "this address is used by the site itself",
+                             "choose another slug (add a 'Slug:' line)")
+            other = seen.get(entry.slug)
+            if other:
+                self.problem(entry, "Slug:", entry.slug,
+                             f"the same slug as {other.display}: both would be written to the same page",
+                             "give one of them another title or an explicit, different 'Slug:' line")
+            else:
+                seen[entry.slug] = entry
+
+    def _check_links(self, entry: Entry) -> None:
+        body = entry.header.body
+        for match in _INTERNAL_LINK.finditer(body):
+            kind, raw = match.groups()
+            line = entry.header.body_line + body.count("\n", 0, match.start())
+            target_name = urllib.parse.unquote(raw)
+            base = self.root if target_name.startswith("/") else entry.path.parent
+            target = (base / target_name.lstrip("/")).resolve()
+            field = f"link (line {line})"
+            if not target.is_file():
+                self.problem(entry, field, match.group(0), "points to a file that does not exist",
+                             "correct the path (relative to this file, or starting with / for content/) or remove the link")
+                continue
+            linked = self._by_path.get(target)
+            if (self.config.production and linked and linked.embargoed
+                    and not entry.embargoed and entry.status != "draft"):
+                self.problem(entry, field, match.group(0),
+                             f"points to {linked.display}, a draft or future-dated article that is not published",
+                             "publish the linked article first, or remove the link")
+        for match in _RAW_MD_LINK.finditer(body):
+            line = entry.header.body_line + body.count("\n", 0, match.start())
+            self.problem(entry, f"link (line {line})", match.group(1),
+                         "a link to a source file stays broken on the site",
+                         f"write {{filename}}{match.group(1)} so that Pelican turns it into the page's address")

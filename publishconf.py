@@ -1,0 +1,34 @@
+"""Pelican settings for production (`invoke preview`, `invoke publish`).
+
+SITEURL is absolute. It defaults to DEFAULT_SITEURL below and can be
+overridden with the SITEURL environment variable, for example:
+
+    SITEURL=https://blog.example.org invoke preview
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pelicanconf import *  # noqa: E402,F401,F403
+
+# Documented default: the GitHub Pages address of the project. Override it
+# with the SITEURL environment variable (no trailing slash).
+DEFAULT_SITEURL = "https://marques-communautes.github.io"
+SITEURL = os.environ.get("SITEURL", DEFAULT_SITEURL).rstrip("/")
+RELATIVE_URLS = False
+
+# Drafts and future-dated articles appear nowhere in production.
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_URL = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_URL = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+
+DELETE_OUTPUT_DIRECTORY = True
+
+EDITORIAL = {**EDITORIAL, "production": True}  # noqa: F405

@@ -1,0 +1,194 @@
+"""Invoke tasks: build, preview, check and test the site (`invoke --list`).
+
+Every build writes into a fresh temporary folder and replaces the output
+folder only when Pelican succeeded, so a failed build never replaces a good
+site. Tasks run Pelican with the Python that runs invoke (the project's venv).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from invoke import Collection, Exit, task
+
+ROOT = Path(__file__).resolve().parent
+CONTENT = ROOT / "content"
+OUTPUT = ROOT / "output"
+LOCAL_SETTINGS = ROOT / "pelicanconf.py"
+PRODUCTION_SETTINGS = ROOT / "publishconf.py"
+ARTICLES = CONTENT / "articles"
+
+
+def pelican_command(settings: Path, output: Path, fatal: str = "errors", extra: str = "") -> list[str]:
+    """The Pelican command line for one build."""
+    command = [
+        sys.executable, "-m", "pelican", str(CONTENT),
+        "--settings", str(settings), "--output", str(output),
+        "--fatal", fatal, "--ignore-cache",
+    ]
+    return command + shlex.split(extra)
+
+
+def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool = False) -> Path:
+    """Build into a temporary folder, then swap it in place of `output`.
+
+    Raises Exit (non-zero) and leaves `output` untouched when Pelican fails.
+    """
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    command = pelican_command(settings, staging, fatal)
+    if quiet:
+        command.append("--quiet")
+    result = subprocess.run(command, cwd=ROOT)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise Exit(
+            f"Build failed ({settings.name}); {output} was left as it was. "
+            "Read the messages above: each names the file, the field and the fix.",
+            code=result.returncode or 1,
+        )
+    old = output.with_name(f".{output.name}-old-{os.getpid()}")
+    if output.exists():
+        output.rename(old)
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+    return output
+
+
+@task(help={"output": "Folder to write the site to (default: output/)."})
+def build(c, output=str(OUTPUT)):
+    """Build the local preview site (pelicanconf.py) into output/."""
+    build_site(LOCAL_SETTINGS, Path(output))
+    print(f"Site built in {output}. Preview it with: invoke serve  (then open http://127.0.0.1:8000/)")
+
+
+@task(help={"port": "Port to listen on (default 8000).", "bind": "Address to listen on (default 127.0.0.1)."})
+def serve(c, port=8000, bind="127.0.0.1"):
+    """Build, then serve output/ and rebuild on changes (no browser reload)."""
+    build_site(LOCAL_SETTINGS, OUTPUT)
+    c.run(
+        shlex.join(pelican_command(LOCAL_SETTINGS, OUTPUT, fatal="", extra=f"--autoreload --listen --bind {bind} --port {port}"))
+        .replace("--fatal ''", ""),
+        pty=False,
+    )
+
+
+@task(help={"port": "Port to listen on (default 8000).", "bind": "Address to listen on (default 127.0.0.1)."})
+def livereload(c, port=8000, bind="127.0.0.1"):
+    """Serve output/ and reload the browser whenever content, theme, plugins or settings change."""
+    from livereload import Server
+
+    def rebuild():
+        try:
+            build_site(LOCAL_SETTINGS, OUTPUT, quiet=True)
+            print(f"[{dt.datetime.now():%H:%M:%S}] rebuilt; the browser reloads")
+        except Exit as exc:  # keep serving the last good site
+            print(exc.message, file=sys.stderr)
+
+    rebuild()
+    server = Server()
+    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py", "publishconf.py"):
+        server.watch(str(ROOT / pattern), rebuild)
+    server.serve(host=bind, port=int(port), root=str(OUTPUT), open_url_delay=None)
+
+
+@task(help={"output": "Folder to write the production site to (default: output/)."})
+def preview(c, output=str(OUTPUT)):
+    """Build the production site (publishconf.py: absolute URLs, no drafts) into output/."""
+    build_site(PRODUCTION_SETTINGS, Path(output))
+    print(f"Production site built in {output} for SITEURL={os.environ.get('SITEURL', '(default)')}.")
+
+
+@task
+def clean(c):
+    """Delete the build output and caches."""
+    for path in [OUTPUT, ROOT / "cache", ROOT / ".pytest_cache", *ROOT.glob(".output-*")]:
+        shutil.rmtree(path, ignore_errors=True)
+    print("Removed output/ and caches.")
+
+
+def _git_user(c) -> str | None:
+    result = c.run("git config user.name", warn=True, hide=True)
+    name = result.stdout.strip() if result and result.ok else ""
+    return name or None
+
+
+def _most_used_category() -> str:
+    from collections import Counter
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from blogcore.headers import read_header
+
+    counts = Counter(
+        read_header(p).get("category") for p in ARTICLES.glob("*.md") if read_header(p).get("category")
+    )
+    return counts.most_common(1)[0][0] if counts else "Non classé"
+
+
+@task(
+    help={
+        "title": "The article's title, in quotes.",
+        "author": "Author's name (default: your git user.name).",
+        "category": "Category (default: the most used one).",
+    }
+)
+def new(c, title, author=None, category=None):
+    """Create a draft article content/articles/<slug>.md with every header field filled."""
+    from zoneinfo import ZoneInfo
+
+    from pelican.utils import slugify
+
+    title = title.strip()
+    if not title:
+        raise Exit('Give a title: invoke new "Mon titre"', code=2)
+    slug = slugify(title)
+    path = ARTICLES / f"{slug}.md"
+    if path.exists():
+        raise Exit(f"{path.relative_to(ROOT)} already exists: choose another title", code=2)
+    author = author or _git_user(c) or "La rédaction"
+    category = category or _most_used_category()
+    now = dt.datetime.now(ZoneInfo("Europe/Paris")).replace(second=0, microsecond=0)
+    ARTICLES.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"Title: {title}\n"
+        f"Slug: {slug}\n"
+        f"Date: {now.isoformat(sep=' ')}\n"
+        f"Author: {author}\n"
+        f"Category: {category}\n"
+        "Tags: à-trier\n"
+        "Summary: Résumé en une ou deux phrases, affiché dans les listes et les flux.\n"
+        "Lang: fr\n"
+        "Status: draft\n"
+        "\n"
+        "Premier paragraphe de l'article.\n",
+        encoding="utf-8",
+    )
+    print(f"Created {path.relative_to(ROOT)} (Status: draft). Remove the Status line to publish it.")
+
+
+@task(help={"production": "Check the production build (publishconf.py) instead of the local one."})
+def check(c, production=False):
+    """Build with every warning fatal; exit non-zero on the first warning or error."""
+    settings = PRODUCTION_SETTINGS if production else LOCAL_SETTINGS
+    with tempfile.TemporaryDirectory(prefix="check-") as tmp:
+        build_site(settings, Path(tmp) / "site", fatal="warnings")
+    print(f"Check passed: no warning in the {'production' if production else 'local'} build.")
+
+
+@task(help={"args": "Extra arguments for pytest, in quotes (e.g. '-k feeds -x')."})
+def test(c, args=""):
+    """Run the test suite (pytest)."""
+    result = c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", warn=True, pty=False)
+    if result.exited:
+        raise Exit(code=result.exited)
+
+
+namespace = Collection(build, serve, livereload, preview, clean, new, check, test)
