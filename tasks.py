@@ -144,12 +144,13 @@ def new(c, title, author=None, category=None):
     """Create a draft article content/articles/<slug>.md with every header field filled."""
     from zoneinfo import ZoneInfo
 
+    from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
     title = title.strip()
     if not title:
         raise Exit('Give a title: invoke new "Mon titre"', code=2)
-    slug = slugify(title)
+    slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
     path = ARTICLES / f"{slug}.md"
     if path.exists():
         raise Exit(f"{path.relative_to(ROOT)} already exists: choose another title", code=2)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
+from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 from blogcore.errors import Problem
@@ -66,7 +67,7 @@ def load_profiles(content_root: Path, authors_path: str, settings: dict) -> tupl
         bio = markdown.markdown(header.body, output_format="html5") if header.body.strip() else ""
         profiles[name] = AuthorProfile(
             name=name,
-            slug=slugify(name, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])),
+            slug=slugify(name, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])),
             role=fix_text(header.get("role", "")),
             organisation=fix_text(header.get("organisation", "")),
             websites=tuple((header.get("website") or "").split()),

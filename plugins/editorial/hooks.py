@@ -49,6 +49,8 @@ def french_typography(instance) -> None:
         instance.title = fix_text(instance.title)
     if instance.metadata.get("summary"):
         instance.metadata["summary"] = fix_html(instance.metadata["summary"])
+        # Pelican copies _summary back over metadata["summary"] when links are refreshed.
+        instance._summary = instance.metadata["summary"]
 
 
 def embargo_statics(generators) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 from blogcore.errors import Problem
@@ -71,8 +72,9 @@ class Entry:
 
 def display_path(path: Path) -> str:
     """A path as the writer knows it: relative to the current folder if possible."""
+    path = Path(path).resolve()
     try:
-        return os.path.relpath(path)
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -231,7 +233,7 @@ class Validator:
         if not slug and title:
             slug = slugify(
                 title,
-                regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+                regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]),
                 preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
                 use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
             )

@@ -1,0 +1,75 @@
+"""Shared test helpers: paths, and real Pelican builds run as a writer runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
+sys.path.insert(0, str(ROOT / "plugins"))
+
+
+@dataclass
+class Build:
+    """The result of one Pelican build."""
+
+    returncode: int
+    output: Path
+    log: str
+
+    def page(self, relative: str) -> str:
+        """The text of one output file."""
+        return (self.output / relative).read_text(encoding="utf-8")
+
+    def files(self) -> list[Path]:
+        """Every file written, sorted."""
+        return sorted(p for p in self.output.rglob("*") if p.is_file())
+
+
+def run_pelican(content: Path, output: Path, settings: str = "pelicanconf.py", fatal: str = "errors",
+                env: dict | None = None) -> Build:
+    """Build `content` with one of the project's settings files, in a subprocess."""
+    command = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / settings),
+               "-o", str(output), "--fatal", fatal, "--ignore-cache"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "COLUMNS": "400", **(env or {})})
+    return Build(result.returncode, output, result.stdout + result.stderr)
+
+
+def copy_site(tmp_path: Path, content: Path = FIXTURE_SITE / "content") -> Path:
+    """Copy a content folder so that a test may break it."""
+    target = tmp_path / "content"
+    shutil.copytree(content, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def fixture_production(tmp_path_factory) -> Build:
+    """The fixture site built with production settings."""
+    build = run_pelican(FIXTURE_SITE / "content", tmp_path_factory.mktemp("fixture-prod"), "publishconf.py")
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def fixture_local(tmp_path_factory) -> Build:
+    """The fixture site built with local preview settings."""
+    build = run_pelican(FIXTURE_SITE / "content", tmp_path_factory.mktemp("fixture-local"))
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def site_production(tmp_path_factory) -> Build:
+    """The real site (content/) built with production settings."""
+    build = run_pelican(ROOT / "content", tmp_path_factory.mktemp("site-prod"), "publishconf.py")
+    assert build.returncode == 0, build.log
+    return build
