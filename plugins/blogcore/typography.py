@@ -20,10 +20,11 @@ NNBSP = "\u202f"
 _SPACES = "[ \t\u00a0\u202f\u2009]"
 _BEFORE_HIGH = re.compile(_SPACES + r"+([;!?])")
 _BEFORE_COLON = re.compile(_SPACES + r"+:")
-# A missing space: a word ends right on ? ! or : and a space or the end follows.
-# Semicolons are left out on purpose: '&amp;' in HTML ends with one.
-_MISSING_HIGH = re.compile(r"(?<=[\w»”)])([?!])(?=[\s?!.,)»”]|$)")
-_MISSING_COLON = re.compile(r"(?<=[\w»”)]):(?=\s|$)")
+# A missing space: a word ends right on ? ! ; or : and a space or the end follows.
+_MISSING_HIGH = re.compile(r"(?<=[\w»”)\"])([?!;])(?=[\s?!.,)»”]|$)")
+_MISSING_COLON = re.compile(r"(?<=[\w»”)\"]):(?=\s|$)")
+# HTML entities end with a semicolon that is not punctuation: keep them whole.
+_ENTITY = re.compile(r"(&#?[0-9A-Za-z]+;)")
 _OPEN_GUILLEMET = re.compile("«" + _SPACES + "*")
 _CLOSE_GUILLEMET = re.compile(_SPACES + "*»")
 
@@ -38,8 +39,10 @@ def fix_text(text: str) -> str:
         return text
     text = _BEFORE_HIGH.sub(NNBSP + r"\1", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
-    text = _MISSING_HIGH.sub(NNBSP + r"\1", text)
-    text = _MISSING_COLON.sub(NBSP + ":", text)
+    parts = _ENTITY.split(text)
+    for index in range(0, len(parts), 2):  # odd indexes are entities
+        parts[index] = _MISSING_COLON.sub(NBSP + ":", _MISSING_HIGH.sub(NNBSP + r"\1", parts[index]))
+    text = "".join(parts)
     text = _OPEN_GUILLEMET.sub("«" + NBSP, text)
     text = _CLOSE_GUILLEMET.sub(NBSP + "»", text)
     return text

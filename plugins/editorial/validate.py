@@ -22,6 +22,7 @@ from pelican.utils import slugify
 
 from blogcore.errors import Problem
 from blogcore.headers import Header, parse_header
+from blogcore.isodate import parse_iso
 
 from .config import EditorialConfig
 
@@ -81,13 +82,7 @@ def display_path(path: Path) -> str:
 
 def parse_date(value: str, tz: ZoneInfo) -> dt.datetime:
     """Parse an ISO 8601 date; a date without offset is in the site's time zone."""
-    value = value.strip().replace("_", " ")
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})? [+-]\d{2}:?\d{2}", value):
-        value = value.replace(" +", "+").replace(" -", "-")
-    parsed = dt.datetime.fromisoformat(value)  # ValueError on anything else
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz)
-    return parsed
+    return parse_iso(value, tz)
 
 
 def _content_files(root: Path, subpaths: list[str], excludes: list[str]) -> list[Path]:

@@ -17,6 +17,8 @@ from blogcore.typography import NBSP, NNBSP, fix_html, fix_text
         ("« Temps réel »", f"«{NBSP}Temps réel{NBSP}»"),
         ("« Communauté»", f"«{NBSP}Communauté{NBSP}»"),
         ("«mot»", f"«{NBSP}mot{NBSP}»"),
+        ("très limités; se référer", f"très limités{NNBSP}; se référer"),
+        ('"Act local": le retour', f'"Act local"{NBSP}: le retour'),
     ],
 )
 def test_french_spacing(text, expected):
@@ -29,6 +31,7 @@ def test_french_spacing(text, expected):
         "http://visionary.wordpress.com/?s=sernovitz",
         "à 10:30 précises",
         "Marques &amp; communautés",
+        "a&nbsp;; b &#8239;c",
         "déjà&nbsp;: correct",
         "",
     ],
