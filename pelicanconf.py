@@ -112,7 +112,12 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial"]
+PLUGINS = ["editorial", "community"]
+
+# Community plugin (plugins/community/config.py documents every key).
+COMMUNITY = {
+    "brand_names": [SITENAME, PUBLISHER, "La rédaction"],
+}
 
 # Editorial plugin (plugins/editorial/config.py documents every key).
 EDITORIAL = {

@@ -192,4 +192,138 @@ def test(c, args=""):
         raise Exit(code=result.exited)
 
 
+# --- contributions: moderation from the command line ---------------------------------
+
+
+def _community():
+    """The moderation module, with plugins/ importable (tasks run outside Pelican)."""
+    if str(ROOT / "plugins") not in sys.path:
+        sys.path.insert(0, str(ROOT / "plugins"))
+    from community import moderation
+
+    return moderation
+
+
+def _moderator(c, given):
+    return given or _git_user(c) or os.environ.get("USER") or "modération"
+
+
+def _site_errors(action):
+    """Run a moderation action; turn a SiteError into a clean non-zero exit."""
+    from blogcore.errors import SiteError
+
+    try:
+        return action()
+    except SiteError as exc:
+        raise Exit(f"error: {exc}", code=2) from None
+
+
+@task(
+    name="add",
+    help={
+        "article": "Slug of the article the contribution belongs to.",
+        "author": "Name the author chose (as it will be published).",
+        "date": "When it was written, ISO 8601 with offset (2026-11-22T10:30:00+01:00).",
+        "source": "Where it was first published: e-mail, forum, social network...",
+        "source_url": "Address of the original, if any.",
+        "author_url": "The author's web page, if they gave one.",
+        "kind": "comment (default), testimonial, idea or mention.",
+        "reply_to": "Id of the contribution it answers.",
+        "official": "It is the brand's own reply.",
+        "body": "The text (Markdown).",
+        "body_file": "Read the text from this file instead.",
+    },
+)
+def contributions_add(c, article, author, date, source, source_url="", author_url="", kind="comment",
+                      reply_to="", official=False, body=None, body_file=None):
+    """Create a pending contribution and print its id (the last word of the last line)."""
+    moderation = _community()
+    if bool(body) == bool(body_file):
+        raise Exit("error: give the text with exactly one of --body TEXT or --body-file PATH", code=2)
+    if body_file:
+        path = Path(body_file)
+        if not path.is_file():
+            raise Exit(f"error: --body-file {body_file!r}: no such file", code=2)
+        body = path.read_text(encoding="utf-8")
+    site = moderation.load_site(LOCAL_SETTINGS)
+    created = _site_errors(lambda: moderation.add(
+        site, article=article, author=author, date=date, source=source, body=body, source_url=source_url,
+        author_url=author_url, kind=kind, reply_to=reply_to, official=official))
+    print(f"Created {Path(created.path).relative_to(ROOT)} (status: pending). Approve it with: "
+          f"invoke contributions.approve {created.id}")
+    print(f"id: {created.id}")
+
+
+@task(name="list", help={"status": "Only this status (pending, approved, rejected, redacted).",
+                         "article": "Only this article's slug."})
+def contributions_list(c, status=None, article=None):
+    """List contributions: id, status, kind, date, article, author and the start of the text."""
+    moderation = _community()
+    site = moderation.load_site(LOCAL_SETTINGS)
+    items = _site_errors(lambda: moderation.listing(site, status, article))
+    for item in items:
+        text = " ".join(item.body.split())
+        text = text[:60] + ("…" if len(text) > 60 else "")
+        official = " [officiel]" if item.official else ""
+        print(f"{item.id}  {item.status:<9} {item.kind:<11} {item.date:%Y-%m-%d}  {item.article}  "
+              f"{item.author or '(retiré)'}{official}  {text}")
+    print(f"{len(items)} contribution(s)")
+
+
+@task(name="approve", help={"id": "Id of the contribution.", "moderator": "Your name (default: git user.name)."})
+def contributions_approve(c, id, moderator=None):
+    """Approve a contribution so that the next build publishes it."""
+    moderation = _community()
+    site = moderation.load_site(LOCAL_SETTINGS)
+    done = _site_errors(lambda: moderation.approve(site, id, _moderator(c, moderator)))
+    print(f"Approved {done.id}; commit the change and open a pull request to publish it.")
+
+
+@task(name="reject", help={"id": "Id of the contribution.", "reason": "Why it is refused (recorded).",
+                           "moderator": "Your name (default: git user.name)."})
+def contributions_reject(c, id, reason="", moderator=None):
+    """Reject a contribution, recording the reason."""
+    moderation = _community()
+    site = moderation.load_site(LOCAL_SETTINGS)
+    done = _site_errors(lambda: moderation.reject(site, id, reason, _moderator(c, moderator)))
+    print(f"Rejected {done.id}: {done.reason}")
+
+
+@task(name="redact", help={"id": "Id of the contribution.", "moderator": "Your name (default: git user.name)."})
+def contributions_redact(c, id, moderator=None):
+    """Remove a contribution's text and author identity everywhere; keep a tombstone for its thread."""
+    moderation = _community()
+    site = moderation.load_site(LOCAL_SETTINGS)
+    done = _site_errors(lambda: moderation.redact(site, id, _moderator(c, moderator)))
+    print(f"Redacted {done.id}: its text, author, e-mail and addresses are gone from the file.")
+
+
+@task(name="import", help={"path": "A WordPress WXR export, a Disqus XML export or a CSV file.",
+                           "map": "CSV with header 'source,article' mapping old slugs or URLs to our slugs.",
+                           "dry_run": "Report what would be imported without writing anything."})
+def contributions_import(c, path, map=None, dry_run=False):
+    """Import contributions from WordPress, Disqus or CSV; a second run creates nothing new."""
+    moderation = _community()
+    from community.importers.run import import_file
+
+    source = Path(path)
+    if not source.is_file():
+        raise Exit(f"error: {path!r}: no such file", code=2)
+    if map and not Path(map).is_file():
+        raise Exit(f"error: --map {map!r}: no such file", code=2)
+    site = moderation.load_site(LOCAL_SETTINGS)
+    existing = {c_.id for c_ in _site_errors(lambda: moderation.load(site))}
+    report = _site_errors(lambda: import_file(
+        source, contributions_root=site.contributions_root, articles=site.articles,
+        map_csv=Path(map) if map else None, tz=site.tz, existing_ids=existing, dry_run=dry_run))
+    for line in report.summary():
+        print(line)
+
+
+contributions = Collection("contributions")
+for _task in (contributions_add, contributions_list, contributions_approve, contributions_reject,
+              contributions_redact, contributions_import):
+    contributions.add_task(_task)
+
 namespace = Collection(build, serve, livereload, preview, clean, new, check, test)
+namespace.add_collection(contributions)

@@ -43,7 +43,7 @@ ORIGINS = {
 KNOWN_FIELDS = {
     "title", "slug", "date", "modified", "author", "authors", "category",
     "tags", "keywords", "summary", "lang", "status", "template", "save_as",
-    "url", "translation", "source", "source_url", "source_note", *ORIGINS,
+    "url", "translation", "source", "source_url", "source_note", "feed_id", *ORIGINS,
 }
 REQUIRED = {"article": ("title", "date", "author"), "page": ("title",)}
 DATE_FIX = "write an ISO 8601 date such as 2009-02-25 10:00:00+01:00 (or 2009-02-25)"

@@ -1,0 +1,53 @@
+"""Quote an approved contribution inside an article: ``[[contribution:ID]]``.
+
+A writer puts the marker alone on its own line (a paragraph of its own) in
+the article's Markdown; it becomes an attributed quote card linking to the
+contribution. The link is written as ``{filename}…#anchor`` so that Pelican
+turns it into the right address for both local and production builds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from blogcore.errors import Problem
+
+from .index import CommunityIndex
+from .render import quote_card
+
+MARKER = re.compile(r"<p>\s*\[\[contribution:\s*([^\]\s]*)\s*\]\]\s*</p>")
+STRAY = re.compile(r"\[\[contribution:([^\]]*)\]\]")
+
+
+def replace_quotes(item, index: CommunityIndex, shown_path: str) -> list[Problem]:
+    """Replace every marker in an article's or page's HTML; return problems found."""
+    html = getattr(item, "_content", "") or ""
+    if "[[contribution:" not in html:
+        return []
+    problems: list[Problem] = []
+
+    def card(match: re.Match) -> str:
+        ident = match.group(1)
+        contribution = index.get(ident)
+        field = match.group(0).replace("<p>", "").replace("</p>", "").strip()
+        if contribution is None:
+            problems.append(Problem(shown_path, field, ident, "no contribution has this id",
+                                    "check the id with 'invoke contributions.list', or remove the quote"))
+            return match.group(0)
+        if not contribution.published:
+            problems.append(Problem(shown_path, field, ident,
+                                    f"this contribution is {contribution.status}, not approved: it cannot be quoted",
+                                    f"approve it first (invoke contributions.approve {ident}) or remove the quote"))
+            return match.group(0)
+        article = index.article(contribution)
+        href = "{filename}/" + article.relative_source_path + "#" + contribution.anchor
+        return quote_card(contribution, index, href)
+
+    html = MARKER.sub(card, html)
+    for stray in STRAY.finditer(html):
+        if not any(stray.group(1).strip() == p.value for p in problems):
+            problems.append(Problem(shown_path, stray.group(0), stray.group(1),
+                                    "a quote marker must be alone on its own line",
+                                    "put [[contribution:ID]] on a line of its own, with blank lines around it"))
+    item._content = html
+    return problems

@@ -1,0 +1,193 @@
+"""The build's view of the contributions: threads, figures, contributors.
+
+One :class:`CommunityIndex` is made per build and stored in the Pelican
+context as ``context["community"]``; nothing survives between builds. It
+only ever hands out approved contributions (plus text-less placeholders that
+keep a thread readable), so templates and feeds cannot leak the others.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
+
+from blogcore.typography import fix_html
+
+from . import sanitize
+from .config import CommunityConfig
+from .model import STATUSES, Contribution, Thread
+
+ANONYMOUS = {"anonyme", "anonymous", ""}
+
+
+@dataclass
+class Contributor:
+    """Someone whose approved contributions are published, under the name they chose."""
+
+    name: str
+    slug: str
+    url: str
+    contributions: list[Contribution] = field(default_factory=list)
+    author_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Moderation figures for the Transparence page."""
+
+    received: int
+    published: int
+    pending: int
+    rejected: int
+    redacted: int
+    by_kind: tuple[tuple[str, int], ...]
+
+
+class CommunityIndex:
+    """Every contribution of one build, with accessors that publish only approved ones."""
+
+    def __init__(self, contributions: list[Contribution], config: CommunityConfig,
+                 listed_articles: dict[str, object], all_articles: dict[str, object]):
+        self.config = config
+        self._all = sorted(contributions, key=lambda c: (c.date, c.id))
+        self._by_id = {c.id: c for c in self._all}
+        self._articles = all_articles
+        self._listed = listed_articles
+        self._html: dict[str, str] = {}
+        by_article: dict[str, list[Contribution]] = defaultdict(list)
+        for c in self._all:
+            by_article[c.article].append(c)
+        self._by_article = dict(by_article)
+        # Site-wide lists show contributions of listed (published, not hidden) articles only.
+        self.published = sorted(
+            (c for c in self._all if c.published and c.article in listed_articles),
+            key=lambda c: (c.date, c.id), reverse=True,
+        )
+
+    # -- single contributions ---------------------------------------------------
+    def get(self, contribution_id: str) -> Contribution | None:
+        """A contribution by id, whatever its status (callers check .published)."""
+        return self._by_id.get(contribution_id)
+
+    def body_html(self, contribution: Contribution) -> str:
+        """The sanitised HTML of an approved contribution's body (cached per build)."""
+        if not contribution.published:
+            return ""
+        html = self._html.get(contribution.id)
+        if html is None:
+            html = fix_html(sanitize.render_body(contribution.body, self.config.own_hosts))
+            self._html[contribution.id] = html
+        return html
+
+    def author_link(self, contribution: Contribution) -> str | None:
+        """The author's web address when it is safe to link, else None."""
+        return sanitize.clean_url(contribution.author_url) if contribution.author_url else None
+
+    def article(self, contribution: Contribution):
+        """The article a contribution belongs to."""
+        return self._articles.get(contribution.article)
+
+    def url(self, contribution: Contribution) -> str:
+        """Site-relative address of a contribution: its article's URL and anchor."""
+        article = self.article(contribution)
+        return f"{article.url}#{contribution.anchor}" if article is not None else ""
+
+    # -- per article ---------------------------------------------------------------
+    def for_article(self, slug: str) -> list[Contribution]:
+        """Approved contributions of one article, oldest first."""
+        return [c for c in self._by_article.get(slug, []) if c.published]
+
+    def threads(self, slug: str) -> list[Thread]:
+        """The article's published contributions as nested threads.
+
+        An unpublished parent of a published reply becomes a placeholder
+        (no text, no identity) so that the reply keeps its place.
+        """
+        items = self._by_article.get(slug, [])
+        keep: set[str] = set()
+        for c in items:
+            if c.published:
+                keep.add(c.id)
+                parent = self._by_id.get(c.reply_to)
+                while parent is not None and parent.id not in keep:
+                    keep.add(parent.id)
+                    parent = self._by_id.get(parent.reply_to)
+        nodes = {c.id: Thread(c, placeholder=not c.published) for c in items if c.id in keep}
+        roots: list[Thread] = []
+        for c in items:  # oldest first, so replies come in date order
+            node = nodes.get(c.id)
+            if node is None:
+                continue
+            parent = nodes.get(c.reply_to)
+            if parent is None:
+                roots.append(node)
+            else:
+                parent.replies.append(node)
+        limit = self.config.max_depth - 1
+
+        def place(node: Thread, depth: int, holder: list[Thread]) -> None:
+            node.depth = depth
+            holder.append(node)
+            children, node.replies = node.replies, []
+            for child in children:
+                if depth + 1 > limit:  # too deep to indent: shown beside its parent, with a link to it
+                    place(child, depth, holder)
+                else:
+                    place(child, depth + 1, node.replies)
+
+        result: list[Thread] = []
+        for root in roots:
+            place(root, 0, result)
+        return _sorted_threads(result)
+
+    def count(self, slug: str) -> int:
+        """Number of approved contributions of one article."""
+        return len(self.for_article(slug))
+
+    # -- site-wide -----------------------------------------------------------------
+    def latest(self) -> list[Contribution]:
+        """The newest approved contributions across the site."""
+        return self.published[: self.config.latest]
+
+    def figures(self) -> Figures:
+        """Counts by moderation state, for the Transparence page."""
+        counts = Counter(c.status for c in self._all)
+        kinds = Counter(c.kind for c in self._all if c.published)
+        return Figures(
+            received=len(self._all), published=len(self.published), pending=counts["pending"],
+            rejected=counts["rejected"], redacted=counts["redacted"],
+            by_kind=tuple(sorted(kinds.items())),
+        )
+
+    def contributors(self) -> list[Contributor]:
+        """People with published contributions, by name (the brand and anonymous ones excluded)."""
+        people: dict[str, Contributor] = {}
+        brand = {n.casefold() for n in self.config.brand_names}
+        subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+        for c in self.published:
+            if c.official or c.author.casefold() in brand or c.author.strip().casefold() in ANONYMOUS:
+                continue
+            slug = slugify(c.author, regex_subs=subs) or "contributeur"
+            person = people.get(slug)
+            if person is None:
+                url = self.config.contributor_url.format(slug=slug)
+                person = people[slug] = Contributor(c.author, slug, url)
+            person.contributions.append(c)  # self.published is newest first
+            if person.author_url is None and self.author_link(c):
+                person.author_url = self.author_link(c)
+        return sorted(people.values(), key=lambda p: (p.name.casefold(), p.slug))
+
+    def all_statuses(self) -> dict[str, int]:
+        """How many contributions are in each status (all of them, for reports)."""
+        counts = Counter(c.status for c in self._all)
+        return {status: counts[status] for status in STATUSES}
+
+
+def _sorted_threads(threads: list[Thread]) -> list[Thread]:
+    threads.sort(key=lambda t: (t.contribution.date, t.contribution.id))
+    for thread in threads:
+        _sorted_threads(thread.replies)
+    return threads

@@ -1,0 +1,185 @@
+"""Moderation actions on contribution files (behind `invoke contributions.*`).
+
+Each action only changes files under content/contributions/, so that every
+decision is reviewed in a pull request and published on merge. Bad values
+raise :class:`~blogcore.errors.SiteError` naming the value and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from blogcore.errors import SiteError, raise_if_any
+from blogcore.isodate import parse_iso
+
+from . import config as community_config
+from . import store
+from .model import KINDS, STATUSES, Contribution
+
+
+@dataclass(frozen=True)
+class Site:
+    """What moderation needs to know about the site."""
+
+    content_root: Path
+    contributions_root: Path
+    tz: ZoneInfo
+    articles: dict[str, str]  # slug → URL path ("/slug/")
+    brand_names: tuple[str, ...]
+
+
+def load_site(settings_file: Path) -> Site:
+    """Read the Pelican settings and the articles' slugs (without building)."""
+    from pelican.settings import read_settings
+
+    from editorial.config import from_settings as editorial_settings
+    from editorial.validate import Validator
+
+    settings = read_settings(str(settings_file))
+    checker = Validator(settings, editorial_settings(settings))
+    checker.run()
+    pattern = settings.get("ARTICLE_URL", "{slug}.html")
+    articles = {
+        e.slug: "/" + pattern.format(slug=e.slug, lang=settings.get("DEFAULT_LANG", "fr"))
+        for e in checker.entries if e.kind == "article" and e.slug
+    }
+    cfg = community_config.from_settings(settings)
+    root = Path(settings["PATH"])
+    return Site(root, root / cfg.path, ZoneInfo(settings.get("TIMEZONE") or "UTC"), articles, cfg.brand_names)
+
+
+def load(site: Site) -> list[Contribution]:
+    """Every contribution; fails if a file is broken."""
+    contributions, problems = store.load_all(site.contributions_root, site.tz)
+    raise_if_any(problems)
+    return contributions
+
+
+def find(site: Site, contribution_id: str) -> Contribution:
+    """One contribution by id, or a SiteError naming the unknown id."""
+    contributions = load(site)
+    for contribution in contributions:
+        if contribution.id == contribution_id:
+            return contribution
+    close = difflib.get_close_matches(contribution_id, [c.id for c in contributions], n=3)
+    hint = f"did you mean {', '.join(close)}?" if close else "list the ids with: invoke contributions.list"
+    raise SiteError("contributions", "id", contribution_id, "no contribution has this id", hint)
+
+
+def _check_article(site: Site, slug: str) -> None:
+    if slug not in site.articles:
+        close = difflib.get_close_matches(slug, list(site.articles), n=3)
+        hint = f"did you mean {', '.join(close)}?" if close else "use the slug of an article (its address)"
+        raise SiteError("--article", "article", slug, "no article has this slug", hint)
+
+
+def add(site: Site, *, article: str, author: str, date: str, source: str, body: str,
+        source_url: str = "", author_url: str = "", kind: str = "comment", reply_to: str = "",
+        official: bool = False) -> Contribution:
+    """Create a pending contribution file; return it (with its new id)."""
+    _check_article(site, article)
+    try:
+        when = parse_iso(date, site.tz)
+    except ValueError:
+        raise SiteError("--date", "date", date, "not an ISO 8601 date",
+                        "write e.g. 2026-11-22T10:30:00+01:00") from None
+    if kind not in KINDS:
+        raise SiteError("--kind", "kind", kind, "unknown kind", f"use one of {', '.join(KINDS)}")
+    if not (author or "").strip():
+        raise SiteError("--author", "author", author, "a contribution needs its author's name",
+                        "give the name the author chose ('Anonyme' if none)")
+    if not (body or "").strip():
+        raise SiteError("--body", "body", body, "the contribution is empty", "give its text with --body or --body-file")
+    if not (source or "").strip():
+        raise SiteError("--source", "source", source, "every contribution says where it was first published",
+                        "e.g. --source 'e-mail' or --source 'forum'")
+    existing = load(site)
+    if reply_to:
+        parent = next((c for c in existing if c.id == reply_to), None)
+        if parent is None:
+            raise SiteError("--reply-to", "reply_to", reply_to, "no contribution has this id",
+                            "list the ids with: invoke contributions.list --article " + article)
+        if parent.article != article:
+            raise SiteError("--reply-to", "reply_to", reply_to, f"that contribution is on '{parent.article}'",
+                            "a reply belongs to the same article as its parent")
+    ids = {c.id for c in existing}
+    new = store.new_id()
+    while new in ids:
+        new = store.new_id()
+    contribution = Contribution(
+        id=new, article=article, author=author.strip(), date=when, body=body.strip(),
+        author_url=(author_url or "").strip(), kind=kind, status="pending", reply_to=reply_to or "",
+        official=official, source=source.strip(), source_url=(source_url or "").strip(),
+    )
+    _validate_one(site, contribution, existing)
+    path = store.write(site.contributions_root, contribution)
+    return contribution.with_changes(path=str(path))
+
+
+def _validate_one(site: Site, contribution: Contribution, others: list[Contribution]) -> None:
+    """Run the file rules on a contribution before writing it."""
+    text = store.dump_contribution(contribution)
+    shown = store.display(store.file_path(site.contributions_root, contribution))
+    parsed, problems = store.parse_contribution(text, shown, site.tz)
+    raise_if_any(problems)
+    rest = [c for c in others if c.id != contribution.id]
+    problems = store.check_collection(rest + [parsed.with_changes(path="")], set(site.articles), site.brand_names)
+    raise_if_any([p for p in problems if p.file == contribution.id or contribution.id in str(p.value)])
+
+
+def _decide(site: Site, contribution_id: str, **changes) -> Contribution:
+    contribution = find(site, contribution_id)
+    updated = contribution.with_changes(**changes)
+    _validate_one(site, updated.with_changes(path=""), load(site))
+    store.write(site.contributions_root, updated)
+    return updated
+
+
+def approve(site: Site, contribution_id: str, moderator: str, now: dt.datetime | None = None) -> Contribution:
+    """Mark a contribution approved (it needs a source)."""
+    contribution = find(site, contribution_id)
+    if contribution.status == "redacted":
+        raise SiteError(store.display(contribution.path), "Status:", "redacted",
+                        "a redacted contribution has no text left to publish", "add a new contribution instead")
+    if not contribution.source:
+        raise SiteError(store.display(contribution.path), "Source:", None,
+                        "a contribution without a source cannot be approved",
+                        "add 'Source: <where it was first published>' to the file, then approve it")
+    return _decide(site, contribution_id, status="approved", moderator=moderator, reason="",
+                   moderated_at=now or dt.datetime.now(site.tz).replace(microsecond=0))
+
+
+def reject(site: Site, contribution_id: str, reason: str, moderator: str,
+           now: dt.datetime | None = None) -> Contribution:
+    """Mark a contribution rejected, recording why."""
+    if not (reason or "").strip():
+        raise SiteError("--reason", "reason", reason, "a refusal records its reason",
+                        "e.g. --reason 'spam' or --reason 'données personnelles'")
+    contribution = find(site, contribution_id)
+    if contribution.status == "redacted":
+        raise SiteError(store.display(contribution.path), "Status:", "redacted",
+                        "it is already redacted (nothing of it is published)", "leave it as it is")
+    return _decide(site, contribution_id, status="rejected", reason=reason.strip(), moderator=moderator,
+                   moderated_at=now or dt.datetime.now(site.tz).replace(microsecond=0))
+
+
+def redact(site: Site, contribution_id: str, moderator: str, now: dt.datetime | None = None) -> Contribution:
+    """Remove a contribution's text and its author's identity; keep a tombstone for its thread."""
+    contribution = find(site, contribution_id)
+    tombstone = contribution.redacted(moderator, now or dt.datetime.now(site.tz).replace(microsecond=0))
+    store.write(site.contributions_root, tombstone)
+    return tombstone
+
+
+def listing(site: Site, status: str | None = None, article: str | None = None) -> list[Contribution]:
+    """Contributions filtered by status and article, oldest first."""
+    if status and status not in STATUSES:
+        raise SiteError("--status", "status", status, "unknown status", f"use one of {', '.join(STATUSES)}")
+    if article:
+        _check_article(site, article)
+    items = [c for c in load(site) if (not status or c.status == status) and (not article or c.article == article)]
+    return sorted(items, key=lambda c: (c.date, c.id))
