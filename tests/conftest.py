@@ -51,6 +51,23 @@ def copy_site(tmp_path: Path, content: Path = FIXTURE_SITE / "content") -> Path:
     return target
 
 
+def project_copy(tmp_path: Path, content: Path = FIXTURE_SITE / "content") -> Path:
+    """A copy of the project (tasks, settings, plugins, theme) around a content folder."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ["tasks.py", "pelicanconf.py", "publishconf.py"]:
+        shutil.copy(ROOT / name, project / name)
+    for name in ["plugins", "theme"]:
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(content, project / "content")
+    return project
+
+
+def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run an invoke task in a project copy, as a user would."""
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
+
+
 @pytest.fixture(scope="session")
 def fixture_production(tmp_path_factory) -> Build:
     """The fixture site built with production settings."""

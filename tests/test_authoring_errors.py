@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from conftest import ROOT, copy_site, run_pelican
+from conftest import ROOT, copy_site, invoke, project_copy, run_pelican
 
 pytestmark = pytest.mark.build
 
@@ -56,24 +51,9 @@ def test_link_to_a_future_article_fails_in_production_only(tmp_path):
     assert build.returncode != 0 and "a draft or future-dated article" in " ".join(build.log.split())
 
 
-def _project_copy(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    project.mkdir()
-    for name in ["tasks.py", "pelicanconf.py", "publishconf.py"]:
-        shutil.copy(ROOT / name, project / name)
-    for name in ["plugins", "theme"]:
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "tests/fixtures/site/content", project / "content")
-    return project
-
-
-def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
-
-
 @pytest.mark.parametrize("task", ["build", "preview"])
 def test_invoke_build_fails_and_keeps_the_previous_site(tmp_path, task):
-    project = _project_copy(tmp_path)
+    project = project_copy(tmp_path)
     first = invoke(project, task)
     assert first.returncode == 0, first.stdout + first.stderr
     before = (project / "output" / "second" / "index.html").read_text(encoding="utf-8")
@@ -88,7 +68,7 @@ def test_invoke_build_fails_and_keeps_the_previous_site(tmp_path, task):
 
 
 def test_invoke_check_makes_warnings_fatal(tmp_path):
-    project = _project_copy(tmp_path)
+    project = project_copy(tmp_path)
     assert invoke(project, "check").returncode == 0
     (project / "content" / "articles" / "second.md").write_text(
         GOOD.replace("Lang: fr", "Lang: fr\nTilte: faute de frappe"), encoding="utf-8")
@@ -98,7 +78,7 @@ def test_invoke_check_makes_warnings_fatal(tmp_path):
 
 
 def test_invoke_new_creates_a_complete_draft(tmp_path):
-    project = _project_copy(tmp_path)
+    project = project_copy(tmp_path)
     result = invoke(project, "new", "Un nouvel élan : la co-création !", "--author", "Camille Témoin")
     assert result.returncode == 0, result.stderr
     path = project / "content" / "articles" / "un-nouvel-elan-la-co-creation.md"

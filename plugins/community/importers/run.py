@@ -1,0 +1,176 @@
+"""Import one export file into content/contributions/: the ``contributions.import`` task.
+
+The steps, and why in this order:
+
+1. read the ``--map`` file, then detect the format and read the whole export;
+   any error stops here, before anything is written;
+2. attach each source thread to an article (:mod:`.mapping`); contributions
+   of unmatched threads are skipped, and so are replies to a skipped
+   contribution (a reply without its context would mislead);
+3. link replies: ``Reply_to`` is the id of the parent when the parent is
+   imported (now or before); a reply whose parent is missing from the export
+   is attached to the article directly, so that the build never meets a
+   dangling reply;
+4. drop what is already in the collection: an id present in
+   ``existing_ids`` (or a file already at its place) is never rewritten, so
+   importing the same file twice creates nothing and moderation decisions
+   made after an import survive the next import;
+5. check every new contribution the way the build will read it (written,
+   re-read, compared), then write them all; a dry run stops before writing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from blogcore.errors import Problem
+
+from .. import store
+from ..model import Contribution
+from . import csvfile, disqus, wxr
+from .detect import detect
+from .mapping import ArticleMatcher, load_map
+from .records import Item, ParsedExport, raise_problems
+from .report import ImportReport
+
+
+@dataclass
+class Plan:
+    """What an import will do: the new contributions and the counts for the report."""
+
+    new: list[tuple[Item, Contribution]] = field(default_factory=list)
+    already_present: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)   # thread label → count
+    matched: dict[str, str] = field(default_factory=dict)   # thread label → article
+    detached: int = 0
+    duplicates: int = 0
+
+
+def import_file(path: Path, *, contributions_root: Path, articles: dict[str, str], map_csv: Path | None,
+                tz: ZoneInfo, existing_ids: set[str], dry_run: bool = False) -> ImportReport:
+    """Import the contributions of a WordPress, Disqus or CSV export; SiteError on bad input."""
+    path = Path(path)
+    thread_map = load_map(Path(map_csv), articles) if map_csv else None
+    parsed = read_export(path, tz)
+    plan = make_plan(parsed, ArticleMatcher(articles, thread_map), set(existing_ids), Path(contributions_root))
+    new = [contribution for _, contribution in plan.new]
+    check_new(new, Path(contributions_root), tz)
+    report = ImportReport(
+        file=store.display(path), description=parsed.description, dry_run=dry_run,
+        read=len(parsed.items) - plan.duplicates,
+        threads=len({item.thread for item in parsed.items}),
+        created=len(new), already_present=plan.already_present,
+        skipped_unmatched=plan.skipped, matched=plan.matched, detached=plan.detached,
+        duplicates=plan.duplicates, held=sum(1 for item, _ in plan.new if item.held),
+    )
+    for contribution in new:
+        report.by_status[contribution.status] = report.by_status.get(contribution.status, 0) + 1
+        report.by_kind[contribution.kind] = report.by_kind.get(contribution.kind, 0) + 1
+    if not dry_run:
+        for contribution in new:
+            report.written.append(store.write(Path(contributions_root), contribution))
+    return report
+
+
+def read_export(path: Path, tz: ZoneInfo) -> ParsedExport:
+    """Detect the format of a file and read it with the matching reader."""
+    kind, head = detect(path)
+    if kind == "wordpress":
+        return wxr.read(path, tz, head)
+    if kind == "disqus":
+        return disqus.read(path, tz, head)
+    return csvfile.read(path, tz)
+
+
+def make_plan(parsed: ParsedExport, matcher: ArticleMatcher, existing_ids: set[str], root: Path) -> Plan:
+    """Decide, for every item of an export, whether and how it is imported."""
+    plan = Plan()
+    items: dict[str, Item] = {}
+    for item in parsed.items:
+        if item.contribution.id in items:
+            plan.duplicates += 1
+        else:
+            items[item.contribution.id] = item
+    article_of = {key: matcher.match(thread) for key, thread in parsed.threads.items()}
+    for key, article in article_of.items():
+        if article:
+            plan.matched[parsed.threads[key].label] = article
+
+    # Which unmatched thread (if any) makes each item skipped: its own, or an ancestor's.
+    cause: dict[str, str | None] = {}
+    for item in items.values():
+        chain: list[str] = []
+        current: Item | None = item
+        found: str | None = None
+        while current is not None:
+            ident = current.contribution.id
+            if ident in cause:
+                found = cause[ident]
+                break
+            if ident in chain:  # a reply loop: no unmatched ancestor on it
+                break
+            chain.append(ident)
+            if article_of.get(current.thread) is None:
+                found = current.thread
+                break
+            current = items.get(current.parent) if current.parent else None
+        for ident in chain:
+            cause[ident] = found
+
+    kept: dict[str, tuple[Item, str]] = {}  # id → (item, article)
+    for ident, item in items.items():
+        if cause[ident] is not None:
+            label = parsed.threads[cause[ident]].label
+            plan.skipped[label] = plan.skipped.get(label, 0) + 1
+        else:
+            kept[ident] = (item, article_of[item.thread])
+
+    replies: dict[str, str] = {}
+    for ident, (item, article) in kept.items():
+        parent = item.parent
+        if parent and parent in kept:
+            if kept[parent][1] == article:
+                replies[ident] = parent
+            else:
+                plan.detached += 1  # the two threads went to different articles
+        elif parent and parent in existing_ids:
+            replies[ident] = parent  # imported earlier from another file: store.check_collection verifies it
+        elif parent:
+            plan.detached += 1
+    # A loop of replies would hide every member (check_collection refuses it): cut it.
+    for ident in list(replies):
+        seen, current = {ident}, replies.get(ident)
+        while current in replies:
+            if current in seen:
+                if current == ident:  # `ident` is on the loop (not just leading into it)
+                    del replies[ident]
+                    plan.detached += 1
+                break
+            seen.add(current)
+            current = replies[current]
+
+    for ident, (item, article) in kept.items():
+        contribution = item.contribution.with_changes(article=article, reply_to=replies.get(ident, ""))
+        if ident in existing_ids or store.file_path(root, contribution).exists():
+            plan.already_present += 1
+        else:
+            plan.new.append((item, contribution))
+    return plan
+
+
+def check_new(contributions: list[Contribution], root: Path, tz: ZoneInfo) -> None:
+    """Refuse to write a contribution that the build would not read back identically."""
+    problems: list[Problem] = []
+    for contribution in contributions:
+        shown = store.display(store.file_path(root, contribution))
+        reread, found = store.parse_contribution(store.dump_contribution(contribution), shown, tz)
+        problems += found
+        if reread is not None and reread.with_changes(path="") != contribution:
+            problems.append(Problem(shown, "file", contribution.id, "would not read back as imported",
+                                    "report this export to the site's developers (importer bug)"))
+        if contribution.status == "approved" and not contribution.source:
+            problems.append(Problem(shown, "Source:", None, "an approved contribution needs a source",
+                                    "give the source column a value"))
+    raise_problems(problems)

@@ -1,0 +1,75 @@
+"""Make text and HTML safe for feeds (feed rules 5 and 6).
+
+- every ``href``/``src``/``srcset``/``poster``/``cite``/``data`` becomes an
+  absolute URL (readers and RSS-to-e-mail tools have no base to resolve a
+  relative one, and ``xml:base`` is not a substitute in practice);
+- characters XML 1.0 forbids (C0 controls except tab and newlines, lone
+  surrogates, U+FFFE/U+FFFF) and C1 controls are removed: lxml refuses them
+  and readers choke on them;
+- titles and JSON summaries are plain text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup
+
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_URL_ATTRIBUTES = ("href", "src", "poster", "cite", "data", "action", "formaction", "background", "longdesc")
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove the characters XML 1.0 forbids (and C1 controls)."""
+    return _FORBIDDEN.sub("", text or "")
+
+
+def _absolute_srcset(value: str, base: str) -> str:
+    parts = []
+    for candidate in value.split(","):
+        bits = candidate.strip().split(None, 1)
+        if not bits:
+            continue
+        bits[0] = urljoin(base, bits[0])
+        parts.append(" ".join(bits))
+    return ", ".join(parts)
+
+
+def absolute_html(fragment: str, base: str) -> str:
+    """The fragment with every URL attribute made absolute against `base`."""
+    fragment = strip_controls(fragment)
+    if not fragment or ("=" not in fragment):
+        return fragment
+    soup = BeautifulSoup(fragment, "html.parser")
+    for node in soup.find_all(True):
+        for attr in _URL_ATTRIBUTES:
+            value = node.get(attr)
+            if isinstance(value, str) and value.strip():
+                node[attr] = urljoin(base, value.strip())
+        srcset = node.get("srcset")
+        if isinstance(srcset, str) and srcset.strip():
+            node["srcset"] = _absolute_srcset(srcset, base)
+    return str(soup)
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment, on one line, entities decoded."""
+    text = BeautifulSoup(strip_controls(fragment or ""), "html.parser").get_text(" ")
+    return _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def plain_title(title: str) -> str:
+    """A title as plain text, as the theme shows it (escaped, never parsed as HTML):
+    no control characters, single spaces."""
+    return _SPACES.sub(" ", strip_controls(str(title or ""))).strip()
+
+
+def first_words(fragment: str, count: int = 40) -> str:
+    """The first `count` words of an HTML fragment, as plain text (with … when cut)."""
+    words = plain_text(fragment).split(" ")
+    if len(words) <= count:
+        return " ".join(words)
+    return " ".join(words[:count]) + "\u00a0…"

@@ -1,0 +1,127 @@
+"""Moderation from the command line: each task only changes files, and the build follows."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import invoke, project_copy, run_pelican
+from htmlcheck import soup
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture
+def project(tmp_path):
+    return project_copy(tmp_path)
+
+
+def out(result):
+    return " ".join((result.stdout + result.stderr).split())
+
+
+def add(project, *extra, body="Un avis sincère : merci !"):
+    return invoke(project, "contributions.add", "--article", "second", "--author", "Zoé Lectrice",
+                  "--date", "2021-07-02T08:30:00+02:00", "--source", "e-mail à la rédaction",
+                  "--body", body, *extra)
+
+
+def test_add_creates_a_pending_file_and_prints_its_id_last(project):
+    result = add(project)
+    assert result.returncode == 0, out(result)
+    ident = result.stdout.strip().splitlines()[-1].split()[-1]
+    path = project / "content" / "contributions" / "second" / f"{ident}.md"
+    text = path.read_text(encoding="utf-8")
+    assert f"Id: {ident}" in text and "Status: pending" in text and "Author: Zoé Lectrice" in text
+    assert "Date: 2021-07-02 08:30:00+02:00" in text and "Source: e-mail à la rédaction" in text
+    listed = invoke(project, "contributions.list", "--status", "pending")
+    assert ident in listed.stdout and "Zoé Lectrice" in listed.stdout
+
+
+def test_pending_is_unpublished_until_approved_then_published(project, tmp_path):
+    ident = add(project).stdout.split()[-1]
+    build = run_pelican(project / "content", tmp_path / "before")
+    assert build.returncode == 0 and "Un avis sincère" not in build.page("second/index.html")
+    approved = invoke(project, "contributions.approve", ident, "--moderator", "Modo Test")
+    assert approved.returncode == 0, out(approved)
+    text = (project / "content" / "contributions" / "second" / f"{ident}.md").read_text(encoding="utf-8")
+    assert "Status: approved" in text and "Moderator: Modo Test" in text and "Moderated_at: " in text
+    build = run_pelican(project / "content", tmp_path / "after")
+    assert soup(build.output / "second" / "index.html").select_one(f"#contribution-{ident}")
+
+
+def test_reject_records_the_reason(project):
+    ident = add(project).stdout.split()[-1]
+    assert invoke(project, "contributions.reject", ident).returncode != 0, "a reason is required"
+    result = invoke(project, "contributions.reject", ident, "--reason", "hors sujet")
+    assert result.returncode == 0, out(result)
+    text = (project / "content" / "contributions" / "second" / f"{ident}.md").read_text(encoding="utf-8")
+    assert "Status: rejected" in text and "Reason: hors sujet" in text
+
+
+def test_redact_removes_text_and_identity_but_keeps_the_thread(project, tmp_path):
+    result = invoke(project, "contributions.redact", "alice-1")
+    assert result.returncode == 0, out(result)
+    text = (project / "content" / "contributions" / "premier-article" / "alice-1.md").read_text(encoding="utf-8")
+    assert "Alice" not in text and "alice.secret" not in text and "203.0.113.7" not in text
+    assert "Merci pour cet article" not in text and "Status: redacted" in text
+    # The quote in second.md now points to a redacted contribution: the writer must remove it.
+    quote = project / "content" / "articles" / "second.md"
+    quote.write_text(quote.read_text(encoding="utf-8").replace("[[contribution:alice-1]]", ""), encoding="utf-8")
+    build = run_pelican(project / "content", tmp_path / "out", "publishconf.py")
+    assert build.returncode == 0, build.log
+    page = soup(build.output / "premier-article" / "index.html")
+    tombstone = page.select_one("#contribution-alice-1")
+    assert "Contribution retirée" in tombstone.get_text()
+    assert tombstone.find_parent("li").select_one("ol #contribution-marque-1"), "the reply keeps its place"
+    for path in build.files():
+        data = path.read_text(encoding="utf-8", errors="replace")
+        assert "Merci pour cet article" not in data and "alice-1" not in data.replace("contribution-alice-1", ""), path
+
+
+@pytest.mark.parametrize("args, bad_value", [
+    (["--article", "inconnu"], "'inconnu'"),
+    (["--date", "hier soir"], "'hier soir'"),
+    (["--kind", "avis"], "'avis'"),
+    (["--reply-to", "fantome"], "'fantome'"),
+])
+def test_add_rejects_bad_values_by_name(project, args, bad_value):
+    base = {"--article": "second", "--author": "Zoé", "--date": "2021-07-02T08:30:00+02:00",
+            "--source": "forum", "--body": "Texte."}
+    base.update(dict(zip(args[::2], args[1::2])))
+    flat = [item for pair in base.items() for item in pair]
+    result = invoke(project, "contributions.add", *flat)
+    assert result.returncode != 0 and bad_value in out(result), out(result)
+
+
+@pytest.mark.parametrize("task", ["approve", "redact"])
+def test_unknown_id_fails_with_its_name(project, task):
+    result = invoke(project, f"contributions.{task}", "alice-11")
+    assert result.returncode != 0 and "'alice-11'" in out(result) and "alice-1" in out(result)
+
+
+def test_brand_reply_must_be_official(project):
+    result = invoke(project, "contributions.add", "--article", "second", "--author", "La rédaction",
+                    "--date", "2021-07-02T08:30:00+02:00", "--source", "site", "--body", "Merci !")
+    assert result.returncode != 0 and "Official" in out(result)
+    result = invoke(project, "contributions.add", "--article", "second", "--author", "La rédaction",
+                    "--date", "2021-07-02T08:30:00+02:00", "--source", "site", "--body", "Merci !",
+                    "--official", "--reply-to", "temoin-1")
+    assert result.returncode == 0, out(result)
+
+
+def test_approve_refuses_a_contribution_without_source(project):
+    path = project / "content" / "contributions" / "second" / "sans-source.md"
+    path.write_text("Id: sans-source\nArticle: second\nAuthor: X\nDate: 2021-07-01 10:00:00+02:00\n\nTexte.\n",
+                    encoding="utf-8")
+    result = invoke(project, "contributions.approve", "sans-source")
+    assert result.returncode != 0 and "Source:" in out(result) and "cannot be approved" in out(result)
+
+
+def test_body_file(project, tmp_path):
+    body = tmp_path / "avis.md"
+    body.write_text("Texte lu depuis un fichier.", encoding="utf-8")
+    result = invoke(project, "contributions.add", "--article", "second", "--author", "Zoé",
+                    "--date", "2021-07-02T08:30:00+02:00", "--source", "forum", "--body-file", str(body))
+    assert result.returncode == 0, out(result)
+    ident = result.stdout.split()[-1]
+    assert "Texte lu depuis un fichier." in (project / "content/contributions/second" / f"{ident}.md").read_text()
