@@ -112,7 +112,7 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial", "community"]
+PLUGINS = ["editorial", "community", "syndication"]
 
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {
@@ -127,3 +127,21 @@ EDITORIAL = {
 
 # Templates escape everything by default: contributions and names are untrusted.
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+
+# Syndication plugin: every feed, built with feedgen (plugins/syndication/config.py
+# documents every key and the path pattern flux/<scope>[/<slug>].<atom.xml|rss.xml|json>).
+SYNDICATION = {
+    # RFC 4151 authority of the entry ids (tag:<authority>,<day>:<token>): a domain the
+    # publisher controls. Never derived from SITEURL, so ids survive an address change.
+    "id_authority": "marques-communautes.github.io",
+    # A day on which the publisher held that domain: date part of the feed-level Atom ids.
+    "feed_id_date": "2026-11-22",
+    "max_entries": 20,
+    # Categories / tags (names or slugs) kept out of the site-wide feeds; they keep their own feeds.
+    "exclude_categories_from_site": [],
+    "exclude_tags_from_site": [],
+    # WebSub hub announced by every feed (rel="hub") and notified by `invoke feeds.ping`.
+    "websub_hub": None,
+    # Base of the feeds' absolute URLs when SITEURL is relative (local preview).
+    "preview_base_url": "http://127.0.0.1:8000",
+}

@@ -17,6 +17,10 @@ Settings (``COMMUNITY`` dict in pelicanconf.py; every key optional):
     Addresses of the community page (``communaute/``), the contributors'
     index (``contributeurs/``) and a contributor's page
     (``contributeur/{slug}/``); each is saved as ``<url>index.html``.
+``render_cache`` (bool, default ``True``)
+    Keep rendered bodies in Pelican's CACHE_PATH between builds (see
+    cache.py: entries are keyed by the sanitiser's own code, so a change to
+    it invalidates them all).
 ``figures_marker`` (str, default ``"[[chiffres-moderation]]"``)
     Written alone in a page's Markdown, it is replaced by the live moderation
     figures (the Transparence page uses it).
@@ -46,6 +50,7 @@ class CommunityConfig:
     contributors_url: str = "contributeurs/"
     contributor_url: str = "contributeur/{slug}/"
     figures_marker: str = "[[chiffres-moderation]]"
+    render_cache: bool = True
     own_hosts: frozenset[str] = frozenset()
 
 
@@ -60,7 +65,10 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityCo
         name = f"{SETTING}[{key!r}]"
         if key not in known:
             raise SiteError(origin, name, value, "unknown setting", f"use one of {sorted(known)}")
-        if key in ("max_depth", "latest"):
+        if key == "render_cache":
+            if not isinstance(value, bool):
+                raise SiteError(origin, name, value, "must be True or False", "write True or False")
+        elif key in ("max_depth", "latest"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SiteError(origin, name, value, "must be a whole number >= 1", "write e.g. 4")
         elif key == "brand_names":

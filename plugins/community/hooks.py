@@ -10,6 +10,7 @@ from blogcore.errors import raise_if_any
 from blogcore.typography import fix_html
 
 from . import config, embed, render, store
+from .cache import BodyCache
 from .index import CommunityIndex
 from .pages import CommunityPagesGenerator
 
@@ -33,7 +34,8 @@ def attach_contributions(generator) -> None:
     listed = {a.slug: a for a in generator.articles}
     problems += store.check_collection(contributions, set(all_articles), cfg.brand_names)
     raise_if_any(problems, prefix=PREFIX + "contribution files have errors. ")
-    index = CommunityIndex(contributions, cfg, listed, all_articles)
+    cache = BodyCache(settings.get("CACHE_PATH") if cfg.render_cache else None, cfg.own_hosts)
+    index = CommunityIndex(contributions, cfg, listed, all_articles, cache)
     generator.context["community"] = index
     quote_problems = []
     for article in every:
@@ -65,5 +67,6 @@ def add_generator(pelican_object):
 
 
 def install_globals(generator) -> None:
-    """Give templates the JSON-LD builder."""
+    """Give templates the thread and JSON-LD builders."""
     generator.env.globals["community_json_ld"] = render.json_ld
+    generator.env.globals["community_threads"] = render.threads_html

@@ -17,6 +17,7 @@ from pelican.utils import slugify
 from blogcore.typography import fix_html
 
 from . import sanitize
+from .cache import BodyCache
 from .config import CommunityConfig
 from .model import STATUSES, Contribution, Thread
 
@@ -50,13 +51,15 @@ class CommunityIndex:
     """Every contribution of one build, with accessors that publish only approved ones."""
 
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
-                 listed_articles: dict[str, object], all_articles: dict[str, object]):
+                 listed_articles: dict[str, object], all_articles: dict[str, object],
+                 cache: BodyCache | None = None):
         self.config = config
+        self.cache = cache or BodyCache(None, config.own_hosts)
         self._all = sorted(contributions, key=lambda c: (c.date, c.id))
         self._by_id = {c.id: c for c in self._all}
         self._articles = all_articles
         self._listed = listed_articles
-        self._html: dict[str, str] = {}
+        self._rendered: dict[str, list[str]] = {}
         by_article: dict[str, list[Contribution]] = defaultdict(list)
         for c in self._all:
             by_article[c.article].append(c)
@@ -74,13 +77,24 @@ class CommunityIndex:
 
     def body_html(self, contribution: Contribution) -> str:
         """The sanitised HTML of an approved contribution's body (cached per build)."""
+        return self._render(contribution)[0]
+
+    def body_text(self, contribution: Contribution) -> str:
+        """The plain text of an approved contribution's body (JSON-LD, feeds)."""
+        return self._render(contribution)[1]
+
+    def _render(self, contribution: Contribution) -> list[str]:
         if not contribution.published:
-            return ""
-        html = self._html.get(contribution.id)
-        if html is None:
-            html = fix_html(sanitize.render_body(contribution.body, self.config.own_hosts))
-            self._html[contribution.id] = html
-        return html
+            return ["", ""]
+        rendered = self._rendered.get(contribution.id)
+        if rendered is None:
+            rendered = self.cache.get(contribution.body)
+            if rendered is None:
+                html = fix_html(sanitize.render_body(contribution.body, self.config.own_hosts))
+                rendered = [html, sanitize.plain_text(html)]
+                self.cache.put(contribution.body, *rendered)
+            self._rendered[contribution.id] = rendered
+        return rendered
 
     def author_link(self, contribution: Contribution) -> str | None:
         """The author's web address when it is safe to link, else None."""

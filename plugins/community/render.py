@@ -63,7 +63,7 @@ def json_ld(article, index: CommunityIndex, site_url: str) -> Markup:
             "url": f"{page_url}#{contribution.anchor}",
             "dateCreated": contribution.date.isoformat(),
             "author": author,
-            "text": sanitize.plain_text(index.body_html(contribution)),
+            "text": index.body_text(contribution),
         }
         parent = index.get(contribution.reply_to) if contribution.reply_to else None
         if parent is not None:
@@ -86,3 +86,67 @@ def json_ld(article, index: CommunityIndex, site_url: str) -> Markup:
     if comments:
         data["comment"] = comments
     return Markup(f'<script type="application/ld+json">{sanitize.escape_json_for_script(data)}</script>')
+
+
+IDEA_LABELS = {"proposed": "proposée", "reviewing": "à l’étude", "adopted": "adoptée", "done": "réalisée"}
+
+
+def threads_html(slug: str, index: CommunityIndex) -> Markup:
+    """The nested list of an article's published contributions.
+
+    Built in Python rather than with a recursive Jinja macro: an article page
+    may carry hundreds of contributions and a macro call per item would cost
+    more than the rest of the page.
+    """
+    parts: list[str] = []
+    for thread in index.threads(slug):
+        _item(thread, index, parts)
+    return Markup(f'<ol class="contributions__list">{"".join(parts)}</ol>') if parts else Markup("")
+
+
+def _item(thread, index: CommunityIndex, out: list[str]) -> None:
+    c = thread.contribution
+    classes = "contribution" + (" contribution--official" if c.official else "")
+    if thread.placeholder:
+        text = ("Contribution retirée\u00a0: son texte et l’identité de son auteur ont été effacés."
+                if c.status == "redacted" else "Contribution non publiée.")
+        out.append(f'<li class="{classes} contribution--placeholder"><article id="{c.anchor}" '
+                   f'aria-label="Contribution non publiée"><p class="contribution__placeholder">{text} '
+                   f"Les réponses ci-dessous sont conservées.</p></article>")
+    else:
+        kind = KIND_LABELS[c.kind]
+        author = escape(c.author)
+        link = index.author_link(c)
+        name = f'<a href="{escape(link)}" rel="ugc nofollow noopener">{author}</a>' if link else f"<span>{author}</span>"
+        badge = '<span class="badge badge--official">Réponse officielle de la marque</span>' if c.official else ""
+        meta = [f'<span class="contribution__kind">{kind}</span>',
+                f'<a href="#{c.anchor}" class="contribution__permalink"><time datetime="{c.date.isoformat()}">'
+                f"{fr_date(c.date)}</time></a>"]
+        parent = index.get(c.reply_to) if c.reply_to else None
+        if parent is not None:
+            who = escape(parent.author) if parent.published else "une contribution non publiée"
+            meta.append(f'<span class="contribution__reply">en réponse à <a href="#{parent.anchor}">{who}</a></span>')
+        if c.source:
+            meta.append(f'<span class="contribution__source">publiée d’abord sur\u00a0: {escape(c.source)}</span>')
+        idea = ""
+        if c.kind == "idea":
+            bits = []
+            if c.votes is not None:
+                bits.append(f'<span class="idea__votes">{c.votes} vote{"s" if c.votes != 1 else ""}</span>')
+            if c.idea_status:
+                bits.append(f'<span class="idea__status">Statut de l’idée\u00a0: <strong>{IDEA_LABELS[c.idea_status]}'
+                            f"</strong></span>")
+            idea = f'<p class="contribution__idea">{" ".join(bits)}</p>'
+        separator = ' <span class="sep" aria-hidden="true">·</span> '
+        out.append(
+            f'<li class="{classes}"><article id="{c.anchor}" aria-label="{kind}, par {author}">'
+            f'<header class="contribution__header"><p class="contribution__author">{name} {badge}</p>'
+            f'<p class="contribution__meta">{separator.join(meta)}</p>{idea}</header>'
+            f'<div class="contribution__body">{index.body_html(c)}</div></article>'
+        )
+    if thread.replies:
+        out.append('<ol class="contributions__replies">')
+        for reply in thread.replies:
+            _item(reply, index, out)
+        out.append("</ol>")
+    out.append("</li>")

@@ -99,6 +99,7 @@ _HOST = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[
 # unreserved characters and '%', minus the quote characters and anything an
 # HTML attribute or a text could be broken with.
 _URL_SAFE = "/:@!$&()*+,;=-._~%?#[]"
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 _BLOCK_TAGS = frozenset({"p", "blockquote", "pre", "ul", "ol", "li", "div"})
 
 
@@ -168,6 +169,10 @@ class BodyRenderer:
         self._markdown = markdown.Markdown(extensions=list(MARKDOWN_EXTENSIONS), output_format="html")
         for name in MARKDOWN_DISABLED_BLOCKS:
             self._markdown.parser.blockprocessors.deregister(name, strict=False)
+        # Raw HTML extraction runs an HTML parser over every body (a third of
+        # the conversion time); without a "<" there is nothing to extract.
+        html_block = self._markdown.preprocessors["html_block"]
+        self._markdown.preprocessors.register(_OnlyWithHtml(html_block), "html_block", 20)
         self._cleaner = nh3.Cleaner(
             tags=set(ALLOWED_TAGS),
             clean_content_tags=set(DROPPED_WITH_CONTENT),
@@ -198,7 +203,21 @@ class BodyRenderer:
         finished = _post_process(cleaned, frozenset(h.lower() for h in own_hosts))
         if finished != cleaned:
             finished = self._cleaner.clean(finished)
-        return finished
+        # Paragraphs emptied by the sanitiser (a lone <script>, <svg>...) would
+        # only add blank space; removing a whole empty pair keeps tags balanced.
+        return _EMPTY_PARAGRAPH.sub("", finished).strip()
+
+
+class _OnlyWithHtml(markdown.preprocessors.Preprocessor):
+    """Runs Python-Markdown's raw-HTML preprocessor only on bodies that contain a '<'."""
+
+    def __init__(self, inner: markdown.preprocessors.Preprocessor):
+        super().__init__(inner.md)
+        self._inner = inner
+
+    def run(self, lines: list[str]) -> list[str]:
+        """The inner preprocessor's result, or the lines unchanged when they hold no tag."""
+        return self._inner.run(lines) if any("<" in line for line in lines) else lines
 
 
 def _plain_paragraphs(text: str) -> str | None:

@@ -169,13 +169,14 @@ def load_all(root: Path, tz: ZoneInfo) -> tuple[list[Contribution], list[Problem
     root = Path(root)
     if not root.is_dir():
         return contributions, problems
+    root_shown = display(root)  # once: resolving 10,000 paths one by one is slow
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = Path(dirpath) / name
-            shown = display(path)
+            shown = os.path.join(root_shown, os.path.relpath(path, root))
             if path.suffix != ".md":
                 problems.append(Problem(shown, "file name", name, "not a contribution file (.md)",
                                         "rename it to .md or move it out of content/contributions/"))
@@ -192,6 +193,19 @@ def load_all(root: Path, tz: ZoneInfo) -> tuple[list[Contribution], list[Problem
     return contributions, problems
 
 
+class _Shown:
+    """A contribution's file name for messages, computed only if a message needs it."""
+
+    __slots__ = ("contribution",)
+
+    def __init__(self, contribution: Contribution):
+        self.contribution = contribution
+
+    def __str__(self) -> str:
+        c = self.contribution
+        return display(c.path) if c.path else c.id
+
+
 def check_collection(contributions: list[Contribution], articles: set[str],
                      brand_names: tuple[str, ...] = ()) -> list[Problem]:
     """Rules that span files: articles exist, ids unique, threads hold, honest identity."""
@@ -199,51 +213,51 @@ def check_collection(contributions: list[Contribution], articles: set[str],
     by_id: dict[str, Contribution] = {}
     brand = {name.casefold() for name in brand_names}
     for c in contributions:
-        shown = display(c.path) if c.path else c.id
+        shown = _Shown(c)
         if c.id in by_id:
-            problems.append(Problem(shown, "Id:", c.id, f"the same id as {display(by_id[c.id].path)}",
+            problems.append(Problem(str(shown), "Id:", c.id, f"the same id as {display(by_id[c.id].path)}",
                                     "give one of them a new id (ids must be unique across the site)"))
             continue
         by_id[c.id] = c
         if c.article not in articles:
-            problems.append(Problem(shown, "Article:", c.article, "no article has this slug",
+            problems.append(Problem(str(shown), "Article:", c.article, "no article has this slug",
                                     "write the slug of an existing article (see its Slug: line or its address)"))
         folder = Path(c.path).parent.name if c.path else c.article
         if c.path and folder != c.article:
-            problems.append(Problem(shown, "Article:", c.article, f"the file is in the folder of '{folder}'",
+            problems.append(Problem(str(shown), "Article:", c.article, f"the file is in the folder of '{folder}'",
                                     f"move the file to content/contributions/{c.article}/ or fix Article:"))
         if Path(c.path).stem != c.id and c.path:
-            problems.append(Problem(shown, "Id:", c.id, f"the file is named '{Path(c.path).name}'",
+            problems.append(Problem(str(shown), "Id:", c.id, f"the file is named '{Path(c.path).name}'",
                                     f"rename the file to {c.id}.md"))
         if c.status == "approved" and not c.source:
-            problems.append(Problem(shown, "Source:", None, "a contribution without a source cannot be approved",
+            problems.append(Problem(str(shown), "Source:", None, "a contribution without a source cannot be approved",
                                     "add 'Source: <where it was first published>' (site comments, e-mail, forum...)"))
         if c.author.casefold() in brand and not c.official:
-            problems.append(Problem(shown, "Official:", "no", f"'{c.author}' is the brand itself",
+            problems.append(Problem(str(shown), "Official:", "no", f"'{c.author}' is the brand itself",
                                     "mark the brand's replies 'Official: yes' (the brand never speaks as a user)"))
         if c.official and c.kind == "testimonial":
-            problems.append(Problem(shown, "Kind:", c.kind, "the brand cannot write a testimonial about itself",
+            problems.append(Problem(str(shown), "Kind:", c.kind, "the brand cannot write a testimonial about itself",
                                     "use 'Kind: comment' for an official reply"))
     for c in contributions:
         if not c.reply_to:
             continue
-        shown = display(c.path) if c.path else c.id
+        shown = _Shown(c)
         parent = by_id.get(c.reply_to)
         if parent is None:
-            problems.append(Problem(shown, "Reply_to:", c.reply_to, "no contribution has this id",
+            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, "no contribution has this id",
                                     "write the id of an existing contribution, or remove the line"))
         elif parent.article != c.article:
-            problems.append(Problem(shown, "Reply_to:", c.reply_to, f"that contribution belongs to '{parent.article}'",
+            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, f"that contribution belongs to '{parent.article}'",
                                     "a reply must be on the same article as its parent"))
         elif parent.id == c.id:
-            problems.append(Problem(shown, "Reply_to:", c.reply_to, "a contribution cannot answer itself",
+            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, "a contribution cannot answer itself",
                                     "remove the line"))
     # A cycle (a answers b answers a) would hide both: refuse it.
     for c in contributions:
         seen, current = set(), c
         while current and current.reply_to:
             if current.id in seen:
-                problems.append(Problem(display(c.path) if c.path else c.id, "Reply_to:", c.reply_to,
+                problems.append(Problem(str(_Shown(c)), "Reply_to:", c.reply_to,
                                         "the replies form a loop", "one contribution of the loop must not be a reply"))
                 break
             seen.add(current.id)

@@ -27,7 +27,9 @@ column         required  meaning
                          file; makes re-imports recognise the row even if its
                          text is corrected (without it the id comes from
                          thread + author + date + body)
-``reply_to``   no        the ``id`` of another row of the same thread
+``reply_to``   no        the ``id`` of another row (of the same article: a reply
+                         whose parent ends up on another article is attached
+                         to its own article directly, and the report says so)
 ``author_url`` no        the author's web page (http:// or https://)
 ``author_email`` no      kept for moderation only, never published
 ``kind``       no        comment (default), testimonial, idea, mention
@@ -139,7 +141,7 @@ def read(path: Path, tz: ZoneInfo) -> ParsedExport:
     columns = _columns(shown, header)
     parsed = ParsedExport("csv", "CSV file")
     problems: list[Problem] = []
-    by_source_id: dict[str, tuple[Row, str, str]] = {}   # id column → (row, thread, our id)
+    by_source_id: dict[str, tuple[Row, str]] = {}   # id column → (row, our id)
     pending_replies: list[tuple[Row, str, Contribution, str]] = []
 
     for row in rows:
@@ -161,7 +163,7 @@ def read(path: Path, tz: ZoneInfo) -> ParsedExport:
                                         f"the same id as {by_source_id[source_id][0].where()}",
                                         "give every row its own id (or leave the id column empty)"))
                 continue
-            by_source_id[source_id] = (row, thread, contribution.id)
+            by_source_id[source_id] = (row, contribution.id)
         if thread not in parsed.threads:
             is_address = "://" in thread or thread.startswith("/")
             parsed.threads[thread] = SourceThread(
@@ -178,16 +180,11 @@ def read(path: Path, tz: ZoneInfo) -> ParsedExport:
                 problems.append(Problem(shown, row.where("reply_to"), reply_to, "no row has this id",
                                         "write the id of another row of the file, or leave it empty"))
                 continue
-            if target[1] != thread:
-                problems.append(Problem(shown, row.where("reply_to"), reply_to,
-                                        f"that row ({target[0].where()}) is on another thread ('{target[1]}')",
-                                        "a reply must be on the same thread as the row it answers"))
-                continue
-            if target[2] == contribution.id:
+            if target[1] == contribution.id:
                 problems.append(Problem(shown, row.where("reply_to"), reply_to, "a row cannot answer itself",
                                         "leave reply_to empty"))
                 continue
-            parent = target[2]
+            parent = target[1]
         parsed.items.append(Item(thread, contribution, parent))
     raise_problems(problems)
     return parsed
@@ -199,6 +196,7 @@ def _row(shown: str, row: Row, get: dict[str, str], tz: ZoneInfo,
     before = len(problems)
 
     def bad(column: str, value, message: str, fix: str) -> None:
+        """Record a problem in one column of this row."""
         problems.append(Problem(shown, row.where(column), value, message, fix))
 
     values = {name: one_line(value) for name, value in get.items() if name != "body"}

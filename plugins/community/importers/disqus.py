@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import MappingProxyType
 from xml.etree.ElementTree import Element
 from zoneinfo import ZoneInfo
 
@@ -48,11 +49,11 @@ from .xmlsafe import XmlHead, iterparse, text
 
 NAMESPACE = "http://disqus.com"
 INTERNALS = "http://disqus.com/disqus-internals"
-NS = {"d": NAMESPACE}
+NS = MappingProxyType({"d": NAMESPACE})
 DSQ_ID = "{" + INTERNALS + "}id"
 SOURCE = "Commentaires Disqus (import)"
 MODERATOR = "import Disqus"
-TRUE = {"true", "1", "yes"}
+TRUE = frozenset({"true", "1", "yes"})
 
 
 def is_disqus(head: XmlHead) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import KINDS, STATUSES
+from ..model import KINDS
+
+STATUS_ORDER = ("approved", "pending", "rejected", "redacted")  # what gets published first
 
 
 def plural(count: int, word: str, words: str | None = None) -> str:
@@ -18,10 +20,10 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
-def _breakdown(counts: dict[str, int], order: tuple[str, ...]) -> str:
-    """'26 approved, 2 pending' in a fixed order, zeros left out."""
+def _breakdown(counts: dict[str, int], order: tuple[str, ...], nouns: bool = False) -> str:
+    """'26 approved, 2 pending' (or '29 comments, 4 mentions') in a fixed order, zeros left out."""
     keys = [k for k in order if counts.get(k)] + sorted(k for k in counts if k not in order and counts[k])
-    return ", ".join(f"{counts[k]} {k}" for k in keys)
+    return ", ".join(plural(counts[k], k) if nouns else f"{counts[k]} {k}" for k in keys)
 
 
 @dataclass
@@ -56,10 +58,10 @@ class ImportReport:
                  f"in {plural(self.threads, 'thread')}"]
         if self.created:
             lines.append(f"{verb} {plural(self.created, 'contribution')} "
-                         f"({_breakdown(self.by_status, STATUSES)})")
-            lines.append(f"kinds of the new contributions: {_breakdown(self.by_kind, KINDS)}")
+                         f"({_breakdown(self.by_status, STATUS_ORDER)})")
+            lines.append(f"kinds of the new contributions: {_breakdown(self.by_kind, KINDS, nouns=True)}")
         else:
-            lines.append(f"{verb} no contribution")
+            lines.append(f"{verb} 0 contributions")
         if self.dry_run:
             lines.append("dry run: nothing was written")
         if self.already_present:

@@ -163,8 +163,9 @@ def make_plan(parsed: ParsedExport, matcher: ArticleMatcher, existing_ids: set[s
 def check_new(contributions: list[Contribution], root: Path, tz: ZoneInfo) -> None:
     """Refuse to write a contribution that the build would not read back identically."""
     problems: list[Problem] = []
+    folder = Path(store.display(root))  # resolved once: large exports hold tens of thousands
     for contribution in contributions:
-        shown = store.display(store.file_path(root, contribution))
+        shown = str(folder / contribution.article / f"{contribution.id}.md")
         reread, found = store.parse_contribution(store.dump_contribution(contribution), shown, tz)
         problems += found
         if reread is not None and reread.with_changes(path="") != contribution:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 from zoneinfo import ZoneInfo
@@ -46,7 +47,7 @@ from .xmlsafe import XmlHead, iterparse, split_tag, text
 
 SOURCE = "Commentaires du site (import WordPress)"
 MODERATOR = "import WordPress"
-APPROVAL = {  # wp:comment_approved → (status, reason)
+APPROVAL = MappingProxyType({  # wp:comment_approved → (status, reason)
     "1": ("approved", ""),
     "approve": ("approved", ""),
     "0": ("pending", ""),
@@ -54,16 +55,16 @@ APPROVAL = {  # wp:comment_approved → (status, reason)
     "spam": ("rejected", "spam (WordPress)"),
     "trash": ("rejected", "corbeille (WordPress)"),
     "post-trashed": ("rejected", "corbeille (WordPress)"),  # the post itself was trashed
-}
-MENTION_TYPES = {"pingback", "trackback"}
+})
+MENTION_TYPES = frozenset({"pingback", "trackback"})
 # Comment types plugins use for private records (WordPress 6.9 block notes,
 # WooCommerce order notes, Action Scheduler logs, webhook logs): never public.
-INTERNAL_TYPES = {"note", "order_note", "action_log", "webhook_delivery"}
+INTERNAL_TYPES = frozenset({"note", "order_note", "action_log", "webhook_delivery"})
 INTERNAL_REASON = "note interne, jamais publiable"
-HELD_REASONS = {
+HELD_REASONS = MappingProxyType({
     "password": "approuvé sur WordPress, mais l'article y était protégé par un mot de passe : à relire",
     "private": "approuvé sur WordPress, mais l'article y était privé : à relire",
-}
+})
 _NO_DATE = "0000-00-00"
 
 

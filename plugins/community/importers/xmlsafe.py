@@ -78,7 +78,7 @@ def iterparse(path: Path, events: tuple[str, ...] = ("start", "end")) -> Iterato
         line, column = getattr(error, "position", (0, 0))
         reason = str(error).split(":", 1)[0]  # expat's words, without its own (1-based) position
         raise SiteError(shown, f"line {line}, column {column + 1}", None,
-                        f"not well-formed XML ({reason}): the export is damaged or truncated, nothing imported",
+                        f"malformed XML ({reason}): the export is damaged or truncated, nothing imported",
                         "export the file again, or repair the XML at that line (an unescaped '&' or '<', "
                         "a missing closing tag, a cut-off download)") from None
     except OSError as error:

@@ -1,0 +1,96 @@
+"""Turn an article or a contribution into a feed entry (model.Entry).
+
+Dates are shown in the site's time zone, so that each carries the real
+offset of that day (+01:00 in winter, +02:00 in summer in Europe/Paris).
+``updated`` is the article's ``Modified:`` date, else its ``Date:``: never
+the build time. Content and summary are both given, with absolute URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from zoneinfo import ZoneInfo
+
+from . import ids
+from .cleaning import absolute_html, first_words, plain_text, plain_title, strip_controls
+from .model import Entry, Person
+
+KIND_LABELS = {
+    "comment": "Commentaire",
+    "testimonial": "Témoignage",
+    "idea": "Idée",
+    "mention": "Mention",
+}
+ANONYMOUS = "Anonyme"
+_VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
+
+
+def of(name: str) -> str:
+    """French « de » with elision: « de Camille », « d’Alice », « d’Élise »."""
+    return f"d’{name}" if name[:1].casefold() in _VOWELS else f"de {name}"
+
+
+def local_time(when: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """An aware datetime in the site's zone, to the second (RFC 3339 without fraction)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=tz)
+    return when.astimezone(tz).replace(microsecond=0)
+
+
+def absolute(base: str, path: str) -> str:
+    """The absolute address of a site-relative path."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{base}/{path.lstrip('/')}"
+
+
+def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
+    """The entry of a published article."""
+    entry_id, _fallback = ids.article_id(article, authority, tz)
+    url = absolute(base, article.url)
+    published = local_time(article.date, tz)
+    modified = getattr(article, "modified", None)
+    updated = local_time(modified, tz) if modified else published
+    content = absolute_html(article.get_content(base), url)
+    summary = absolute_html(article.get_summary(base) or "", url)
+    if not plain_text(summary):
+        summary = html.escape(first_words(content))
+    authors = tuple(
+        Person(plain_title(a.name), absolute(base, a.url)) for a in (getattr(article, "authors", None) or [])
+    )
+    category = getattr(article, "category", None)
+    tags = tuple(plain_title(t.name) for t in (getattr(article, "tags", None) or []))
+    categories = ((plain_title(category.name),) if category else ()) + tags
+    return Entry(
+        id=entry_id, url=url, title=plain_title(article.title), published=published, updated=updated,
+        summary_html=summary, summary_text=plain_text(summary), content_html=content,
+        authors=authors, categories=categories, tags=tags, key=article.slug,
+    )
+
+
+def contribution_title(contribution, article_title: str) -> str:
+    """« Commentaire de Léa sur « Titre » », « Réponse officielle sur « Titre » »."""
+    who = plain_title(getattr(contribution, "author", "")) or ANONYMOUS
+    if getattr(contribution, "official", False):
+        what = f"Réponse officielle {of(who)}"
+    else:
+        what = f"{KIND_LABELS.get(getattr(contribution, 'kind', ''), 'Contribution')} {of(who)}"
+    return f"{what} sur «\u00a0{plain_title(article_title)}\u00a0»"
+
+
+def contribution_entry(contribution, article, body_html: str, base: str, tz: ZoneInfo, authority: str) -> Entry:
+    """The entry of an approved contribution, linked to its place on the article's page."""
+    article_url = absolute(base, article.url)
+    url = f"{article_url}#{contribution.anchor}"
+    when = local_time(contribution.date, tz)
+    content = absolute_html(strip_controls(body_html or ""), article_url)
+    summary_text = first_words(content)
+    kind = KIND_LABELS.get(getattr(contribution, "kind", ""), "Contribution")
+    return Entry(
+        id=ids.contribution_id(contribution, authority, tz), url=url,
+        title=contribution_title(contribution, article.title), published=when, updated=when,
+        summary_html=html.escape(summary_text, quote=False), summary_text=summary_text, content_html=content,
+        authors=(Person(plain_title(getattr(contribution, "author", "")) or ANONYMOUS),),
+        categories=(kind,), tags=(), key=contribution.id,
+    )

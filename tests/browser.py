@@ -1,0 +1,286 @@
+"""A small harness to see what a real browser does with our pages.
+
+Drives Debian's headless chromium (/usr/bin/chromium) through Playwright;
+it never downloads a browser. Tests that need it skip when chromium or the
+playwright package is missing. Typical use::
+
+    with serve_directory(output) as base_url, browser() as chromium:
+        visit_ = visit(chromium, base_url + "index.html", allowed_hosts={"127.0.0.1"})
+    assert not visit_.dialogs and not visit_.calls and not visit_.third_party
+
+What a visit records (:class:`Visit`): dialogs, calls into hooked functions
+(alert, fetch, window.open... see HOOKS_JS), every request, the requests to
+hosts other than the allowed ones (which are aborted: nothing leaves the
+machine), inline (data:/blob:/about:) requests, console errors, uncaught page
+errors, and the final HTML. After the load it waits a little, presses Tab,
+moves the mouse over elements and focuses them, so that handlers bound to
+focus or hover events get their chance to run.
+
+Pages are served over HTTP on 127.0.0.1 (:func:`serve_directory`), not from
+file://, so that hosts, origins and relative URLs mean what they mean on the
+real site.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--disable-quic",
+]
+# URLs the page makes without the network: recorded apart, never "third party".
+INLINE_SCHEMES = ("data:", "about:", "blob:")
+
+# Installed before any script of the page, in every frame: wraps the
+# functions an injected script would use to show itself or send data out, and
+# records each call in window.__xss_calls. alert/confirm/prompt still run (so
+# that the dialog is also seen by Playwright); the others that would change
+# or leave the page (print, open, document.write) are only recorded.
+HOOKS_JS = r"""
+(() => {
+  if (window.__xss_calls) return;
+  const calls = [];
+  Object.defineProperty(window, '__xss_calls', {value: calls, writable: false, configurable: false});
+  const show = (value) => { try { return String(value).slice(0, 200); } catch (e) { return '?'; } };
+  const record = (name, args) => {
+    try { calls.push({name: name, args: Array.prototype.map.call(args, show)}); } catch (e) {}
+  };
+  const hook = (target, property, name, callThrough) => {
+    if (!target) return;
+    const original = target[property];
+    if (typeof original !== 'function') return;
+    const wrapper = function (...args) {
+      record(name, args);
+      return callThrough ? original.apply(this, args) : undefined;
+    };
+    try {
+      Object.defineProperty(target, property, {value: wrapper, writable: true, configurable: true});
+    } catch (e) { try { target[property] = wrapper; } catch (e2) {} }
+  };
+  hook(window, 'alert', 'alert', true);
+  hook(window, 'confirm', 'confirm', true);
+  hook(window, 'prompt', 'prompt', true);
+  hook(window, 'print', 'print', false);
+  hook(window, 'open', 'open', false);
+  hook(window, 'fetch', 'fetch', true);
+  hook(window, 'eval', 'eval', true);
+  hook(window.XMLHttpRequest && XMLHttpRequest.prototype, 'open', 'XMLHttpRequest.open', true);
+  hook(window.Navigator && Navigator.prototype, 'sendBeacon', 'navigator.sendBeacon', true);
+  hook(window.Document && Document.prototype, 'write', 'document.write', false);
+  hook(window.Document && Document.prototype, 'writeln', 'document.writeln', false);
+  for (const timer of ['setTimeout', 'setInterval']) {
+    const original = window[timer];
+    // Only string arguments: that is code compiled from text, like eval.
+    window[timer] = function (handler, ...rest) {
+      if (typeof handler === 'string') record(timer + '(string)', [handler]);
+      return original.call(this, handler, ...rest);
+    };
+  }
+})();
+"""
+
+# Where each element is, in page coordinates, for the mouse to pass over it.
+_ELEMENT_BOXES_JS = r"""
+(limit) => {
+  const boxes = [];
+  for (const element of document.body ? document.body.querySelectorAll('*') : []) {
+    const r = element.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) {
+      boxes.push([r.left + window.scrollX + r.width / 2, r.top + window.scrollY + Math.min(r.height / 2, 5)]);
+      if (boxes.length >= limit) break;
+    }
+  }
+  return boxes;
+}
+"""
+
+# Focus then blur every element once: fires focus/blur handlers on elements
+# the keyboard cannot reach (tabindex=-1, autofocus already consumed...).
+_FOCUS_ALL_JS = r"""
+(limit) => {
+  let n = 0;
+  for (const element of document.body ? document.body.querySelectorAll('*') : []) {
+    if (n++ >= limit) break;
+    if (typeof element.focus === 'function') { element.focus({preventScroll: true}); element.blur(); }
+  }
+}
+"""
+
+
+@dataclass
+class Visit:
+    """What happened while the browser loaded one page."""
+
+    url: str
+    dialogs: list[str] = field(default_factory=list)
+    calls: list[dict] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    third_party: list[str] = field(default_factory=list)
+    inline_requests: list[str] = field(default_factory=list)
+    popups: list[str] = field(default_factory=list)
+    html: str = ""
+
+    @property
+    def executed(self) -> bool:
+        """Whether anything shows that injected script ran (dialog, hooked call, popup)."""
+        return bool(self.dialogs or self.calls or self.popups)
+
+    def summary(self) -> str:
+        """A readable account for assertion messages."""
+        parts = [f"visit of {self.url}"]
+        for name in ("dialogs", "calls", "popups", "page_errors", "console_errors", "third_party", "inline_requests"):
+            values = getattr(self, name)
+            if values:
+                parts.append(f"{name} ({len(values)}): " + "; ".join(map(str, values[:10])))
+        return "\n".join(parts)
+
+
+def _host(url: str) -> str:
+    """The host of a URL, lower case ('' when it has none)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+@contextmanager
+def browser(**launch_options):
+    """A headless Debian chromium driven by Playwright (the test is skipped without them)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (scripts/setup --test installs it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("the playwright package is not installed (scripts/setup --test installs it)")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS), **launch_options)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, interact: bool = True,
+          tabs: int = 8, max_elements: int = 3000, timeout_ms: int = 20_000) -> Visit:
+    """Load `url` in a fresh context and record what the page does (see the module docstring)."""
+    allowed = {host.lower() for host in allowed_hosts}
+    result = Visit(url)
+    context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
+    try:
+        context.set_default_timeout(timeout_ms)
+        context.add_init_script(HOOKS_JS)
+
+        def on_route(route):
+            request_url = route.request.url
+            if request_url.startswith(INLINE_SCHEMES):
+                route.continue_()
+            elif _host(request_url) in allowed:
+                route.continue_()
+            else:
+                # Never let a request leave the machine; the "request" event
+                # below has already recorded it.
+                route.abort()
+
+        def record(request_url: str):
+            result.requests.append(request_url)
+            if request_url.startswith(INLINE_SCHEMES):
+                result.inline_requests.append(request_url)
+            elif _host(request_url) not in allowed:
+                result.third_party.append(request_url)
+
+        def on_dialog(dialog):
+            result.dialogs.append(f"{dialog.type}: {dialog.message}")
+            try:
+                dialog.dismiss()
+            except Exception:  # the page may already be gone
+                pass
+
+        def watch(page):
+            page.on("dialog", on_dialog)
+            page.on("console", lambda message: message.type == "error" and result.console_errors.append(
+                f"{message.text} @ {message.location.get('url', '')}"))
+            page.on("pageerror", lambda error: result.page_errors.append(str(error)))
+
+        def on_page(page):
+            # Any page but the first is a popup opened by the content.
+            if main is not None and page is not main:
+                result.popups.append(page.url)
+                watch(page)
+                page.on("websocket", lambda socket: record(socket.url))
+
+        context.route("**/*", on_route)
+        context.on("request", lambda request: record(request.url))
+        main = None
+        context.on("page", on_page)
+        main = context.new_page()
+        watch(main)
+        main.on("websocket", lambda socket: record(socket.url))
+
+        main.goto(url, wait_until="load")
+        main.wait_for_timeout(settle_ms)
+        if interact:
+            _interact(main, tabs=tabs, max_elements=max_elements)
+            main.wait_for_timeout(settle_ms)
+        for frame in main.frames:
+            try:
+                result.calls.extend(frame.evaluate("() => Array.from(window.__xss_calls || [])"))
+            except Exception:  # a frame that navigated away or was removed meanwhile
+                pass
+        result.html = main.content()
+    finally:
+        context.close()
+    return result
+
+
+def _interact(page, *, tabs: int, max_elements: int) -> None:
+    """Keyboard focus, mouse hover and programmatic focus over the page."""
+    page.mouse.move(1, 1)
+    for _ in range(tabs):
+        page.keyboard.press("Tab")
+    boxes = page.evaluate(_ELEMENT_BOXES_JS, max_elements)
+    height = page.viewport_size["height"] if page.viewport_size else 900
+    top = None
+    for x, y in sorted(boxes, key=lambda box: box[1]):
+        if top is None or not top <= y < top + height:
+            top = max(0, y - 10)
+            page.evaluate("(y) => window.scrollTo(0, y)", top)
+            top = page.evaluate("() => window.scrollY")
+        page.mouse.move(x, y - top)
+    page.evaluate(_FOCUS_ALL_JS, max_elements)
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging each request to stderr."""
+
+    def log_message(self, format, *args):
+        pass
+
+
+@contextmanager
+def serve_directory(path: Path | str):
+    """Serve a folder over HTTP on 127.0.0.1 (ephemeral port); yield its base URL ending in '/'."""
+    handler = functools.partial(_QuietHandler, directory=str(path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="serve_directory", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
