@@ -192,6 +192,17 @@ def test(c, args=""):
         raise Exit(code=result.exited)
 
 
+@task(help={"articles": "Number of synthetic articles (default 1000).",
+            "contributions": "Number of synthetic contributions (default 10000).",
+            "repeat": "Builds per configuration; the median time is reported (default 3)."})
+def bench(c, articles=1000, contributions=10000, repeat=3):
+    """Print build time and peak memory with and without the community plugin (synthetic corpus)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench as community_bench
+
+    print(community_bench.report(community_bench.run(int(articles), int(contributions), int(repeat))))
+
+
 # --- contributions: moderation from the command line ---------------------------------
 
 
@@ -325,5 +336,5 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
               contributions_redact, contributions_import):
     contributions.add_task(_task)
 
-namespace = Collection(build, serve, livereload, preview, clean, new, check, test)
+namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench)
 namespace.add_collection(contributions)

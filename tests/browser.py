@@ -55,12 +55,20 @@ HOOKS_JS = r"""
   const record = (name, args) => {
     try { calls.push({name: name, args: Array.prototype.map.call(args, show)}); } catch (e) {}
   };
+  // Playwright's page.evaluate() itself calls eval from its UtilityScript:
+  // those calls (and only those: the caller right above the wrapper) are the
+  // harness, not the page. If Playwright changes this, the harness records
+  // too much and tests fail loudly rather than miss anything.
+  const fromHarness = () => {
+    const lines = String(new Error().stack || '').split('\n');
+    return /^\s*at UtilityScript\.evaluate /.test(lines[3] || '');
+  };
   const hook = (target, property, name, callThrough) => {
     if (!target) return;
     const original = target[property];
     if (typeof original !== 'function') return;
     const wrapper = function (...args) {
-      record(name, args);
+      if (!(name === 'eval' && fromHarness())) record(name, args);
       return callThrough ? original.apply(this, args) : undefined;
     };
     try {
@@ -89,30 +97,38 @@ HOOKS_JS = r"""
 })();
 """
 
-# Where each element is, in page coordinates, for the mouse to pass over it.
-_ELEMENT_BOXES_JS = r"""
+# Where to move the mouse, in page coordinates: elements with an event
+# attribute first, then elements without element children (hovering them
+# also fires mouseover/mouseenter on all their ancestors).
+_HOVER_POINTS_JS = r"""
 (limit) => {
-  const boxes = [];
-  for (const element of document.body ? document.body.querySelectorAll('*') : []) {
+  const all = document.body ? Array.from(document.body.querySelectorAll('*')) : [];
+  const handlers = all.filter(e => e.getAttributeNames().some(n => n.startsWith('on')));
+  const leaves = all.filter(e => e.childElementCount === 0 && !handlers.includes(e));
+  const points = [];
+  for (const element of handlers.concat(leaves)) {
     const r = element.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) {
-      boxes.push([r.left + window.scrollX + r.width / 2, r.top + window.scrollY + Math.min(r.height / 2, 5)]);
-      if (boxes.length >= limit) break;
+      points.push([r.left + window.scrollX + Math.min(r.width / 2, 5), r.top + window.scrollY + Math.min(r.height / 2, 5)]);
+      if (points.length >= limit) break;
     }
   }
-  return boxes;
+  return points;
 }
 """
 
-# Focus then blur every element once: fires focus/blur handlers on elements
-# the keyboard cannot reach (tabindex=-1, autofocus already consumed...).
-_FOCUS_ALL_JS = r"""
+# Fire the hover and focus events on every element, whether the mouse and
+# the keyboard reached it or not (hidden, zero-size, tabindex=-1...).
+_EVENTS_FOR_ALL_JS = r"""
 (limit) => {
-  let n = 0;
-  for (const element of document.body ? document.body.querySelectorAll('*') : []) {
-    if (n++ >= limit) break;
+  const all = document.body ? Array.from(document.body.querySelectorAll('*')).slice(0, limit) : [];
+  for (const element of all) {
+    for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousemove', 'mouseleave', 'mouseout']) {
+      element.dispatchEvent(new MouseEvent(type, {bubbles: !type.endsWith('enter') && !type.endsWith('leave'), view: window}));
+    }
     if (typeof element.focus === 'function') { element.focus({preventScroll: true}); element.blur(); }
   }
+  return all.length;
 }
 """
 
@@ -174,7 +190,7 @@ def browser(**launch_options):
 
 
 def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, interact: bool = True,
-          tabs: int = 8, max_elements: int = 3000, timeout_ms: int = 20_000) -> Visit:
+          tabs: int = 8, max_hover: int = 200, max_elements: int = 5000, timeout_ms: int = 20_000) -> Visit:
     """Load `url` in a fresh context and record what the page does (see the module docstring)."""
     allowed = {host.lower() for host in allowed_hosts}
     result = Visit(url)
@@ -232,7 +248,7 @@ def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, i
         main.goto(url, wait_until="load")
         main.wait_for_timeout(settle_ms)
         if interact:
-            _interact(main, tabs=tabs, max_elements=max_elements)
+            _interact(main, tabs=tabs, max_hover=max_hover, max_elements=max_elements)
             main.wait_for_timeout(settle_ms)
         for frame in main.frames:
             try:
@@ -245,21 +261,21 @@ def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, i
     return result
 
 
-def _interact(page, *, tabs: int, max_elements: int) -> None:
-    """Keyboard focus, mouse hover and programmatic focus over the page."""
+def _interact(page, *, tabs: int, max_hover: int, max_elements: int) -> None:
+    """Keyboard focus, real mouse hover, then synthetic hover and focus events on every element."""
     page.mouse.move(1, 1)
     for _ in range(tabs):
         page.keyboard.press("Tab")
-    boxes = page.evaluate(_ELEMENT_BOXES_JS, max_elements)
+    # A real mouse move costs ~20 ms on a large page: only max_hover of them.
+    points = page.evaluate(_HOVER_POINTS_JS, max_hover)
     height = page.viewport_size["height"] if page.viewport_size else 900
     top = None
-    for x, y in sorted(boxes, key=lambda box: box[1]):
+    for x, y in sorted(points, key=lambda point: point[1]):
         if top is None or not top <= y < top + height:
-            top = max(0, y - 10)
-            page.evaluate("(y) => window.scrollTo(0, y)", top)
+            page.evaluate("(y) => window.scrollTo(0, y)", max(0, y - 10))
             top = page.evaluate("() => window.scrollY")
         page.mouse.move(x, y - top)
-    page.evaluate(_FOCUS_ALL_JS, max_elements)
+    page.evaluate(_EVENTS_FOR_ALL_JS, max_elements)
     page.evaluate("() => window.scrollTo(0, 0)")
 
 

@@ -70,3 +70,4 @@ def install_globals(generator) -> None:
     """Give templates the thread and JSON-LD builders."""
     generator.env.globals["community_json_ld"] = render.json_ld
     generator.env.globals["community_threads"] = render.threads_html
+    generator.env.globals["community_cards"] = render.contribution_cards

@@ -60,6 +60,7 @@ class CommunityIndex:
         self._articles = all_articles
         self._listed = listed_articles
         self._rendered: dict[str, list[str]] = {}
+        self._article_urls: dict[str, str] = {}  # Pelican computes article.url on every access
         by_article: dict[str, list[Contribution]] = defaultdict(list)
         for c in self._all:
             by_article[c.article].append(c)
@@ -106,8 +107,11 @@ class CommunityIndex:
 
     def url(self, contribution: Contribution) -> str:
         """Site-relative address of a contribution: its article's URL and anchor."""
-        article = self.article(contribution)
-        return f"{article.url}#{contribution.anchor}" if article is not None else ""
+        url = self._article_urls.get(contribution.article)
+        if url is None:
+            article = self.article(contribution)
+            url = self._article_urls[contribution.article] = article.url if article is not None else ""
+        return f"{url}#{contribution.anchor}" if url else ""
 
     # -- per article ---------------------------------------------------------------
     def for_article(self, slug: str) -> list[Contribution]:

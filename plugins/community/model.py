@@ -63,7 +63,7 @@ TRUE_WORDS = {"yes", "true", "oui", "1"}
 FALSE_WORDS = {"no", "false", "non", "0", ""}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 10,000 of them stay in memory during a build
 class Contribution:
     """One contribution as stored in its file (all fields, private ones included)."""
 

@@ -150,3 +150,30 @@ def _item(thread, index: CommunityIndex, out: list[str]) -> None:
             _item(reply, index, out)
         out.append("</ol>")
     out.append("</li>")
+
+
+def contribution_cards(items: list[Contribution], index: CommunityIndex, site_url: str,
+                       heading_level: int = 2, show_author: bool = True) -> Markup:
+    """Published contributions shown outside their article (community and contributor pages)."""
+    parts = []
+    for c in items:
+        article = index.article(c)
+        kind = KIND_LABELS[c.kind]
+        href = escape(f"{site_url}/{index.url(c)}")
+        title = f"«\u00a0{escape(article.title)}\u00a0»"
+        if show_author:
+            badge = ' <span class="badge badge--official">Réponse officielle</span>' if c.official else ""
+            who = f"{escape(c.author)}{badge} sur "
+        else:
+            who = f"{kind} sur "
+        source = (f' <span class="sep" aria-hidden="true">·</span> <span>{escape(c.source)}</span>'
+                  if c.source else "")
+        official = " contribution--official" if c.official else ""
+        parts.append(
+            f'<article class="card card--contribution{official}">'
+            f'<h{heading_level} class="card__title">{who}<a href="{href}">{title}</a></h{heading_level}>'
+            f'<p class="card__meta"><span>{kind}</span> <span class="sep" aria-hidden="true">·</span> '
+            f'<time datetime="{c.date.isoformat()}">{fr_date(c.date)}</time>{source}</p>'
+            f'<div class="card__summary contribution__body">{index.body_html(c)}</div></article>'
+        )
+    return Markup("".join(parts))

@@ -47,8 +47,12 @@ def import_id(system: str, *key: str) -> str:
     return f"{system}-{digest}"
 
 
-def parse_contribution(text: str, path: str, tz: ZoneInfo) -> tuple[Contribution | None, list[Problem]]:
-    """Parse one contribution file; return it (or None) and its problems."""
+def parse_contribution(text: str, path: str, tz: ZoneInfo,
+                       real_path: str | None = None) -> tuple[Contribution | None, list[Problem]]:
+    """Parse one contribution file; return it (or None) and its problems.
+
+    `path` names the file in messages; `real_path` (default: `path`) is stored.
+    """
     header = parse_header(text)
     problems: list[Problem] = []
 
@@ -124,7 +128,7 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo) -> tuple[Contribution
         moderator=header.get("moderator", ""), moderated_at=dates["moderated_at"],
         reason=header.get("reason", ""), votes=votes, idea_status=idea_status,
         original_id=header.get("original_id", ""), imported_from=header.get("imported_from", ""),
-        path=path,
+        path=real_path or path,
     )
     return contribution, problems
 
@@ -170,26 +174,29 @@ def load_all(root: Path, tz: ZoneInfo) -> tuple[list[Contribution], list[Problem
     if not root.is_dir():
         return contributions, problems
     root_shown = display(root)  # once: resolving 10,000 paths one by one is slow
-    for dirpath, dirnames, filenames in os.walk(root):
+    root_text = str(root)
+    for dirpath, dirnames, filenames in os.walk(root_text):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        shown_dir = root_shown + dirpath[len(root_text):]
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
-            path = Path(dirpath) / name
-            shown = os.path.join(root_shown, os.path.relpath(path, root))
-            if path.suffix != ".md":
+            path = os.path.join(dirpath, name)
+            shown = os.path.join(shown_dir, name)
+            if not name.endswith(".md"):
                 problems.append(Problem(shown, "file name", name, "not a contribution file (.md)",
                                         "rename it to .md or move it out of content/contributions/"))
                 continue
             try:
-                text = path.read_text(encoding="utf-8-sig")
+                with open(path, encoding="utf-8-sig") as handle:
+                    text = handle.read()
             except UnicodeDecodeError:
                 problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
                 continue
-            contribution, found = parse_contribution(text, shown, tz)
+            contribution, found = parse_contribution(text, shown, tz, real_path=path)
             problems += found
             if contribution:
-                contributions.append(contribution.with_changes(path=str(path)))
+                contributions.append(contribution)
     return contributions, problems
 
 
