@@ -11,10 +11,13 @@ playwright package is missing. Typical use::
 What a visit records (:class:`Visit`): dialogs, calls into hooked functions
 (alert, fetch, window.open... see HOOKS_JS), every request, the requests to
 hosts other than the allowed ones (which are aborted: nothing leaves the
-machine), inline (data:/blob:/about:) requests, console errors, uncaught page
-errors, and the final HTML. After the load it waits a little, presses Tab,
-moves the mouse over elements and focuses them, so that handlers bound to
-focus or hover events get their chance to run.
+machine), inline (data:/blob:/about:) requests, popups, console errors,
+uncaught page errors, URL attributes that resolve to javascript:/vbscript:/
+data: (they would run on a click), and the final HTML. After the load it
+waits a little, presses Tab, moves the mouse over elements, then fires
+hover, focus and click events on every element (clicks with their default
+action cancelled, so no link is followed), so that handlers bound to those
+events get their chance to run.
 
 Pages are served over HTTP on 127.0.0.1 (:func:`serve_directory`), not from
 file://, so that hosts, origins and relative URLs mean what they mean on the
@@ -117,18 +120,46 @@ _HOVER_POINTS_JS = r"""
 }
 """
 
-# Fire the hover and focus events on every element, whether the mouse and
-# the keyboard reached it or not (hidden, zero-size, tabindex=-1...).
+# Fire the hover, focus and (optionally) click events on every element,
+# whether the mouse and the keyboard reached it or not (hidden, zero-size,
+# tabindex=-1...). Clicks run onclick handlers but their default action
+# (following a link, submitting a form) is cancelled: the page stays put.
 _EVENTS_FOR_ALL_JS = r"""
-(limit) => {
+([limit, click]) => {
   const all = document.body ? Array.from(document.body.querySelectorAll('*')).slice(0, limit) : [];
-  for (const element of all) {
-    for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousemove', 'mouseleave', 'mouseout']) {
-      element.dispatchEvent(new MouseEvent(type, {bubbles: !type.endsWith('enter') && !type.endsWith('leave'), view: window}));
+  const cancel = (event) => event.preventDefault();
+  window.addEventListener('click', cancel, true);
+  try {
+    for (const element of all) {
+      for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousemove', 'mouseleave', 'mouseout']) {
+        element.dispatchEvent(new MouseEvent(type, {bubbles: !type.endsWith('enter') && !type.endsWith('leave'), view: window}));
+      }
+      if (typeof element.focus === 'function') { element.focus({preventScroll: true}); element.blur(); }
+      if (click) element.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
     }
-    if (typeof element.focus === 'function') { element.focus({preventScroll: true}); element.blur(); }
+  } finally {
+    window.removeEventListener('click', cancel, true);
   }
   return all.length;
+}
+"""
+
+# URL attributes whose value, as the browser resolves it, is script or an
+# inline document: they run when clicked, submitted or loaded.
+_SCRIPT_URLS_JS = r"""
+() => {
+  const found = [];
+  const bad = /^(javascript|vbscript|data):/i;
+  for (const element of document.querySelectorAll('*')) {
+    for (const name of element.getAttributeNames()) {
+      if (!/^(href|src|action|formaction|data|poster|background|xlink:href|srcdoc|ping|cite|codebase)$/i.test(name)) continue;
+      const raw = element.getAttribute(name);
+      let resolved = raw;
+      try { resolved = new URL(raw, document.baseURI).href; } catch (e) {}
+      if (name === 'srcdoc' || bad.test(resolved)) found.push(element.localName + '[' + name + ']=' + raw.slice(0, 100));
+    }
+  }
+  return found;
 }
 """
 
@@ -146,6 +177,7 @@ class Visit:
     third_party: list[str] = field(default_factory=list)
     inline_requests: list[str] = field(default_factory=list)
     popups: list[str] = field(default_factory=list)
+    script_urls: list[str] = field(default_factory=list)
     html: str = ""
 
     @property
@@ -156,7 +188,7 @@ class Visit:
     def summary(self) -> str:
         """A readable account for assertion messages."""
         parts = [f"visit of {self.url}"]
-        for name in ("dialogs", "calls", "popups", "page_errors", "console_errors", "third_party", "inline_requests"):
+        for name in ("dialogs", "calls", "popups", "script_urls", "page_errors", "console_errors", "third_party", "inline_requests"):
             values = getattr(self, name)
             if values:
                 parts.append(f"{name} ({len(values)}): " + "; ".join(map(str, values[:10])))
@@ -190,7 +222,8 @@ def browser(**launch_options):
 
 
 def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, interact: bool = True,
-          tabs: int = 8, max_hover: int = 200, max_elements: int = 5000, timeout_ms: int = 20_000) -> Visit:
+          click: bool = True, tabs: int = 8, max_hover: int = 200, max_elements: int = 5000,
+          timeout_ms: int = 20_000) -> Visit:
     """Load `url` in a fresh context and record what the page does (see the module docstring)."""
     allowed = {host.lower() for host in allowed_hosts}
     result = Visit(url)
@@ -248,21 +281,22 @@ def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, i
         main.goto(url, wait_until="load")
         main.wait_for_timeout(settle_ms)
         if interact:
-            _interact(main, tabs=tabs, max_hover=max_hover, max_elements=max_elements)
+            _interact(main, tabs=tabs, max_hover=max_hover, max_elements=max_elements, click=click)
             main.wait_for_timeout(settle_ms)
         for frame in main.frames:
             try:
                 result.calls.extend(frame.evaluate("() => Array.from(window.__xss_calls || [])"))
             except Exception:  # a frame that navigated away or was removed meanwhile
                 pass
+        result.script_urls = main.evaluate(_SCRIPT_URLS_JS)
         result.html = main.content()
     finally:
         context.close()
     return result
 
 
-def _interact(page, *, tabs: int, max_hover: int, max_elements: int) -> None:
-    """Keyboard focus, real mouse hover, then synthetic hover and focus events on every element."""
+def _interact(page, *, tabs: int, max_hover: int, max_elements: int, click: bool) -> None:
+    """Keyboard focus, real mouse hover, then synthetic hover, focus and click events on every element."""
     page.mouse.move(1, 1)
     for _ in range(tabs):
         page.keyboard.press("Tab")
@@ -275,7 +309,7 @@ def _interact(page, *, tabs: int, max_hover: int, max_elements: int) -> None:
             page.evaluate("(y) => window.scrollTo(0, y)", max(0, y - 10))
             top = page.evaluate("() => window.scrollY")
         page.mouse.move(x, y - top)
-    page.evaluate(_EVENTS_FOR_ALL_JS, max_elements)
+    page.evaluate(_EVENTS_FOR_ALL_JS, [max_elements, click])
     page.evaluate("() => window.scrollTo(0, 0)")
 
 

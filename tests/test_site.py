@@ -144,3 +144,39 @@ def test_drafts_and_future_articles_absent_from_the_real_site(tmp_path):
         data = path.read_text(encoding="utf-8", errors="replace")
         for marker in ["Brouillon confidentiel", "Annonce de demain", "embargo-tag", "zz-draft", "Embargo"]:
             assert marker not in data and marker.lower() not in str(path).lower(), (marker, path)
+
+
+def test_seed_comment_thread_is_published_as_approved_contributions(site_production):
+    page = soup(site_production.output / "marketing-2-0-vu-par-yves-duron" / "index.html")
+    section = page.select_one("section#contributions")
+    emmanuel = section.select_one("#contribution-c-20090227-emmanuel")
+    yann = section.select_one("#contribution-c-20090302-yann-gourvennec")
+    assert "Emmanuel" in emmanuel.get_text() and emmanuel.time.get_text() == "27 février 2009"
+    assert "Yann Gourvennec" in yann.get_text() and yann.time.get_text() == "2 mars 2009"
+    assert "pacotille" in emmanuel.get_text() and "vendeur de soupe" in yann.get_text()
+    assert "Commentaires du billet d'origine" in emmanuel.get_text()
+    body = text_of(page, "main .prose")
+    assert "pacotille" not in body, "the thread is not part of the article's text"
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").is_dir(), reason="../shared/seeds is not beside the repository")
+def test_seed_comments_are_verbatim(site_production):
+    seed = next((SHARED / "seeds").glob("003_*.txt")).read_text(encoding="utf-8")
+    thread = seed.split("\nCommentaires\n")[1].split("Les commentaires sont fermés.")[0]
+    lines = [line.strip() for line in thread.splitlines()
+             if line.strip() and not line.startswith("Écrit par")]
+    page = normalise(text_of(soup(site_production.output / "marketing-2-0-vu-par-yves-duron" / "index.html"),
+                             "section#contributions"))
+    assert [line for line in lines if normalise(line) not in page] == []
+
+
+def test_community_pages_and_live_figures(site_production):
+    community = text_of(soup(site_production.output / "communaute" / "index.html"))
+    assert "Emmanuel" in community and "Yann Gourvennec" in community
+    names = [a.get_text() for a in soup(site_production.output / "contributeurs" / "index.html").select("main li a")]
+    assert names == ["Emmanuel", "Yann Gourvennec"]
+    table = soup(site_production.output / "transparence" / "index.html").select_one("table.moderation-figures")
+    figures = {row.th.get_text(): int(row.td.get_text()) for row in table.select("tbody tr")}
+    assert figures["Contributions reçues"] == 2 and figures["Publiées (approuvées)"] == 2
+    home = soup(site_production.output / "index.html")
+    assert any(a.get_text() == "2 contributions" for a in home.select("a.card__contributions"))

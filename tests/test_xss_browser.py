@@ -118,6 +118,7 @@ def test_sanitised_vectors_do_nothing_in_a_browser(tmp_path, chromium):
     assert not result.dialogs, result.summary()
     assert not result.calls, result.summary()
     assert not result.popups, result.summary()
+    assert not result.script_urls, result.summary()
     assert not result.page_errors, result.summary()
     assert not result.console_errors, result.summary()
     assert not result.third_party, result.summary()
