@@ -24,6 +24,9 @@ OUTPUT = ROOT / "output"
 LOCAL_SETTINGS = ROOT / "pelicanconf.py"
 PRODUCTION_SETTINGS = ROOT / "publishconf.py"
 ARTICLES = CONTENT / "articles"
+# Tasks use the plugins' modules (moderation, feed ids) outside Pelican.
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
 
 
 def pelican_command(settings: Path, output: Path, fatal: str = "errors", extra: str = "") -> list[str]:
@@ -124,7 +127,6 @@ def _git_user(c) -> str | None:
 def _most_used_category() -> str:
     from collections import Counter
 
-    sys.path.insert(0, str(ROOT / "plugins"))
     from blogcore.headers import read_header
 
     counts = Counter(
@@ -157,6 +159,10 @@ def new(c, title, author=None, category=None):
     author = author or _git_user(c) or "La rédaction"
     category = category or _most_used_category()
     now = dt.datetime.now(ZoneInfo("Europe/Paris")).replace(second=0, microsecond=0)
+    from pelican.settings import read_settings
+    from syndication.ids import new_article_id
+
+    authority = read_settings(str(LOCAL_SETTINGS))["SYNDICATION"]["id_authority"]
     ARTICLES.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f"Title: {title}\n"
@@ -167,6 +173,7 @@ def new(c, title, author=None, category=None):
         "Tags: à-trier\n"
         "Summary: Résumé en une ou deux phrases, affiché dans les listes et les flux.\n"
         "Lang: fr\n"
+        f"Feed_id: {new_article_id(authority, now.date())}\n"
         "Status: draft\n"
         "\n"
         "Premier paragraphe de l'article.\n",
@@ -196,20 +203,23 @@ def test(c, args=""):
             "contributions": "Number of synthetic contributions (default 10000).",
             "repeat": "Builds per configuration; the median time is reported (default 3)."})
 def bench(c, articles=1000, contributions=10000, repeat=3):
-    """Print build time and peak memory with and without the community plugin (synthetic corpus)."""
+    """Print build time, peak memory and feed generation time on a synthetic corpus."""
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench as community_bench
+    import bench_feeds
 
     print(community_bench.report(community_bench.run(int(articles), int(contributions), int(repeat))))
+    feeds = bench_feeds.run(int(articles))
+    print(f"Feed generation, {feeds['articles']} articles and their taxonomies:")
+    print(f"  our feedgen plugin:        {feeds['ours_seconds']:.2f} s for {feeds['feeds_written_ours']} feeds")
+    print(f"  Pelican's built-in writer: {feeds['pelican_seconds']:.2f} s for {feeds['feeds_written_pelican']} feeds")
 
 
 # --- contributions: moderation from the command line ---------------------------------
 
 
 def _community():
-    """The moderation module, with plugins/ importable (tasks run outside Pelican)."""
-    if str(ROOT / "plugins") not in sys.path:
-        sys.path.insert(0, str(ROOT / "plugins"))
+    """The moderation module (imported on use: no work at import time)."""
     from community import moderation
 
     return moderation
@@ -331,6 +341,38 @@ def contributions_import(c, path, map=None, dry_run=False):
         print(line)
 
 
+# --- feeds ---------------------------------------------------------------------
+
+
+@task(name="ping", help={"state": "JSON file remembering what was last announced (default .publish-state/websub.json).",
+                         "output": "The built production site (default output/)."})
+def feeds_ping(c, state=str(ROOT / ".publish-state" / "websub.json"), output=str(OUTPUT)):
+    """Tell the WebSub hub which feeds changed since the last publish."""
+    from pelican.settings import read_settings
+
+    from blogcore.errors import SiteError
+    from syndication.websub import hub_from_settings, ping_changed
+
+    settings = read_settings(str(PRODUCTION_SETTINGS))
+    hub = hub_from_settings(settings)
+    if hub is None:
+        print('No WebSub hub: set SYNDICATION["websub_hub"] in publishconf.py to announce feeds.')
+        return
+    if not (Path(output) / settings["SYNDICATION"].get("feeds_dir", "flux")).is_dir():
+        raise Exit(f"error: no feeds in {output}: run `invoke preview` first", code=2)
+    try:
+        pinged = ping_changed(Path(output), settings["SITEURL"], hub, Path(state), timeout=10,
+                              feeds_dir=settings["SYNDICATION"].get("feeds_dir", "flux"))
+    except SiteError as exc:
+        raise Exit(f"error: {exc}", code=2) from None
+    for url in pinged:
+        print(f"announced {url}")
+    print(f"{len(pinged)} changed feed(s) announced to {hub}")
+
+
+feeds = Collection("feeds")
+feeds.add_task(feeds_ping)
+
 contributions = Collection("contributions")
 for _task in (contributions_add, contributions_list, contributions_approve, contributions_reject,
               contributions_redact, contributions_import):
@@ -338,3 +380,4 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
 
 namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench)
 namespace.add_collection(contributions)
+namespace.add_collection(feeds)

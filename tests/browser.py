@@ -11,7 +11,8 @@ playwright package is missing. Typical use::
 What a visit records (:class:`Visit`): dialogs, calls into hooked functions
 (alert, fetch, window.open... see HOOKS_JS), every request, the requests to
 hosts other than the allowed ones (which are aborted: nothing leaves the
-machine), inline (data:/blob:/about:) requests, popups, console errors,
+machine), inline requests (blob:, and data: documents seen through the
+DevTools protocol), popups, beforeunload prompts, console errors,
 uncaught page errors, URL attributes that resolve to javascript:/vbscript:/
 data: (they would run on a click), and the final HTML. After the load it
 waits a little, presses Tab, moves the mouse over elements, then fires
@@ -32,6 +33,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -179,6 +181,7 @@ class Visit:
     popups: list[str] = field(default_factory=list)
     script_urls: list[str] = field(default_factory=list)
     html: str = ""
+    inspection: Any = None
 
     @property
     def executed(self) -> bool:
@@ -188,7 +191,8 @@ class Visit:
     def summary(self) -> str:
         """A readable account for assertion messages."""
         parts = [f"visit of {self.url}"]
-        for name in ("dialogs", "calls", "popups", "script_urls", "page_errors", "console_errors", "third_party", "inline_requests"):
+        for name in ("dialogs", "calls", "popups", "script_urls", "page_errors", "console_errors",
+                     "third_party", "inline_requests"):
             values = getattr(self, name)
             if values:
                 parts.append(f"{name} ({len(values)}): " + "; ".join(map(str, values[:10])))
@@ -223,8 +227,13 @@ def browser(**launch_options):
 
 def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, interact: bool = True,
           click: bool = True, tabs: int = 8, max_hover: int = 200, max_elements: int = 5000,
-          timeout_ms: int = 20_000) -> Visit:
-    """Load `url` in a fresh context and record what the page does (see the module docstring)."""
+          timeout_ms: int = 20_000, inspect: Callable[[Any], Any] | None = None) -> Visit:
+    """Load `url` in a fresh context and record what the page does (see the module docstring).
+
+    ``inspect(page)``, if given, runs once the page has settled (after the
+    interactions), with the same request rules; what it returns is kept as
+    ``Visit.inspection`` (e.g. the result of a page.evaluate, or axe-core's).
+    """
     allowed = {host.lower() for host in allowed_hosts}
     result = Visit(url)
     context = browser.new_context(service_workers="block", viewport={"width": 1280, "height": 900})
@@ -257,18 +266,21 @@ def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, i
             except Exception:  # the page may already be gone
                 pass
 
+        def on_console(message):
+            if message.type == "error":
+                result.console_errors.append(f"{message.text} @ {message.location.get('url', '')}")
+
         def watch(page):
             page.on("dialog", on_dialog)
-            page.on("console", lambda message: message.type == "error" and result.console_errors.append(
-                f"{message.text} @ {message.location.get('url', '')}"))
+            page.on("console", on_console)
             page.on("pageerror", lambda error: result.page_errors.append(str(error)))
+            page.on("websocket", lambda socket: record(socket.url))
 
         def on_page(page):
             # Any page but the first is a popup opened by the content.
             if main is not None and page is not main:
                 result.popups.append(page.url)
                 watch(page)
-                page.on("websocket", lambda socket: record(socket.url))
 
         context.route("**/*", on_route)
         context.on("request", lambda request: record(request.url))
@@ -276,13 +288,15 @@ def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, i
         context.on("page", on_page)
         main = context.new_page()
         watch(main)
-        main.on("websocket", lambda socket: record(socket.url))
+        _watch_data_urls(context, main, record)
 
         main.goto(url, wait_until="load")
         main.wait_for_timeout(settle_ms)
         if interact:
             _interact(main, tabs=tabs, max_hover=max_hover, max_elements=max_elements, click=click)
             main.wait_for_timeout(settle_ms)
+        if inspect is not None:
+            result.inspection = inspect(main)
         for frame in main.frames:
             try:
                 result.calls.extend(frame.evaluate("() => Array.from(window.__xss_calls || [])"))
@@ -290,9 +304,33 @@ def visit(browser, url: str, *, allowed_hosts: set[str], settle_ms: int = 300, i
                 pass
         result.script_urls = main.evaluate(_SCRIPT_URLS_JS)
         result.html = main.content()
+        # Leaving the page shows a beforeunload prompt if the page set one.
+        main.close(run_before_unload=True)
+        try:
+            main.wait_for_timeout(100)
+        except Exception:  # closed: there was no prompt
+            pass
     finally:
         context.close()
     return result
+
+
+def _watch_data_urls(context, page, record) -> None:
+    """Record data: documents the page loads (Playwright reports no data: request; DevTools does)."""
+    # data: images and fonts are decoded in the renderer and reach neither;
+    # Visit.script_urls lists data: URLs found in attributes instead.
+    try:
+        session = context.new_cdp_session(page)
+        session.send("Network.enable")
+    except Exception:  # not a Chromium browser: no DevTools protocol
+        return
+
+    def on_request(event):
+        url = event["request"]["url"]
+        if url.startswith("data:"):
+            record(url)
+
+    session.on("Network.requestWillBeSent", on_request)
 
 
 def _interact(page, *, tabs: int, max_hover: int, max_elements: int, click: bool) -> None:

@@ -84,7 +84,8 @@ def test_invoke_new_creates_a_complete_draft(tmp_path):
     path = project / "content" / "articles" / "un-nouvel-elan-la-co-creation.md"
     text = path.read_text(encoding="utf-8")
     for field in ["Title: Un nouvel élan : la co-création !", "Slug: un-nouvel-elan-la-co-creation", "Date: ",
-                  "Author: Camille Témoin", "Category: Essais", "Tags: ", "Summary: ", "Lang: fr", "Status: draft"]:
+                  "Author: Camille Témoin", "Category: Essais", "Tags: ", "Summary: ", "Lang: fr", "Status: draft",
+                  "Feed_id: tag:marques-communautes.github.io,"]:
         assert field in text
     assert "+01:00" in text or "+02:00" in text
     assert invoke(project, "check").returncode == 0

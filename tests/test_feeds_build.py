@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from conftest import FIXTURE_SITE, ROOT, Build
+from conftest import FIXTURE_SITE, ROOT, Build, run_pelican
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "feeds"))
 from feedbuild import COMMUNITY, build, syndication  # noqa: E402
@@ -255,3 +255,16 @@ def test_ids_survive_title_slug_category_tags_file_name_and_scheme_changes(tmp_p
     assert before["http://feeds.example.test/second/"] == after["https://feeds.example.test/deuxieme/"]
     assert before["http://feeds.example.test/premier-article/"] == after["https://feeds.example.test/premier-article/"]
     assert sorted(before.values()) == sorted(after.values())
+
+
+def test_a_bad_feed_id_fails_the_build_naming_file_field_and_fix(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_SITE / "content", content)
+    second = content / "articles" / "second.md"
+    text = re.sub(r"^Feed_id:.*\n", "", second.read_text(encoding="utf-8"), flags=re.M)
+    second.write_text(text.replace("Lang: fr\n", "Lang: fr\nFeed_id: https://exemple.org/mauvais id\n"),
+                      encoding="utf-8")
+    result = run_pelican(content, tmp_path / "out", "publishconf.py")
+    log = " ".join(result.log.split())
+    assert result.returncode != 0
+    assert "second.md" in log and "Feed_id:" in log and "not a tag URI" in log and "Fix:" in log

@@ -1,13 +1,14 @@
 """Every XSS vector, sanitised as the site publishes it, in a real browser: nothing runs, nothing loads.
 
-One page holds every vector of tests/fixtures/xss/vectors.txt three times
-over, as the site would publish a contribution: the body through
-render_body, the vector as an author name (HTML-escaped with markupsafe) and
-as an author URL (through clean_url into an href), each contribution in its
-own <article>; plus all of them in a JSON-LD block. Chromium loads the page
-from 127.0.0.1 with the harness of tests/browser.py. Control tests prove the
-harness does see a dialog, a hooked call, a hover or focus handler and a
-third-party request when there is one.
+One page holds every vector of tests/fixtures/xss/vectors.txt used the
+three ways a contribution reaches a page: as its body (through render_body),
+as its author's name (HTML-escaped with markupsafe) and as its author's URL
+(through clean_url into an href), each contribution in its own <article>
+as on the site; plus all of them in a JSON-LD block. Chromium loads the
+page from 127.0.0.1 with the harness of tests/browser.py. Control tests
+prove that the harness does see a dialog, each hooked call, hover, focus and
+beforeunload handlers, a third-party request and a data: document when
+there is one.
 """
 
 from __future__ import annotations
@@ -107,10 +108,8 @@ def test_sanitised_vectors_do_nothing_in_a_browser(tmp_path, chromium):
         articles.append(contribution(index, render_body(url, frozenset(LOCAL)), url, clean_url(url)))
     comments = [{"@type": "Comment", "author": {"name": v, "url": clean_url(v)},
                  "text": plain_text(render_body(v, frozenset(LOCAL)))} for v in VECTORS]
-    json_ld = f'<script type="application/ld+json">{escape_json_for_script({"comment": comments, "raw": VECTORS})}</script>'
-    total = len(articles)
-
-    assert total == len(VECTORS) + len(AUTHOR_URLS)
+    json_ld = f'<script type="application/ld+json">{escape_json_for_script({"comment": comments})}</script>'
+    assert len(articles) == len(VECTORS) + len(AUTHOR_URLS)
 
     with serve_directory(write_site(tmp_path, page(articles, json_ld))) as base:
         result = visit(chromium, base + "index.html", allowed_hosts=LOCAL)
@@ -129,48 +128,42 @@ def test_sanitised_vectors_do_nothing_in_a_browser(tmp_path, chromium):
 
 def test_browser_dom_keeps_every_contribution_in_its_container(tmp_path, chromium):
     articles = [contribution(i, render_body(v, frozenset(LOCAL)), v, clean_url(v)) for i, v in enumerate(VECTORS)]
-    with serve_directory(write_site(tmp_path, page(articles))) as base:
-        result = visit(chromium, base + "index.html", allowed_hosts=LOCAL, interact=False)
-        context = chromium.new_context()
-        try:
-            tab = context.new_page()
-            tab.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
-            tab.goto(base + "index.html")
-            problems = tab.evaluate(ALLOWED_JS, ALLOWED)
-            layout = tab.evaluate("""() => ({
+
+    def inspect(tab):
+        return {
+            "problems": tab.evaluate(ALLOWED_JS, ALLOWED),
+            **tab.evaluate("""() => ({
                 articles: document.querySelectorAll('main > article.contribution').length,
                 ends: Array.from(document.querySelectorAll('article > p.end'), p => p.parentElement.id),
-                json: JSON.parse(document.querySelector('script[type="application/ld+json"]')?.textContent || 'null'),
                 footer: document.querySelector('body > footer#page-end') !== null,
-            })""")
-        finally:
-            context.close()
-    assert not result.executed, result.summary()
-    assert problems == []
-    # Each article closes where it should: all are direct children of <main>,
-    # each still ends with its own last paragraph, the page footer is intact.
-    assert layout["articles"] == len(VECTORS)
-    assert layout["ends"] == [f"c{i:03d}" for i in range(len(VECTORS))]
-    assert layout["footer"]
+            })"""),
+        }
+
+    with serve_directory(write_site(tmp_path, page(articles))) as base:
+        result = visit(chromium, base + "index.html", allowed_hosts=LOCAL, interact=False, inspect=inspect)
+    assert not result.executed and not result.third_party, result.summary()
+    assert result.inspection["problems"] == []
+    # Each article closes where it should: all are children of <main>, each
+    # still ends with its own last paragraph, and the page footer is intact.
+    assert result.inspection["articles"] == len(VECTORS)
+    assert result.inspection["ends"] == [f"c{i:03d}" for i in range(len(VECTORS))]
+    assert result.inspection["footer"]
 
 
 def test_json_ld_block_round_trips_in_the_browser(tmp_path, chromium):
     data = {"raw": VECTORS, "text": [plain_text(render_body(v)) for v in VECTORS]}
     head = f'<script type="application/ld+json">{escape_json_for_script(data)}</script>'
+
+    def inspect(tab):
+        return tab.evaluate("""() => ({
+            scripts: document.scripts.length,
+            data: JSON.parse(document.querySelector('script[type="application/ld+json"]').textContent),
+        })""")
+
     with serve_directory(write_site(tmp_path, page(["<p>x</p>"], head))) as base:
-        result = visit(chromium, base + "index.html", allowed_hosts=LOCAL, interact=False)
-        context = chromium.new_context()
-        try:
-            tab = context.new_page()
-            tab.goto(base + "index.html")
-            parsed = tab.evaluate(
-                "() => JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
-            scripts = tab.evaluate("() => document.scripts.length")
-        finally:
-            context.close()
+        result = visit(chromium, base + "index.html", allowed_hosts=LOCAL, interact=False, inspect=inspect)
     assert not result.executed and not result.third_party, result.summary()
-    assert parsed == data
-    assert scripts == 1
+    assert result.inspection == {"scripts": 1, "data": data}
 
 
 # --- controls: the harness is not blind -----------------------------------------------------
@@ -213,3 +206,17 @@ def test_control_hover_focus_and_hooked_calls_are_detected(tmp_path, chromium):
     assert any(d.startswith("prompt: survol") for d in result.dialogs), result.summary()
     assert any(d.startswith("confirm: focus") for d in result.dialogs), result.summary()
     assert "http://evil.example/fetch" in result.third_party, result.summary()
+
+
+def test_control_inline_documents_and_beforeunload_are_recorded(tmp_path, chromium):
+    raws = [
+        '<iframe src="data:text/html,&lt;p&gt;x&lt;/p&gt;"></iframe>',
+        '<a href="javascript:void(0)">lien</a>',
+        '<img src="x" onerror="window.onbeforeunload = () => \'quitter ?\'">',
+    ]
+    articles = [contribution(i, raw, "x", None) for i, raw in enumerate(raws)]
+    with serve_directory(write_site(tmp_path, page(articles))) as base:
+        result = visit(chromium, base + "index.html", allowed_hosts=LOCAL)
+    assert result.inline_requests == ["data:text/html,<p>x</p>"], result.summary()
+    assert result.script_urls == ["iframe[src]=data:text/html,<p>x</p>", "a[href]=javascript:void(0)"], result.summary()
+    assert any(d.startswith("beforeunload") for d in result.dialogs), result.summary()

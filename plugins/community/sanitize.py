@@ -39,6 +39,7 @@ import json
 import re
 import threading
 from html.parser import HTMLParser
+from types import MappingProxyType
 from urllib.parse import quote, urlsplit
 
 import markdown
@@ -53,12 +54,12 @@ ALLOWED_TAGS = frozenset({
 })
 # Only attributes that carry meaning for readers; nothing that styles, scripts
 # or names elements (id/class could collide with the page's own).
-ALLOWED_ATTRIBUTES = {
+ALLOWED_ATTRIBUTES = MappingProxyType({
     "a": frozenset({"href", "title"}),
     "abbr": frozenset({"title"}),
     "img": frozenset({"src", "alt"}),
     "ol": frozenset({"start"}),
-}
+})
 # Tags removed together with their content: their text is code or markup,
 # never prose a reader wrote (nh3 keeps the text of other refused tags).
 DROPPED_WITH_CONTENT = frozenset({
@@ -99,6 +100,9 @@ _HOST = re.compile(r"(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_](?:[
 # unreserved characters and '%', minus the quote characters and anything an
 # HTML attribute or a text could be broken with.
 _URL_SAFE = "/:@!$&()*+,;=-._~%?#[]"
+# What clean_url strips around a URL: C0 controls and space (as browsers do),
+# plus the no-break, ideographic and zero-width spaces a copy-paste brings.
+_URL_STRIPPED = "".join(map(chr, range(0x21))) + "\x7f\u00a0\u3000\u200b\ufeff"
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 _BLOCK_TAGS = frozenset({"p", "blockquote", "pre", "ul", "ol", "li", "div"})
 
@@ -114,11 +118,10 @@ def clean_url(url: str) -> str | None:
         return None
     # Browsers drop tabs and newlines anywhere in a URL and C0 controls or
     # spaces around it; do the same, so that we judge the URL they would use.
-    url = re.sub(r"[\t\n\r]", "", url).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
-                                              "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
-                                              "\x1d\x1e\x1f \u00a0\u3000")
+    url = re.sub(r"[\t\n\r]", "", url).strip(_URL_STRIPPED)
     # Left-over controls or spaces, and backslashes (which browsers read as
-    # '/', so "https://good\\@evil" does not mean what Python thinks).
+    # '/', so "https://good\\@evil" does not mean what Python thinks). 2048
+    # characters is more than any real home page needs.
     if not url or len(url) > 2048 or _CONTROL.search(url) or re.search(r"[\s\\]", url):
         return None
     try:
@@ -200,7 +203,7 @@ class BodyRenderer:
                 self._markdown.reset()
         # Both paths go through the same sanitiser: the shortcut is for speed only.
         cleaned = self._cleaner.clean(converted)
-        finished = _post_process(cleaned, frozenset(h.lower() for h in own_hosts))
+        finished = _post_process(cleaned, frozenset(host.lower() for host in own_hosts or ()))
         if finished != cleaned:
             finished = self._cleaner.clean(finished)
         # Paragraphs emptied by the sanitiser (a lone <script>, <svg>...) would
@@ -378,7 +381,10 @@ class _TextExtractor(HTMLParser):
     """Collects the text a reader sees: blocks become paragraphs, items and <br> lines."""
 
     # Text that a tag stands for when the page is read as text.
-    _BREAKS = {"br": "\n", "li": "\n", **{tag: "\n\n" for tag in _BLOCK_TAGS - {"li"}}}
+    _BREAKS = MappingProxyType({"br": "\n", "li": "\n", **{tag: "\n\n" for tag in _BLOCK_TAGS - {"li"}}})
+    # Elements whose content is not text for a reader (void ones excluded:
+    # they have no end tag that would end the skipping).
+    _SKIPPED = DROPPED_WITH_CONTENT - {"frame"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -387,7 +393,7 @@ class _TextExtractor(HTMLParser):
         self._pre = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in DROPPED_WITH_CONTENT:
+        if tag in self._SKIPPED:
             self._skip += 1
             return
         self._pre += tag == "pre"
@@ -398,12 +404,12 @@ class _TextExtractor(HTMLParser):
                 self._parts.append(f"[image : {alt}]")
 
     def handle_startendtag(self, tag, attrs):
-        if tag not in DROPPED_WITH_CONTENT:
+        if tag not in self._SKIPPED:
             self.handle_starttag(tag, attrs)
             self._pre -= tag == "pre"
 
     def handle_endtag(self, tag):
-        if tag in DROPPED_WITH_CONTENT:
+        if tag in self._SKIPPED:
             self._skip = max(0, self._skip - 1)
         elif tag != "li":
             self._pre -= tag == "pre" and self._pre > 0

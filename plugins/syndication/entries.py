@@ -35,7 +35,8 @@ def local_time(when: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     """An aware datetime in the site's zone, to the second (RFC 3339 without fraction)."""
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
-    return when.astimezone(tz).replace(microsecond=0)
+    # A plain datetime (not Pelican's SafeDatetime subclass), exact even on the night clocks go back.
+    return dt.datetime.fromtimestamp(int(when.timestamp()), tz)
 
 
 def absolute(base: str, path: str) -> str:
@@ -54,8 +55,10 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     updated = local_time(modified, tz) if modified else published
     content = absolute_html(article.get_content(base), url)
     summary = absolute_html(article.get_summary(base) or "", url)
-    if not plain_text(summary):
-        summary = html.escape(first_words(content))
+    summary_text = plain_text(summary)
+    if not summary_text:
+        summary_text = first_words(content)
+        summary = html.escape(summary_text, quote=False)
     authors = tuple(
         Person(plain_title(a.name), absolute(base, a.url)) for a in (getattr(article, "authors", None) or [])
     )
@@ -64,7 +67,7 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     categories = ((plain_title(category.name),) if category else ()) + tags
     return Entry(
         id=entry_id, url=url, title=plain_title(article.title), published=published, updated=updated,
-        summary_html=summary, summary_text=plain_text(summary), content_html=content,
+        summary_html=summary, summary_text=summary_text, content_html=content,
         authors=authors, categories=categories, tags=tags, key=article.slug,
     )
 

@@ -2,11 +2,11 @@
 
 An article's id is its ``Feed_id:`` header line, a tag URI::
 
-    Feed_id: tag:marques-communautes.github.io,2009-02-25:3f9c2a71
+    Feed_id: tag:marques-communautes.github.io,2026-11-22:3f9c2a71
 
 ``tag:<authority>,<day>:<token>``: the authority is ``SYNDICATION["id_authority"]``
 (a domain the publisher controls, never derived from ``SITEURL``), the day is
-the day the id was minted (the article's ``Date:`` day) and the token is 8
+the day the id was minted (the day `invoke new` created the article) and the token is 8
 random hexadecimal characters. The id lives in the file's header, so it does
 not change when the title, slug, category, tags, the site's address or its
 scheme change, nor when the file is renamed or moved: it moves with the file.

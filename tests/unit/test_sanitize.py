@@ -176,6 +176,22 @@ def test_vector_is_neutralised(vector):
     assert render_body(output, OWN) == render_body(render_body(output, OWN), OWN)
 
 
+@pytest.mark.parametrize("raw", [
+    "<img src=x onerror=alert(1)>",
+    '<a href="jav&#x09;ascript:alert(1)" rel="ugc nofollow noopener">x</a>',
+    '<img src="http://evil.example/x.png">',
+    "<script>alert(1)</script>",
+    '<p style="x">x</p>',
+])
+@pytest.mark.parametrize("check", [check_with_bs4, check_with_lxml, check_with_regex])
+def test_checks_are_not_blind(check, raw):
+    # The same checks on unsanitised HTML must fail, or the vector test proves nothing.
+    if check is check_with_lxml:
+        pytest.importorskip("lxml")
+    with pytest.raises(AssertionError):
+        check(raw, "raw")
+
+
 @pytest.mark.parametrize("vector", VECTORS[::7])
 def test_vector_inside_ordinary_text_is_neutralised(vector):
     output = render_body(f"Bonjour *à tous*,\n\n{vector}\n\nCordialement, « Jean »", OWN)
