@@ -114,7 +114,8 @@ _HOVER_POINTS_JS = r"""
   for (const element of handlers.concat(leaves)) {
     const r = element.getBoundingClientRect();
     if (r.width > 0 && r.height > 0) {
-      points.push([r.left + window.scrollX + Math.min(r.width / 2, 5), r.top + window.scrollY + Math.min(r.height / 2, 5)]);
+      points.push([r.left + window.scrollX + Math.min(r.width / 2, 5),
+                   r.top + window.scrollY + Math.min(r.height / 2, 5)]);
       if (points.length >= limit) break;
     }
   }
@@ -133,8 +134,10 @@ _EVENTS_FOR_ALL_JS = r"""
   window.addEventListener('click', cancel, true);
   try {
     for (const element of all) {
-      for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousemove', 'mouseleave', 'mouseout']) {
-        element.dispatchEvent(new MouseEvent(type, {bubbles: !type.endsWith('enter') && !type.endsWith('leave'), view: window}));
+      for (const type of ['pointerover', 'pointerenter', 'mouseover', 'mouseenter', 'mousemove',
+                          'mouseleave', 'mouseout']) {
+        const bubbles = !type.endsWith('enter') && !type.endsWith('leave');
+        element.dispatchEvent(new MouseEvent(type, {bubbles: bubbles, view: window}));
       }
       if (typeof element.focus === 'function') { element.focus({preventScroll: true}); element.blur(); }
       if (click) element.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
@@ -152,13 +155,16 @@ _SCRIPT_URLS_JS = r"""
 () => {
   const found = [];
   const bad = /^(javascript|vbscript|data):/i;
+  const urlAttributes = /^(href|src|action|formaction|data|poster|background|xlink:href|srcdoc|ping|cite|codebase)$/i;
   for (const element of document.querySelectorAll('*')) {
     for (const name of element.getAttributeNames()) {
-      if (!/^(href|src|action|formaction|data|poster|background|xlink:href|srcdoc|ping|cite|codebase)$/i.test(name)) continue;
+      if (!urlAttributes.test(name)) continue;
       const raw = element.getAttribute(name);
       let resolved = raw;
       try { resolved = new URL(raw, document.baseURI).href; } catch (e) {}
-      if (name === 'srcdoc' || bad.test(resolved)) found.push(element.localName + '[' + name + ']=' + raw.slice(0, 100));
+      if (name === 'srcdoc' || bad.test(resolved)) {
+        found.push(element.localName + '[' + name + ']=' + raw.slice(0, 100));
+      }
     }
   }
   return found;

@@ -30,6 +30,11 @@ code, pre, ul, ol[start], li, del, ins, sub, sup, abbr[title], img[src alt]
 http and https only (no mailto: an e-mail address is never published);
 relative URLs only when they are site paths ("/...") or fragments ("#...").
 Links get ``rel="ugc nofollow noopener"``, and no ``target``.
+
+Speed: each thread keeps one :class:`BodyRenderer` (Markdown instance and
+nh3 cleaner, made once, ``reset()`` between bodies). A body without any
+Markdown syntax skips Python-Markdown (same HTML, checked by the tests):
+plain comments take tens of µs, Markdown ones a few hundred.
 """
 
 from __future__ import annotations

@@ -390,7 +390,8 @@ def benchmark(count: int = 10_000) -> dict[str, float]:
     bodies = {
         "plain": "Salut.\n\nPlutôt d'accord. L'exemple du site http://debats.sncf.com/ est la meilleure illustration.",
         "markdown": "Très *bon* billet. Voir [ceci](http://exemple.fr/b).\n\n> La conversation.\n\n- un\n- deux",
-        "html": '<p>Importé de <strong>WordPress</strong> avec un <a href="http://x.org/" rel="nofollow">lien</a>.</p>',
+        "html": ('<p>Importé de <strong>WordPress</strong> avec un '
+                 '<a href="http://x.org/" rel="nofollow">lien</a>.</p>'),
     }
     result = {}
     for name, body in bodies.items():
