@@ -9,7 +9,17 @@ so that a writer sees every problem of a build at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
+
+
+def display_path(path: str | Path) -> str:
+    """A file as the writer knows it in messages: relative to the current folder when possible."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from blogcore.errors import Problem
+from blogcore.errors import Problem, display_path
 from blogcore.headers import parse_header
 from blogcore.isodate import format_iso, parse_iso
 
@@ -27,13 +27,8 @@ REQUIRED = ("id", "article", "date")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
-def display(path: Path | str) -> str:
-    """A path relative to the current folder when possible."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+# Messages name files the way the writer sees them (shared with the other plugins).
+display = display_path
 
 
 def new_id(prefix: str = "c") -> str:

@@ -16,11 +16,10 @@ import markdown
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from blogcore.errors import Problem
+from blogcore.errors import Problem, display_path
 from blogcore.headers import read_header
 from blogcore.typography import fix_html, fix_text
 
-from .validate import display_path
 
 PROFILE_FIELDS = {"name", "role", "organisation", "website", "source_note"}
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from blogcore.errors import Problem
+from blogcore.errors import Problem, display_path
 from blogcore.headers import Header, parse_header
 from blogcore.isodate import parse_iso
 
@@ -69,15 +69,6 @@ class Entry:
     def embargoed(self) -> bool:
         """True for drafts and future-dated articles (never published)."""
         return self.status == "draft"
-
-
-def display_path(path: Path) -> str:
-    """A path as the writer knows it: relative to the current folder if possible."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def parse_date(value: str, tz: ZoneInfo) -> dt.datetime:

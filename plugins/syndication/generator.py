@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.generators import Generator
 
-from blogcore.errors import Problem, raise_if_any
+from blogcore.errors import Problem, display_path, raise_if_any
 
 from . import config, ids
 from .catalogue import PREFIX, Catalogue
@@ -25,15 +25,6 @@ from .opml import opml_bytes
 from .render import render
 
 log = logging.getLogger(__name__)
-
-
-def display_path(path: str | Path) -> str:
-    """A source path relative to the current folder when possible."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def check_feed_ids(published: list, others: list, authority: str, tz: ZoneInfo) -> tuple[list[Problem], list[str]]:
