@@ -29,13 +29,14 @@ if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
 
 
-def pelican_command(settings: Path, output: Path, fatal: str = "errors", extra: str = "") -> list[str]:
-    """The Pelican command line for one build."""
+def pelican_command(settings: Path, output: Path, fatal: str | None = "errors", extra: str = "") -> list[str]:
+    """The Pelican command line for one build (fatal: "errors", "warnings" or None)."""
     command = [
         sys.executable, "-m", "pelican", str(CONTENT),
-        "--settings", str(settings), "--output", str(output),
-        "--fatal", fatal, "--ignore-cache",
+        "--settings", str(settings), "--output", str(output), "--ignore-cache",
     ]
+    if fatal:
+        command += ["--fatal", fatal]
     return command + shlex.split(extra)
 
 
@@ -77,11 +78,9 @@ def build(c, output=str(OUTPUT)):
 def serve(c, port=8000, bind="127.0.0.1"):
     """Build, then serve output/ and rebuild on changes (no browser reload)."""
     build_site(LOCAL_SETTINGS, OUTPUT)
-    c.run(
-        shlex.join(pelican_command(LOCAL_SETTINGS, OUTPUT, fatal="", extra=f"--autoreload --listen --bind {bind} --port {port}"))
-        .replace("--fatal ''", ""),
-        pty=False,
-    )
+    # Pelican's own autoreload keeps serving when a rebuild fails, and prints the error.
+    extra = f"--autoreload --listen --bind {bind} --port {port}"
+    c.run(shlex.join(pelican_command(LOCAL_SETTINGS, OUTPUT, fatal=None, extra=extra)), pty=False)
 
 
 @task(help={"port": "Port to listen on (default 8000).", "bind": "Address to listen on (default 127.0.0.1)."})
@@ -182,13 +181,31 @@ def new(c, title, author=None, category=None):
     print(f"Created {path.relative_to(ROOT)} (Status: draft). Remove the Status line to publish it.")
 
 
-@task(help={"production": "Check the production build (publishconf.py) instead of the local one."})
-def check(c, production=False):
-    """Build with every warning fatal; exit non-zero on the first warning or error."""
-    settings = PRODUCTION_SETTINGS if production else LOCAL_SETTINGS
+@task(help={"production": "Check the production build (publishconf.py) and run the quality gates on it.",
+            "gates": "With --production: only these gates, comma-separated (html, links, feeds, a11y, hosts).",
+            "output": "With --production: copy the checked site into this folder once every gate passed."})
+def check(c, production=False, gates="", output=""):
+    """Build with every warning fatal (--production: then run the quality gates); exit non-zero on a problem."""
+    if not production:
+        if gates or output:
+            raise Exit("error: --gates and --output go with --production", code=2)
+        with tempfile.TemporaryDirectory(prefix="check-") as tmp:
+            build_site(LOCAL_SETTINGS, Path(tmp) / "site", fatal="warnings")
+        print("Check passed: no warning in the local build.")
+        return
+    publishing = _publishing()
+    only = _site_errors(lambda: publishing.gates.selection(gates))
     with tempfile.TemporaryDirectory(prefix="check-") as tmp:
-        build_site(settings, Path(tmp) / "site", fatal="warnings")
-    print(f"Check passed: no warning in the {'production' if production else 'local'} build.")
+        site = _production_site(Path(tmp))
+        try:
+            publishing.pipeline.check(site, only)
+        except publishing.pipeline.GatesFailed as exc:
+            raise Exit(f"Check failed: {exc}. Each line above names the page or feed, the rule and the fix "
+                       "(README, \"When a gate fails\").", code=1) from None
+        if output:
+            _replace_folder(site.root, Path(output))
+            print(f"Checked site copied to {output}.")
+    print(f"Check passed: no warning in the production build, and the gates passed ({', '.join(only)}).")
 
 
 @task(help={"args": "Extra arguments for pytest, in quotes (e.g. '-k feeds -x')."})
@@ -370,6 +387,95 @@ def feeds_ping(c, state=str(ROOT / ".publish-state" / "websub.json"), output=str
     print(f"{len(pinged)} changed feed(s) announced to {hub}")
 
 
+# --- publishing: production build, quality gates, deploy ----------------------------
+
+
+def _publishing():
+    """The publish pipeline, scripts/publishing (imported on use: no work at import time)."""
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import publishing.gates
+    import publishing.gitpages
+    import publishing.pipeline
+    import publishing.s3
+    import publishing.site
+
+    return publishing
+
+
+def _production_site(tmp: Path):
+    """Build the production site into tmp/site, every warning fatal; the gates' view of it."""
+    from pelican.settings import read_settings
+
+    publishing = _publishing()
+    settings = read_settings(str(PRODUCTION_SETTINGS))
+    # A bad SITEURL fails here, before the build, naming the setting and the fix.
+    _site_errors(lambda: publishing.site.Site.from_settings(tmp / "site", settings))
+    build_site(PRODUCTION_SETTINGS, tmp / "site", fatal="warnings")
+    return publishing.site.Site.from_settings(tmp / "site", settings)
+
+
+def _replace_folder(source: Path, target: Path) -> None:
+    """Copy `source` next to `target`, then swap it in place of `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    shutil.copytree(source, staging, dirs_exist_ok=True)
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@task(help={
+    "target": "Where to deploy: git (a gh-pages style branch) or s3 (a bucket).",
+    "remote": "git target: the repository to push to, a path or a URL.",
+    "branch": "git target: the branch that holds the site (default gh-pages).",
+    "bucket": "s3 target: the bucket's name (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).",
+    "endpoint_url": "s3 target: address of an S3-compatible service instead of AWS.",
+    "prefix": "s3 target: folder of the bucket to publish into (default: the bucket's root).",
+})
+def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url=None, prefix=""):
+    """Build the production site, run every quality gate, and deploy only if all of them passed."""
+    publishing = _publishing()
+    DeployError = publishing.pipeline.DeployError
+    if target == "git":
+        if not remote:
+            raise Exit("error: --target git needs --remote PATH_OR_URL (the repository to push to)", code=2)
+        if bucket or endpoint_url or prefix:
+            raise Exit("error: --bucket, --endpoint-url and --prefix go with --target s3", code=2)
+        try:
+            publishing.gitpages.check_remote(remote)
+        except DeployError as exc:
+            raise Exit(f"error: {exc}", code=2) from None
+    elif target == "s3":
+        if not bucket:
+            raise Exit("error: --target s3 needs --bucket NAME", code=2)
+        if remote:
+            raise Exit("error: --remote goes with --target git", code=2)
+        try:
+            client = publishing.s3.client_for(endpoint_url)
+        except DeployError as exc:
+            raise Exit(f"error: {exc}", code=2) from None
+    else:
+        raise Exit(f"error: --target {target!r}: choose git or s3", code=2)
+    with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+        site = _production_site(Path(tmp))
+        if target == "git":
+            source = publishing.gitpages.source_commit(ROOT)
+            deploy = lambda: publishing.gitpages.deploy(site, remote, branch, source)  # noqa: E731
+        else:
+            deploy = lambda: publishing.s3.deploy(site, bucket, prefix, endpoint_url, client)  # noqa: E731
+        try:
+            result = publishing.pipeline.publish(site, deploy)
+        except publishing.pipeline.GatesFailed as exc:
+            raise Exit(f"Publish stopped: {exc}. Nothing was deployed: the published site is as it was. "
+                       "Each line above names the page or feed, the rule and the fix.", code=1) from None
+        except DeployError as exc:
+            raise Exit(f"Deploy failed: {exc}", code=1) from None
+    print(f"Published {site.siteurl}/ — {result.summary}")
+
+
 feeds = Collection("feeds")
 feeds.add_task(feeds_ping)
 
@@ -378,6 +484,6 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
               contributions_redact, contributions_import):
     contributions.add_task(_task)
 
-namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench)
+namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)

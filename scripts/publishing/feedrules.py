@@ -1,5 +1,8 @@
 """Offline checks of the rules the W3C Feed Validation Service applies.
 
+Used by the "feeds" gate of the publish pipeline (scripts/publishing/feeds.py)
+and by the feed tests (tests/fixtures/feeds/feedcheck.py re-exports it).
+
 The service (https://validator.w3.org/feed/, source: github.com/w3c/feedvalidator)
 cannot be reached from CI; these functions apply, to our own trusted output,
 the rules it reports as errors or warnings that concern what we write:
@@ -294,20 +297,23 @@ def check_json(path: Path, self_url: str, language: str = "fr") -> list[str]:
     return problems
 
 
-def check_feed(path: Path, output: Path, site_url: str) -> list[str]:
+FEED_SUFFIXES = (".atom.xml", ".rss.xml", ".json")
+
+
+def check_feed(path: Path, output: Path, site_url: str, language: str = "fr") -> list[str]:
     """Check one feed file of a build served at `site_url`."""
     relative = Path(path).relative_to(output).as_posix()
     url = f"{site_url.rstrip('/')}/{relative}"
     if relative.endswith(".atom.xml"):
-        return check_atom(path, url)
+        return check_atom(path, url, language)
     if relative.endswith(".rss.xml"):
-        return check_rss(path, url)
+        return check_rss(path, url, language)
     if relative.endswith(".json"):
-        return check_json(path, url)
+        return check_json(path, url, language)
     raise ValueError(f"not a feed: {path}")
 
 
-def feed_files(output: Path) -> list[Path]:
-    """Every feed file of a build."""
-    return sorted(p for p in (Path(output) / "flux").rglob("*")
-                  if p.is_file() and p.name.endswith((".atom.xml", ".rss.xml", ".json")))
+def feed_files(output: Path, feeds_dir: str = "flux") -> list[Path]:
+    """Every feed file of a build (Atom, RSS, JSON Feed under `feeds_dir`)."""
+    return sorted(p for p in (Path(output) / feeds_dir).rglob("*")
+                  if p.is_file() and p.name.endswith(FEED_SUFFIXES))

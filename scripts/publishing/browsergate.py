@@ -1,0 +1,229 @@
+"""Gates "a11y" and "hosts": what Debian's headless chromium sees on the key pages.
+
+The pages: the home page, the article with contributions, the community
+page and the Suivre page (PAGES). The browser is driven with the project's
+harness (tests/browser.py: `browser()` and `visit()`), which records every
+request and aborts those to other hosts, presses Tab, hovers and clicks.
+
+How the browser reaches the build: it asks for the real addresses
+(SITEURL, e.g. https://marques-communautes.github.io/suivre/), and a
+Playwright route answers every request for SITEURL's host from the build
+folder, with the Content-Type the site is deployed with. So the browser
+checks exactly the bytes that will be deployed, with their absolute URLs,
+without a second build and without any request leaving the machine; a
+request to any other host is recorded and aborted by the harness.
+
+- "a11y": axe-core (node_modules/axe-core/axe.min.js, injected into the page)
+  with the rules tagged WCAG 2.0, 2.1 and 2.2 A/AA and axe's best practices
+  (AXE_TAGS), on each page in the light and in the dark colour scheme (the
+  theme has both): zero violations.
+- "hosts": no page asks the browser for anything from another host, while
+  loading or when the reader tabs, hovers or clicks; and no page of the
+  build, browsed or not, has a URL that the browser would load without a
+  click (stylesheet, script, image, frame, font...) on another host.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from blogcore.errors import Problem
+from bs4 import BeautifulSoup
+
+from . import ROOT
+from .contenttypes import content_type
+from .site import Site
+
+# Home page, the article with contributions, the community page, the Suivre page.
+PAGES = ("", "marketing-2-0-vu-par-yves-duron/", "communaute/", "suivre/")
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
+COLOR_SCHEMES = ("light", "dark")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+HARNESS = ROOT / "tests" / "browser.py"
+MAX_NODES = 10  # elements listed per axe violation
+SETUP_FIX = "run scripts/setup --test (it installs chromium from Debian, Playwright and axe-core with npm ci)"
+FIX_A11Y = ("fix the template in theme/templates/ or the style in theme/static/css/style.css that produces this "
+            "element (or the Markdown it comes from); axe explains the rule at {url}")
+FIX_HOSTS = ("serve the file from the site itself (theme/static/ or content/images/) or remove it: the site "
+             "loads nothing from another host")
+FIX_PAGES = "update PAGES in scripts/publishing/browsergate.py if the page moved"
+
+_AXE_RUN = """async ([tags]) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html, summary: n.failureSummary}))}));
+}"""
+
+
+def tools_missing() -> list[str]:
+    """What the gates need and the machine lacks (empty: ready)."""
+    missing = []
+    try:
+        harness = _harness()
+        if not Path(harness.CHROMIUM).exists():
+            missing.append(f"{harness.CHROMIUM} (Debian package chromium)")
+    except ImportError as exc:
+        missing.append(f"the browser harness tests/browser.py ({exc})")
+    try:
+        importlib.import_module("playwright.sync_api")
+    except ImportError:
+        missing.append("the playwright Python package")
+    if not AXE_JS.is_file():
+        missing.append(f"{AXE_JS.relative_to(ROOT)} (npm package axe-core)")
+    return missing
+
+
+def _harness():
+    """tests/browser.py, the project's one Playwright + chromium harness."""
+    folder = str(HARNESS.parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    module = importlib.import_module("browser")
+    if Path(module.__file__).resolve() != HARNESS.resolve():
+        raise ImportError(f"'browser' is {module.__file__}, not {HARNESS}")
+    return module
+
+
+class _SiteRoutes:
+    """Answers the browser's requests for the site's host from the build folder."""
+
+    def __init__(self, site: Site):
+        self.site = site
+
+    def serves(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme == urlsplit(self.site.siteurl).scheme and parts.netloc.lower() == self.site.netloc
+
+    def fulfil(self, route) -> None:
+        url = route.request.url
+        relative = self.site.path_of(url.split("#")[0])
+        target = self.site.file_for(relative) if relative is not None else None
+        if target is None and relative and (self.site.root / relative / "index.html").is_file():
+            route.fulfill(status=301, headers={"Location": url.split("?")[0] + "/"})
+            return
+        if target is None:
+            missing = self.site.root / "404.html"
+            route.fulfill(status=404, body=missing.read_bytes() if missing.is_file() else b"Not found",
+                          headers={"Content-Type": content_type("404.html")})
+            return
+        name = self.site.relative(target)
+        route.fulfill(status=200, body=target.read_bytes(),
+                      headers={"Content-Type": content_type(name, self.site.feeds_dir)})
+
+
+class _Context:
+    """A browser context whose routes serve the site's host from the build (see the module's docstring)."""
+
+    def __init__(self, context, routes: _SiteRoutes):
+        self._context = context
+        self._routes = routes
+
+    def __getattr__(self, name):
+        return getattr(self._context, name)
+
+    def route(self, pattern, handler, **options):
+        def handle(route):
+            if self._routes.serves(route.request.url):
+                self._routes.fulfil(route)
+            else:
+                handler(route)  # the harness records and aborts requests to other hosts
+        return self._context.route(pattern, handle, **options)
+
+
+class _Browser:
+    """The chromium instance, with a colour scheme and the site's routes in every new context."""
+
+    def __init__(self, browser, routes: _SiteRoutes, color_scheme: str):
+        self._browser = browser
+        self._routes = routes
+        self._color_scheme = color_scheme
+
+    def new_context(self, **options):
+        return _Context(self._browser.new_context(color_scheme=self._color_scheme, **options), self._routes)
+
+
+def _axe(page) -> list[dict]:
+    page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
+    return page.evaluate(_AXE_RUN, [list(AXE_TAGS)])
+
+
+def static_third_party(site: Site) -> list[Problem]:
+    """URLs on another host that a page of the build would make the browser load without a click."""
+    htmlcheck = _harness_htmlcheck()
+    problems = []
+    for page in site.files():
+        if page.suffix not in (".html", ".htm"):
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "html.parser")
+        for url in htmlcheck.third_party(htmlcheck.loaded_urls(soup), {site.netloc}):
+            problems.append(Problem(site.relative(page), "loaded without a click", url,
+                                    f"the browser would request {urlsplit(url).netloc or url}", FIX_HOSTS))
+    return problems
+
+
+def _harness_htmlcheck():
+    _harness()  # puts tests/ on the path
+    return importlib.import_module("htmlcheck")
+
+
+def run(site: Site, pages: tuple[str, ...] = PAGES, *, a11y: bool = True, hosts: bool = True,
+        color_schemes: tuple[str, ...] = COLOR_SCHEMES) -> tuple[list[Problem], list[Problem], str]:
+    """Problems for "a11y", problems for "hosts", and a one-line summary."""
+    missing = tools_missing()
+    if missing:
+        problem = Problem("(the machine)", "tool", ", ".join(missing), "the browser gates cannot run", SETUP_FIX)
+        return ([problem] if a11y else []), ([problem] if hosts else []), ""
+    harness = _harness()
+    routes = _SiteRoutes(site)
+    a11y_problems: list[Problem] = []
+    hosts_problems: list[Problem] = static_third_party(site) if hosts else []
+    present = []
+    for page in pages:
+        target = site.file_for(page)
+        if target is None:
+            problem = Problem(page + "index.html", "page", site.siteurl + "/" + page,
+                              "the browser gates check this page but the build has none", FIX_PAGES)
+            (a11y_problems if a11y else hosts_problems).append(problem)
+        else:
+            present.append((page, site.relative(target)))
+    requests = 0
+    schemes = color_schemes if a11y else color_schemes[:1]
+    with harness.browser() as chromium:
+        for number, scheme in enumerate(schemes):
+            browser = _Browser(chromium, routes, scheme)
+            for page, where in present:
+                # The first pass interacts (Tab, hover, click) for the hosts gate; the others only load.
+                visit = harness.visit(browser, site.siteurl + "/" + page, allowed_hosts={site.host},
+                                      inspect=_axe if a11y else None, interact=number == 0 and hosts,
+                                      max_hover=40)
+                requests += len(visit.requests)
+                if hosts:
+                    for url in visit.third_party:
+                        hosts_problems.append(Problem(where, f"request ({scheme} scheme)", url,
+                                                      f"the page made the browser request {urlsplit(url).netloc}",
+                                                      FIX_HOSTS))
+                for violation in (visit.inspection or []) if a11y else []:
+                    nodes = violation.get("nodes") or [{}]
+                    for node in nodes[:MAX_NODES]:
+                        value = f"{node.get('target', '')}: {' '.join((node.get('html') or '').split())[:200]}"
+                        summary = " ".join((node.get("summary") or "").split())
+                        a11y_problems.append(Problem(
+                            where, f"axe {violation['id']} ({violation.get('impact')}, {scheme} scheme)", value,
+                            violation.get("help", "") + (f" — {summary}" if summary else ""),
+                            FIX_A11Y.format(url=violation.get("helpUrl", "https://dequeuniversity.com/rules/axe/"))))
+    summary = (f"{len(present)} pages in {len(schemes)} colour scheme(s) ({', '.join(schemes)}), "
+               f"{requests} requests")
+    return a11y_problems, _dedupe(hosts_problems), summary
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen, unique = set(), []
+    for problem in problems:
+        key = (problem.file, problem.value)
+        if key not in seen:
+            seen.add(key)
+            unique.append(problem)
+    return unique

@@ -1,0 +1,130 @@
+"""Gate "html": every page (and stylesheet, and SVG) passes the Nu Html Checker.
+
+vnu.jar comes from the npm package vnu-jar (package.json, installed into
+node_modules/ by scripts/setup) and runs on the machine's Java, once over
+every file of the build (one JVM start: a few seconds for the whole site).
+
+Judged: every error, and every warning. vnu's warnings are about things
+that are valid but almost always a mistake (a section without heading, a
+document whose language differs from its lang attribute...); our own pages
+have none, so a new one is a regression and fails the gate like an error.
+Plain informational messages (no "warning" subtype) are not judged.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from blogcore.errors import Problem
+
+from . import ROOT
+from .site import Site
+
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHECKED_SUFFIXES = (".html", ".htm", ".css", ".svg")
+SETUP_FIX = "run scripts/setup --test (it installs Java from Debian and vnu-jar with npm ci)"
+FIX = ("fix the template in theme/templates/ that writes this element, or the Markdown of the page "
+       "or article it comes from; the rule is explained at https://html.spec.whatwg.org/")
+
+
+@dataclass
+class Running:
+    """A vnu run in progress (see start)."""
+
+    site: Site
+    files: list[Path]
+    process: subprocess.Popen | None
+    problems: list[Problem]
+
+    @property
+    def summary(self) -> str:
+        pages = sum(1 for f in self.files if f.suffix in (".html", ".htm"))
+        others = len(self.files) - pages
+        return f"{pages} pages" + (f" and {others} CSS/SVG file(s)" if others else "")
+
+
+def tools_missing() -> list[str]:
+    """What the gate needs and the machine lacks (empty: ready)."""
+    missing = []
+    if shutil.which("java") is None:
+        missing.append("java (Debian package default-jre-headless)")
+    if not VNU_JAR.is_file():
+        missing.append(f"{VNU_JAR.relative_to(ROOT)} (npm package vnu-jar)")
+    return missing
+
+
+def start(site: Site) -> Running:
+    """Start vnu over every HTML, CSS and SVG file of the build; `finish` collects the result."""
+    files = [p for p in site.files() if p.suffix.lower() in CHECKED_SUFFIXES]
+    missing = tools_missing()
+    if missing:
+        problem = Problem("(the machine)", "tool", ", ".join(missing), "the HTML gate cannot run", SETUP_FIX)
+        return Running(site, files, None, [problem])
+    if not files:
+        return Running(site, files, None, [])
+    command = [shutil.which("java"), "-Xss1024k", "-jar", str(VNU_JAR), "--format", "json",
+               "--also-check-css", "--also-check-svg", *map(str, files)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               encoding="utf-8", errors="replace")
+    return Running(site, files, process, [])
+
+
+def finish(running: Running, timeout: float = 900) -> list[Problem]:
+    """Wait for vnu and turn its messages into problems."""
+    if running.process is None:
+        return running.problems
+    try:
+        stdout, stderr = running.process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        running.process.kill()
+        running.process.communicate()
+        return [Problem("(the machine)", "vnu", f"{timeout:.0f} s", "the Nu Html Checker did not finish",
+                        "run it by hand to see why: java -jar node_modules/vnu-jar/build/dist/vnu.jar FILE")]
+    report = _parse(stderr) or _parse(stdout)
+    if report is None:
+        tail = (stderr or stdout).strip().splitlines()[-3:]
+        return [Problem("(the machine)", "vnu", running.process.returncode,
+                        "the Nu Html Checker failed: " + " / ".join(tail), SETUP_FIX)]
+    return messages_to_problems(report.get("messages", []), running.site)
+
+
+def _parse(text: str) -> dict | None:
+    text = (text or "").strip()
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        return json.loads(text[start:])
+    except json.JSONDecodeError:
+        return None
+
+
+def judged(message: dict) -> bool:
+    """Errors, non-document errors and warnings fail the gate; plain information does not."""
+    kind = message.get("type")
+    return kind in ("error", "non-document-error") or (kind == "info" and message.get("subType") == "warning")
+
+
+def messages_to_problems(messages: list[dict], site: Site) -> list[Problem]:
+    """vnu's JSON messages as problems naming the file, the line, the extract and the fix."""
+    problems = []
+    for message in messages:
+        if not judged(message):
+            continue
+        url = message.get("url", "")
+        path = Path(unquote(urlsplit(url).path)) if url.startswith("file:") else None
+        try:
+            where = site.relative(path) if path else url or "(vnu)"
+        except ValueError:
+            where = str(path)
+        kind = "warning" if message.get("subType") == "warning" else message.get("type", "error")
+        line = message.get("lastLine", message.get("firstLine"))
+        field = f"vnu {kind}" + (f", line {line}" if line else "")
+        extract = " ".join((message.get("extract") or "").split())
+        problems.append(Problem(where, field, extract or None, message.get("message", "").strip(), FIX))
+    return problems
