@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import invoke, project_copy, run_pelican
+from conftest import SHARED, invoke, project_copy, run_pelican
 from htmlcheck import soup
 
 pytestmark = pytest.mark.build
@@ -125,3 +125,49 @@ def test_body_file(project, tmp_path):
     assert result.returncode == 0, out(result)
     ident = result.stdout.split()[-1]
     assert "Texte lu depuis un fichier." in (project / "content/contributions/second" / f"{ident}.md").read_text()
+
+
+WXR = SHARED / "samples" / "wordpress" / "theme-unit-test-data.xml"
+DISQUS = SHARED / "samples" / "disqus" / "export-exemple.xml"
+
+
+@pytest.mark.skipif(not WXR.is_file(), reason="../shared/samples is not beside the repository")
+def test_import_task_maps_reports_and_is_idempotent(project, tmp_path):
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("source,article\ntemplate-comments,premier-article\ntemplate-paginated,second\n",
+                       encoding="utf-8")
+    first = invoke(project, "contributions.import", str(WXR), "--map", str(mapping))
+    assert first.returncode == 0, out(first)
+    assert "created" in first.stdout and "no matching article" in first.stdout
+    created = sorted((project / "content" / "contributions").rglob("wp-*.md"))
+    assert created, first.stdout
+    for path in created:
+        assert "Article: premier-article" in path.read_text(encoding="utf-8") or \
+            "Article: second" in path.read_text(encoding="utf-8")
+    second = invoke(project, "contributions.import", str(WXR), "--map", str(mapping))
+    assert second.returncode == 0 and sorted((project / "content" / "contributions").rglob("wp-*.md")) == created
+    assert "already" in second.stdout
+    emails = {line.split(": ", 1)[1] for path in created for line in path.read_text(encoding="utf-8").splitlines()
+              if line.startswith("Author_email: ")}
+    assert emails, "the export's e-mail addresses are kept for moderation"
+    build = run_pelican(project / "content", tmp_path / "out", "publishconf.py")
+    assert build.returncode == 0, build.log
+    for path in build.files():
+        data = path.read_text(encoding="utf-8", errors="replace")
+        assert not [e for e in emails if e in data], path
+
+
+@pytest.mark.skipif(not DISQUS.is_file(), reason="../shared/samples is not beside the repository")
+def test_import_disqus_reports_unmatched_threads(project):
+    result = invoke(project, "contributions.import", str(DISQUS), "--dry-run")
+    assert result.returncode == 0, out(result)
+    assert "no matching article" in result.stdout
+    assert not list((project / "content" / "contributions").rglob("dsq-*.md")), "a dry run writes nothing"
+
+
+def test_import_refuses_a_hostile_file_by_name(project, tmp_path):
+    bomb = tmp_path / "bombe.xml"
+    bomb.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                    '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>&b;</channel></rss>', encoding="utf-8")
+    result = invoke(project, "contributions.import", str(bomb))
+    assert result.returncode != 0 and "bombe.xml" in out(result)
