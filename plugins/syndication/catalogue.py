@@ -80,10 +80,12 @@ class Catalogue:
 
     @cached_property
     def excluded_categories(self) -> set[str]:
+        """Slugs and names of the categories kept out of the site-wide feeds."""
         return {_key(x) for x in self.config.exclude_categories_from_site}
 
     @cached_property
     def excluded_tags(self) -> set[str]:
+        """Slugs and names of the tags kept out of the site-wide feeds."""
         return {_key(x) for x in self.config.exclude_tags_from_site}
 
     def in_site_feeds(self, article) -> bool:
@@ -94,6 +96,7 @@ class Catalogue:
 
     @cached_property
     def site_articles(self) -> list:
+        """The articles that the site-wide feeds carry."""
         return [a for a in self.articles if self.in_site_feeds(a)]
 
     @property
@@ -250,14 +253,17 @@ class Catalogue:
 
     @property
     def opml_path(self) -> str:
+        """Where the OPML file is written, relative to the output."""
         return f"{self.config.feeds_dir}/{OPML_NAME}"
 
     @property
     def opml_url(self) -> str:
+        """The OPML file's absolute address."""
         return f"{self.base}/{self.opml_path}"
 
     @property
     def follow_url(self) -> str:
+        """The Suivre page's address, relative to the site."""
         return FOLLOW_URL
 
     def groups(self) -> list[Group]:

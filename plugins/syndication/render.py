@@ -27,9 +27,13 @@ class _HubExtension(BaseExtension):
         self.hub = None
 
     def extend_ns(self):
+
+        """Namespaces this extension adds to RSS."""
         return {"atom": ATOM_NS}
 
     def extend_rss(self, rss_feed):
+
+        """Add the hub link to the RSS channel."""
         if self.hub:
             channel = rss_feed.find("channel")
             etree.SubElement(channel, f"{{{ATOM_NS}}}link", href=self.hub, rel="hub")
@@ -52,6 +56,8 @@ class _AtomEntryLinkExtension(BaseEntryExtension):
     """
 
     def extend_atom(self, entry):
+
+        """Put rel="alternate" back on entry links (feedgen 1.0 drops it)."""
         for link in entry.findall("link"):
             if "rel" not in link.attrib:
                 link.attrib["rel"] = "alternate"
