@@ -8,6 +8,7 @@ site. Tasks run Pelican with the Python that runs invoke (the project's venv).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shlex
 import shutil
@@ -438,7 +439,7 @@ def _replace_folder(source: Path, target: Path) -> None:
 def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url=None, prefix=""):
     """Build the production site, run every quality gate, and deploy only if all of them passed."""
     publishing = _publishing()
-    DeployError = publishing.pipeline.DeployError
+    deploy_error = publishing.pipeline.DeployError
     if target == "git":
         if not remote:
             raise Exit("error: --target git needs --remote PATH_OR_URL (the repository to push to)", code=2)
@@ -446,7 +447,7 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
             raise Exit("error: --bucket, --endpoint-url and --prefix go with --target s3", code=2)
         try:
             publishing.gitpages.check_remote(remote)
-        except DeployError as exc:
+        except deploy_error as exc:
             raise Exit(f"error: {exc}", code=2) from None
     elif target == "s3":
         if not bucket:
@@ -455,7 +456,7 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
             raise Exit("error: --remote goes with --target git", code=2)
         try:
             client = publishing.s3.client_for(endpoint_url)
-        except DeployError as exc:
+        except deploy_error as exc:
             raise Exit(f"error: {exc}", code=2) from None
     else:
         raise Exit(f"error: --target {target!r}: choose git or s3", code=2)
@@ -463,15 +464,15 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
         site = _production_site(Path(tmp))
         if target == "git":
             source = publishing.gitpages.source_commit(ROOT)
-            deploy = lambda: publishing.gitpages.deploy(site, remote, branch, source)  # noqa: E731
+            deploy = functools.partial(publishing.gitpages.deploy, site, remote, branch, source)
         else:
-            deploy = lambda: publishing.s3.deploy(site, bucket, prefix, endpoint_url, client)  # noqa: E731
+            deploy = functools.partial(publishing.s3.deploy, site, bucket, prefix, endpoint_url, client)
         try:
             result = publishing.pipeline.publish(site, deploy)
         except publishing.pipeline.GatesFailed as exc:
             raise Exit(f"Publish stopped: {exc}. Nothing was deployed: the published site is as it was. "
                        "Each line above names the page or feed, the rule and the fix.", code=1) from None
-        except DeployError as exc:
+        except deploy_error as exc:
             raise Exit(f"Deploy failed: {exc}", code=1) from None
     print(f"Published {site.siteurl}/ — {result.summary}")
 

@@ -28,3 +28,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # Problems are blogcore's (plugins/blogcore/errors.py), as everywhere in the project.
 if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the project when it is inside."""
+    try:
+        return Path(path).relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)

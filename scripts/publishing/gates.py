@@ -101,9 +101,8 @@ def run_gates(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] 
             results["html"] = GateResult("html", problems, time.monotonic() - started, running.summary)
             running = None
     finally:
-        if running is not None and running.process is not None and running.process.poll() is None:
-            running.process.kill()
-            running.process.communicate()
+        if running is not None:
+            running.kill()
     return [results[name] for name in GATES if name in results]
 
 

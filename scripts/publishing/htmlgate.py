@@ -2,7 +2,10 @@
 
 vnu.jar comes from the npm package vnu-jar (package.json, installed into
 node_modules/ by scripts/setup) and runs on the machine's Java, once over
-every file of the build (one JVM start: a few seconds for the whole site).
+every page and SVG image of the build (one JVM start: a few seconds for the
+whole site), and once, at the same time, over the stylesheets: vnu's
+--also-check-css would check both in one run but then reports HTML line
+numbers one too low.
 
 Judged: every error, and every warning. vnu's warnings are about things
 that are valid but almost always a mistake (a section without heading, a
@@ -22,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from blogcore.errors import Problem
 
-from . import ROOT
+from . import ROOT, shown
 from .site import Site
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -34,12 +37,18 @@ FIX = ("fix the template in theme/templates/ that writes this element, or the Ma
 
 @dataclass
 class Running:
-    """A vnu run in progress (see start)."""
+    """vnu runs in progress (see start)."""
 
     site: Site
     files: list[Path]
-    process: subprocess.Popen | None
+    processes: list[subprocess.Popen]
     problems: list[Problem]
+
+    def kill(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
 
     @property
     def summary(self) -> str:
@@ -54,43 +63,52 @@ def tools_missing() -> list[str]:
     if shutil.which("java") is None:
         missing.append("java (Debian package default-jre-headless)")
     if not VNU_JAR.is_file():
-        missing.append(f"{VNU_JAR.relative_to(ROOT)} (npm package vnu-jar)")
+        missing.append(f"{shown(VNU_JAR)} (npm package vnu-jar)")
     return missing
 
 
 def start(site: Site) -> Running:
-    """Start vnu over every HTML, CSS and SVG file of the build; `finish` collects the result."""
+    """Start vnu over every HTML, SVG and CSS file of the build; `finish` collects the result."""
     files = [p for p in site.files() if p.suffix.lower() in CHECKED_SUFFIXES]
     missing = tools_missing()
     if missing:
         problem = Problem("(the machine)", "tool", ", ".join(missing), "the HTML gate cannot run", SETUP_FIX)
-        return Running(site, files, None, [problem])
-    if not files:
-        return Running(site, files, None, [])
-    command = [shutil.which("java"), "-Xss1024k", "-jar", str(VNU_JAR), "--format", "json",
-               "--also-check-css", "--also-check-svg", *map(str, files)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               encoding="utf-8", errors="replace")
-    return Running(site, files, process, [])
+        return Running(site, files, [], [problem])
+    documents = [p for p in files if p.suffix.lower() != ".css"]
+    stylesheets = [p for p in files if p.suffix.lower() == ".css"]
+    processes = []
+    for options, batch in ((["--also-check-svg"], documents), (["--css"], stylesheets)):
+        if batch:
+            command = [shutil.which("java"), "-Xss1024k", "-jar", str(VNU_JAR), "--format", "json", *options,
+                       *map(str, batch)]
+            processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                              encoding="utf-8", errors="replace"))
+    return Running(site, files, processes, [])
 
 
 def finish(running: Running, timeout: float = 900) -> list[Problem]:
     """Wait for vnu and turn its messages into problems."""
-    if running.process is None:
-        return running.problems
-    try:
-        stdout, stderr = running.process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        running.process.kill()
-        running.process.communicate()
-        return [Problem("(the machine)", "vnu", f"{timeout:.0f} s", "the Nu Html Checker did not finish",
-                        "run it by hand to see why: java -jar node_modules/vnu-jar/build/dist/vnu.jar FILE")]
-    report = _parse(stderr) or _parse(stdout)
-    if report is None:
-        tail = (stderr or stdout).strip().splitlines()[-3:]
-        return [Problem("(the machine)", "vnu", running.process.returncode,
-                        "the Nu Html Checker failed: " + " / ".join(tail), SETUP_FIX)]
-    return messages_to_problems(report.get("messages", []), running.site)
+    problems = list(running.problems)
+    for process in running.processes:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            running.kill()
+            return problems + [Problem("(the machine)", "vnu", f"{timeout:.0f} s", "the Nu Html Checker did not finish",
+                                       "run it by hand to see why: java -jar node_modules/vnu-jar/build/dist/vnu.jar FILE")]
+        report = _parse(stderr) or _parse(stdout)
+        if report is None:
+            tail = (stderr or stdout).strip().splitlines()[-3:]
+            problems.append(Problem("(the machine)", "vnu", process.returncode,
+                                    "the Nu Html Checker failed: " + " / ".join(tail), SETUP_FIX))
+            continue
+        problems += messages_to_problems(report.get("messages", []), running.site)
+    return sorted(problems, key=lambda p: (p.file, _line(p.field)))
+
+
+def _line(field: str) -> int:
+    digits = field.rsplit("line ", 1)[-1]
+    return int(digits) if digits.isdigit() else 0
 
 
 def _parse(text: str) -> dict | None:
