@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXTURE_SITE = ROOT / "tests" / "fixtures" / "site"
 sys.path.insert(0, str(ROOT / "plugins"))
+sys.path.insert(0, str(ROOT / "scripts"))  # the publishing package (gates, browser harness)
 
 
 @dataclass

@@ -213,7 +213,7 @@ def test_the_browser_sees_the_build_at_its_real_address_with_its_content_types(t
     write(tmp_path, {"index.html": CLEAN.replace('href="/style.css"', 'href="https://blog.example.org/style.css"'),
                      "style.css": "h1 { color: rgb(1, 2, 3); }", "images/p.svg": SVG})
     site = Site(tmp_path, "https://blog.example.org")
-    harness = browsergate._harness()
+    harness = browsergate.harness
 
     def inspect(page):
         return page.evaluate("() => getComputedStyle(document.querySelector('h1')).color")

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -38,6 +37,8 @@ from blogcore.errors import Problem
 from bs4 import BeautifulSoup
 
 from . import ROOT, shown
+from . import browser as harness
+from . import htmlcheck
 from .contenttypes import content_type
 from .site import Site
 
@@ -46,7 +47,6 @@ PAGES = ("", "marketing-2-0-vu-par-yves-duron/", "communaute/", "suivre/")
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
 COLOR_SCHEMES = ("light", "dark")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-HARNESS = ROOT / "tests" / "browser.py"
 MAX_NODES = 10  # elements listed per axe violation
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""", re.IGNORECASE)
 SETUP_FIX = "run scripts/setup --test (it installs chromium from Debian, Playwright and axe-core with npm ci)"
@@ -66,12 +66,8 @@ _AXE_RUN = """async ([tags]) => {
 def tools_missing() -> list[str]:
     """What the gates need and the machine lacks (empty: ready)."""
     missing = []
-    try:
-        harness = _harness()
-        if not Path(harness.CHROMIUM).exists():
-            missing.append(f"{harness.CHROMIUM} (Debian package chromium)")
-    except ImportError as exc:
-        missing.append(f"the browser harness tests/browser.py ({exc})")
+    if not Path(harness.CHROMIUM).exists():
+        missing.append(f"{harness.CHROMIUM} (Debian package chromium)")
     try:
         importlib.import_module("playwright.sync_api")
     except ImportError:
@@ -79,17 +75,6 @@ def tools_missing() -> list[str]:
     if not AXE_JS.is_file():
         missing.append(f"{shown(AXE_JS)} (npm package axe-core)")
     return missing
-
-
-def _harness():
-    """tests/browser.py, the project's one Playwright + chromium harness."""
-    folder = str(HARNESS.parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
-    module = importlib.import_module("browser")
-    if Path(module.__file__).resolve() != HARNESS.resolve():
-        raise ImportError(f"'browser' is {module.__file__}, not {HARNESS}")
-    return module
 
 
 class _SiteRoutes:
@@ -163,7 +148,6 @@ def css_urls(css: str) -> list[str]:
 
 def static_third_party(site: Site) -> list[Problem]:
     """URLs on another host that a page or stylesheet of the build would make the browser load without a click."""
-    htmlcheck = _harness_htmlcheck()
     problems = []
 
     def report(file: Path, field: str, urls: list[str], base: str) -> None:
@@ -188,11 +172,6 @@ def static_third_party(site: Site) -> list[Problem]:
     return problems
 
 
-def _harness_htmlcheck():
-    _harness()  # puts tests/ on the path
-    return importlib.import_module("htmlcheck")
-
-
 def run(site: Site, pages: tuple[str, ...] = PAGES, *, a11y: bool = True, hosts: bool = True,
         color_schemes: tuple[str, ...] = COLOR_SCHEMES) -> tuple[list[Problem], list[Problem], str]:
     """Problems for "a11y", problems for "hosts", and a one-line summary."""
@@ -200,7 +179,6 @@ def run(site: Site, pages: tuple[str, ...] = PAGES, *, a11y: bool = True, hosts:
     if missing:
         problem = Problem("(the machine)", "tool", ", ".join(missing), "the browser gates cannot run", SETUP_FIX)
         return ([problem] if a11y else []), ([problem] if hosts else []), ""
-    harness = _harness()
     routes = _SiteRoutes(site)
     a11y_problems: list[Problem] = []
     hosts_problems: list[Problem] = static_third_party(site) if hosts else []
