@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel import Locale
 from babel.dates import format_date
 
-_LOCALE = "fr_FR"
+# Parsed once: Babel would parse the locale string again on every call.
+_LOCALE = Locale.parse("fr_FR")
 
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
