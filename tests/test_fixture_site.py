@@ -106,3 +106,23 @@ def test_siteurl_is_overridable_by_environment(tmp_path):
                         env={"SITEURL": "https://blog.example.net"})
     assert build.returncode == 0, build.log
     assert 'href="https://blog.example.net/second/"' in build.page("index.html")
+
+
+def test_lists_paginate_with_french_links(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "pelican", str(FIXTURE_SITE / "content"), "-s",
+                             str(ROOT / "publishconf.py"), "-o", str(out), "--fatal", "errors",
+                             "-e", "DEFAULT_PAGINATION=1"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    first = soup(out / "index.html")
+    older = first.select_one('nav.pagination a[rel="prev"], nav.pagination a[rel="next"]')
+    assert older is not None and "Articles plus anciens" in older.get_text()
+    second = soup(out / "page" / "2" / "index.html")
+    assert "Articles plus récents" in text_of(second, "nav.pagination")
+    assert [a.get_text() for a in second.select("main article h2 a")] == ["Premier article\u00a0: les bases"]
+    assert (out / "categorie" / "essais" / "page" / "2" / "index.html").is_file()
