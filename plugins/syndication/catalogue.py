@@ -167,27 +167,21 @@ class Catalogue:
                 f"tous articles confondus.{self._exclusion_note()}",
                 home, self.community_contributions))
         wanted = {id(a) for a in self.articles}
-        for category, articles in sorted(self.context.get("categories", []) or [], key=lambda p: p[0].slug):
-            chosen = _newest([a for a in articles if id(a) in wanted])
-            if chosen:
-                feeds.append(self._feed(
-                    "categorie", category.slug, category.name, f"{name} — catégorie {category.name}",
-                    f"Catégorie {category.name}", f"Les articles de la catégorie {category.name}.",
-                    category.url, chosen))
-        for tag, articles in sorted(self.context.get("tags", []) or [], key=lambda p: p[0].slug):
-            chosen = _newest([a for a in articles if id(a) in wanted])
-            if chosen:
-                feeds.append(self._feed(
-                    "etiquette", tag.slug, tag.name, f"{name} — étiquette {tag.name}",
-                    f"Étiquette {tag.name}", f"Les articles portant l’étiquette {tag.name}.",
-                    tag.url, chosen))
-        for author, articles in sorted(self.context.get("authors", []) or [], key=lambda p: p[0].slug):
-            chosen = _newest([a for a in articles if id(a) in wanted])
-            if chosen:
-                feeds.append(self._feed(
-                    "auteur", author.slug, author.name, f"{name} — articles {of(author.name)}",
-                    f"Articles {of(author.name)}", f"Les articles signés {author.name}.",
-                    author.url, chosen))
+        # (scope, context key, feed title, link title, description) for each taxonomy.
+        taxonomies = (
+            ("categorie", "categories", lambda t: f"{name} — catégorie {t.name}", lambda t: f"Catégorie {t.name}",
+             lambda t: f"Les articles de la catégorie {t.name}."),
+            ("etiquette", "tags", lambda t: f"{name} — étiquette {t.name}", lambda t: f"Étiquette {t.name}",
+             lambda t: f"Les articles portant l’étiquette {t.name}."),
+            ("auteur", "authors", lambda t: f"{name} — articles {of(t.name)}", lambda t: f"Articles {of(t.name)}",
+             lambda t: f"Les articles signés {t.name}."),
+        )
+        for scope, key, title, link_title, description in taxonomies:
+            for term, articles in sorted(self.context.get(key, []) or [], key=lambda p: p[0].slug):
+                chosen = _newest([a for a in articles if id(a) in wanted])
+                if chosen:
+                    feeds.append(self._feed(scope, term.slug, term.name, title(term), link_title(term),
+                                            description(term), term.url, chosen))
         if self.community is not None:
             for article in self.articles:
                 contributions = self.contributions_of(article.slug)
