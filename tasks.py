@@ -72,7 +72,7 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
 def build(c, output=str(OUTPUT)):
     """Build the local preview site (pelicanconf.py) into output/."""
     build_site(LOCAL_SETTINGS, Path(output))
-    print(f"Site built in {output}. Preview it with: invoke serve  (then open http://127.0.0.1:8000/)")
+    print(f"Site built in {output}. Preview it with: .venv/bin/invoke livereload (reloads the browser on save), then open http://127.0.0.1:8000/")
 
 
 @task(help={"port": "Port to listen on (default 8000).", "bind": "Address to listen on (default 127.0.0.1)."})
