@@ -43,3 +43,14 @@ def test_independent_of_process_locale():
     out = subprocess.run([sys.executable, "-c", code, plugins], capture_output=True, text=True,
                          env={**os.environ, "LC_ALL": "C", "LANG": "C"}, check=True)
     assert out.stdout.strip() == "25 février 2009"
+
+
+def test_same_as_babel_pattern_for_every_month():
+    # fr_date reads CLDR's month names once instead of calling format_date;
+    # both must give the same words for every month.
+    from babel.dates import format_date
+
+    for month in range(1, 13):
+        value = dt.date(2009, month, 14)
+        assert fr_date(value) == "14 " + format_date(value, "MMMM y", locale="fr_FR")
+        assert fr_month_year(value) == format_date(value, "MMMM y", locale="fr_FR")
