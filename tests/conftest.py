@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -36,10 +37,12 @@ class Build:
 
 
 def run_pelican(content: Path, output: Path, settings: str = "pelicanconf.py", fatal: str = "errors",
-                env: dict | None = None) -> Build:
+                env: dict | None = None, overrides: dict | None = None) -> Build:
     """Build `content` with one of the project's settings files, in a subprocess."""
     command = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / settings),
                "-o", str(output), "--fatal", fatal, "--ignore-cache"]
+    if overrides:
+        command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "COLUMNS": "400", **(env or {})})
     return Build(result.returncode, output, result.stdout + result.stderr)

@@ -49,6 +49,24 @@ def test_pending_is_unpublished_until_approved_then_published(project, tmp_path)
     assert soup(build.output / "second" / "index.html").select_one(f"#contribution-{ident}")
 
 
+def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
+    # The build caches checked files and rendered bodies; a decision taken
+    # after a build must still win on the next one, with the same caches.
+    ident = add(project).stdout.split()[-1]
+    assert invoke(project, "contributions.approve", ident).returncode == 0
+    caches = {"CACHE_PATH": str(tmp_path / "cache")}
+    build = run_pelican(project / "content", tmp_path / "approved", overrides=caches)
+    assert build.returncode == 0 and "Un avis sincère" in build.page("second/index.html")
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["community-bodies.json", "community-files.json"]
+    rejected = invoke(project, "contributions.reject", ident, "--reason", "hors sujet")
+    assert rejected.returncode == 0, out(rejected)
+    build = run_pelican(project / "content", tmp_path / "rejected", overrides=caches)
+    assert build.returncode == 0, build.log
+    assert "Un avis sincère" not in build.page("second/index.html")
+    assert not soup(build.output / "second" / "index.html").select_one(f"#contribution-{ident}")
+    assert "Un avis sincère" not in build.page("communaute/index.html")
+
+
 def test_reject_records_the_reason(project):
     ident = add(project).stdout.split()[-1]
     assert invoke(project, "contributions.reject", ident).returncode != 0, "a reason is required"

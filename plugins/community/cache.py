@@ -1,90 +1,184 @@
-"""A disk cache of rendered contribution bodies, keyed by content.
+"""Disk caches of the community plugin, keyed by content, never by dates.
 
-Rendering a body (Markdown, then the nh3 allow-list, then French
-typography) costs far more than everything else the plugin does, and bodies
-rarely change once approved. The cache maps a digest of (renderer code,
-library versions, site hosts, body) to the rendered HTML and its plain text,
-so any change to the sanitiser's code or to nh3/Markdown invalidates every
-entry: a stale cache can never publish HTML the current sanitiser would
-refuse. It lives in Pelican's CACHE_PATH, is created per build and is only
-written when something new was rendered.
+Two things cost most of what the plugin adds to a build, and both depend only
+on bytes that rarely change once a contribution is approved:
+
+- rendering a body (Markdown, then the nh3 allow-list, then French
+  typography): :class:`BodyCache` maps a digest of the body to its HTML and
+  plain text;
+- reading and checking a contribution file's header: :class:`FileCache` maps
+  a digest of the file's bytes to the checked fields.
+
+Keys are digests of content, not modification times: a fresh clone (CI) has
+new times but the same bytes, and an edit that keeps the size and lands in
+the same clock tick cannot be missed. Each cache file also records a
+fingerprint of the code and library versions that produced its entries; any
+change to them invalidates every entry, so a stale cache can never publish
+what the current code would refuse. The caches live in Pelican's CACHE_PATH,
+are created per build (nothing survives in memory between builds) and are
+written back only when something changed, keeping just the entries this build
+used so the files never grow stale.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 import os
 from importlib import metadata
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .model import Contribution, PRIVATE_FIELDS
 
 log = logging.getLogger(__name__)
-FILE_NAME = "community-bodies.json"
-_CODE = ("sanitize.py", "cache.py")
+PREFIX = "[community] "
+BODIES_FILE = "community-bodies.json"
+FILES_FILE = "community-files.json"
+HERE = Path(__file__).parent
+BLOGCORE = HERE.parent / "blogcore"
+# Code whose behaviour decides a rendered body, and a checked file.
+RENDER_CODE = (HERE / "sanitize.py", HERE / "cache.py", BLOGCORE / "typography.py")
+CHECK_CODE = (HERE / "store.py", HERE / "model.py", HERE / "cache.py", BLOGCORE / "headers.py",
+              BLOGCORE / "isodate.py")
+# A checked file is stored as the values of every field but the last
+# ("path", which is where the file is now), in order, so that it can be
+# rebuilt positionally. The private fields are stored blank: the build never
+# needs them, so they are not copied anywhere else.
+RECORD_FIELDS = Contribution.__slots__[:-1]
+_BLANKED = tuple(RECORD_FIELDS.index(name) for name in PRIVATE_FIELDS)
+_DATES = tuple(RECORD_FIELDS.index(name) for name in ("date", "moderated_at"))
 
 
-def _renderer_fingerprint(own_hosts: frozenset[str]) -> str:
-    digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
-    digest.update((here.parent / "blogcore" / "typography.py").read_bytes())
-    for package in ("nh3", "markdown"):
+def digest(data: bytes) -> str:
+    """The cache key of some bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def fingerprint(code: tuple[Path, ...], packages: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> str:
+    """A digest of source files, package versions and other inputs that decide cached values."""
+    hasher = hashlib.sha256()
+    for path in code:
+        hasher.update(path.read_bytes())
+    for package in packages:
         try:
-            digest.update(metadata.version(package).encode())
+            hasher.update(metadata.version(package).encode())
         except metadata.PackageNotFoundError:
-            digest.update(package.encode())
-    digest.update("\n".join(sorted(own_hosts)).encode())
-    return digest.hexdigest()
+            hasher.update(package.encode())
+    hasher.update("\n".join(extra).encode())
+    return hasher.hexdigest()
 
 
-class BodyCache:
-    """Rendered bodies of one build, backed by a JSON file between builds."""
+class JsonCache:
+    """Entries of one build, backed by a JSON file between builds."""
 
-    def __init__(self, folder: str | None, own_hosts: frozenset[str]):
-        self.path = Path(folder) / FILE_NAME if folder else None
-        self.fingerprint = _renderer_fingerprint(own_hosts)
-        self.entries: dict[str, list[str]] = {}
+    def __init__(self, path: Path | None, fingerprint_value: str):
+        self.path = path
+        self.fingerprint = fingerprint_value
+        self.entries: dict[str, list] = {}
         self.used: set[str] = set()
         self.dirty = False
         if self.path and self.path.is_file():
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
-                if data.get("fingerprint") == self.fingerprint:
-                    self.entries = data.get("entries", {})
+                if isinstance(data, dict) and data.get("fingerprint") == self.fingerprint:
+                    entries = data.get("entries")
+                    self.entries = entries if isinstance(entries, dict) else {}
             except (OSError, ValueError):
-                log.warning("[community] ignoring an unreadable cache file %s", self.path)
+                log.warning(PREFIX + "ignoring an unreadable cache file %s", self.path)
 
-    def key(self, body: str) -> str:
-        """The cache key of a body."""
-        return hashlib.blake2b(body.encode("utf-8"), digest_size=16).hexdigest()
-
-    def get(self, body: str) -> list[str] | None:
-        """[html, text] for a body rendered before, else None."""
-        key = self.key(body)
+    def lookup(self, key: str) -> list | None:
+        """The entry stored under key, or None."""
         found = self.entries.get(key)
         if found is not None:
             self.used.add(key)
         return found
 
-    def put(self, body: str, html: str, text: str) -> None:
-        """Remember a rendered body."""
-        key = self.key(body)
-        self.entries[key] = [html, text]
+    def store(self, key: str, value: list) -> None:
+        """Remember an entry."""
+        self.entries[key] = value
         self.used.add(key)
         self.dirty = True
 
     def save(self) -> None:
-        """Write the entries used by this build (so the file never grows stale)."""
+        """Write the entries this build used, if anything changed."""
         if not self.path or not (self.dirty or len(self.used) != len(self.entries)):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            kept = {k: self.entries[k] for k in sorted(self.used)}
+            kept = {key: self.entries[key] for key in sorted(self.used)}
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "entries": kept}, ensure_ascii=False),
                            encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:  # a read-only checkout still builds, only slower
-            log.warning("[community] could not write the cache %s: %s", self.path, exc)
+            log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
+
+
+class BodyCache(JsonCache):
+    """Rendered bodies: digest of the Markdown → [html, plain text]."""
+
+    def __init__(self, folder: str | None, own_hosts: frozenset[str]):
+        super().__init__(Path(folder) / BODIES_FILE if folder else None,
+                         fingerprint(RENDER_CODE, ("nh3", "markdown"), tuple(sorted(own_hosts))))
+
+    def key(self, body: str) -> str:
+        """The cache key of a body."""
+        return digest(body.encode("utf-8"))
+
+    def get(self, body: str) -> list[str] | None:
+        """[html, text] for a body rendered before, else None."""
+        return self.lookup(self.key(body))
+
+    def put(self, body: str, html: str, text: str) -> None:
+        """Remember a rendered body."""
+        self.store(self.key(body), [html, text])
+
+
+class FileCache(JsonCache):
+    """Checked contribution files: digest of the file's bytes → its fields.
+
+    Only files without problems are stored, so a bad file is reported on
+    every build until it is fixed. The site's time zone is part of the
+    fingerprint because it decides the dates of files that give none.
+    """
+
+    def __init__(self, folder: str | None, tz: ZoneInfo):
+        super().__init__(Path(folder) / FILES_FILE if folder else None,
+                         fingerprint(CHECK_CODE, (), (str(tz),)))
+        self.tz = tz
+
+    def get(self, key: str, path: str) -> Contribution | None:
+        """The contribution read from a file with this digest before, placed at `path`, else None."""
+        record = self.lookup(key)
+        if record is None:
+            return None
+        try:
+            if not isinstance(record, list) or len(record) != len(RECORD_FIELDS):
+                raise ValueError("not a record")
+            values = list(record)
+            for position in _DATES:
+                if values[position] is not None:
+                    value = dt.datetime.fromisoformat(values[position])
+                    values[position] = value if value.tzinfo else value.replace(tzinfo=self.tz)
+            return Contribution(*values, path)
+        except (TypeError, ValueError):  # an entry damaged by hand: read the file again
+            self.entries.pop(key, None)
+            self.used.discard(key)
+            return None
+
+    def put(self, key: str, contribution: Contribution) -> None:
+        """Remember a checked file."""
+        record = [getattr(contribution, name) for name in RECORD_FIELDS]
+        for position in _BLANKED:
+            record[position] = ""
+        for position in _DATES:
+            value = record[position]
+            if value is not None:
+                # A date written without offset got the site's zone: store it
+                # naive so that it gets the same zone object back, not a fixed offset.
+                record[position] = (value.replace(tzinfo=None) if isinstance(value.tzinfo, ZoneInfo)
+                                    else value).isoformat()
+        self.store(key, record)

@@ -17,10 +17,10 @@ Settings (``COMMUNITY`` dict in pelicanconf.py; every key optional):
     Addresses of the community page (``communaute/``), the contributors'
     index (``contributeurs/``) and a contributor's page
     (``contributeur/{slug}/``); each is saved as ``<url>index.html``.
-``render_cache`` (bool, default ``True``)
-    Keep rendered bodies in Pelican's CACHE_PATH between builds (see
-    cache.py: entries are keyed by the sanitiser's own code, so a change to
-    it invalidates them all).
+``cache`` (bool, default ``True``)
+    Keep rendered bodies and checked contribution files in Pelican's
+    CACHE_PATH between builds (see cache.py: entries are keyed by content and
+    by the code that produced them, so any change invalidates them).
 ``figures_marker`` (str, default ``"[[chiffres-moderation]]"``)
     Written alone in a page's Markdown, it is replaced by the live moderation
     figures (the Transparence page uses it).
@@ -50,7 +50,7 @@ class CommunityConfig:
     contributors_url: str = "contributeurs/"
     contributor_url: str = "contributeur/{slug}/"
     figures_marker: str = "[[chiffres-moderation]]"
-    render_cache: bool = True
+    cache: bool = True
     own_hosts: frozenset[str] = frozenset()
 
 
@@ -65,7 +65,7 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityCo
         name = f"{SETTING}[{key!r}]"
         if key not in known:
             raise SiteError(origin, name, value, "unknown setting", f"use one of {sorted(known)}")
-        if key == "render_cache":
+        if key == "cache":
             if not isinstance(value, bool):
                 raise SiteError(origin, name, value, "must be True or False", "write True or False")
         elif key in ("max_depth", "latest"):

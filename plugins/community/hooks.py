@@ -10,7 +10,7 @@ from blogcore.errors import raise_if_any
 from blogcore.typography import fix_html
 
 from . import config, embed, render, store
-from .cache import BodyCache
+from .cache import BodyCache, FileCache
 from .index import CommunityIndex
 from .pages import CommunityPagesGenerator
 
@@ -18,29 +18,28 @@ log = logging.getLogger(__name__)
 PREFIX = "[community] "
 
 
-def _shown(item) -> str:
-    return store.display(item.source_path)
-
-
 def attach_contributions(generator) -> None:
     """Load and check every contribution, then attach them to their articles."""
     settings = generator.settings
     cfg = config.from_settings(settings)
     tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    contributions, problems = store.load_all(Path(settings["PATH"]) / cfg.path, tz)
+    cache_folder = settings.get("CACHE_PATH") if cfg.cache else None
+    files = FileCache(cache_folder, tz)
+    contributions, problems = store.load_all(Path(settings["PATH"]) / cfg.path, tz, files)
+    files.save()
     groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
     every = [a for name in groups for a in getattr(generator, name, [])]
     all_articles = {a.slug: a for a in every}
     listed = {a.slug: a for a in generator.articles}
     problems += store.check_collection(contributions, set(all_articles), cfg.brand_names)
     raise_if_any(problems, prefix=PREFIX + "contribution files have errors. ")
-    cache = BodyCache(settings.get("CACHE_PATH") if cfg.render_cache else None, cfg.own_hosts)
+    cache = BodyCache(cache_folder, cfg.own_hosts)
     index = CommunityIndex(contributions, cfg, listed, all_articles, cache)
     generator.context["community"] = index
     quote_problems = []
     for article in every:
         article.contribution_count = index.count(article.slug)
-        quote_problems += embed.replace_quotes(article, index, _shown(article))
+        quote_problems += embed.replace_quotes(article, index)
     raise_if_any(quote_problems, prefix=PREFIX + "quoted contributions have errors. ")
     figures = index.figures()
     log.info(PREFIX + "%d contributions: %d published, %d pending, %d rejected, %d redacted",
@@ -57,7 +56,7 @@ def pages_figures_and_quotes(generator) -> None:
     for page in list(generator.pages) + list(generator.hidden_pages) + list(getattr(generator, "draft_pages", [])):
         if marker in (page._content or ""):
             page._content = page._content.replace(marker, fix_html(render.figures_table(index.figures())))
-        problems += embed.replace_quotes(page, index, _shown(page))
+        problems += embed.replace_quotes(page, index)
     raise_if_any(problems, prefix=PREFIX + "quoted contributions have errors. ")
 
 

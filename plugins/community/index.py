@@ -185,10 +185,13 @@ class CommunityIndex:
         people: dict[str, Contributor] = {}
         brand = {n.casefold() for n in self.config.brand_names}
         subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+        slugs: dict[str, str] = {}  # slugify is slow and most people write several times
         for c in self.published:
             if c.official or c.author.casefold() in brand or c.author.strip().casefold() in ANONYMOUS:
                 continue
-            slug = slugify(c.author, regex_subs=subs) or "contributeur"
+            slug = slugs.get(c.author)
+            if slug is None:
+                slug = slugs[c.author] = slugify(c.author, regex_subs=subs) or "contributeur"
             person = people.get(slug)
             if person is None:
                 url = self.config.contributor_url.format(slug=slug)

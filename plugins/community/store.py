@@ -18,6 +18,7 @@ from blogcore.errors import Problem, display_path
 from blogcore.headers import parse_header
 from blogcore.isodate import format_iso, parse_iso
 
+from .cache import FileCache, digest
 from .model import (
     FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, parse_bool,
 )
@@ -161,8 +162,12 @@ def write(root: Path, contribution: Contribution) -> Path:
     return path
 
 
-def load_all(root: Path, tz: ZoneInfo) -> tuple[list[Contribution], list[Problem]]:
-    """Read every contribution file under `root`, sorted by path."""
+def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[list[Contribution], list[Problem]]:
+    """Read every contribution file under `root`, sorted by path.
+
+    With a cache, a file whose bytes were checked by an earlier build is not
+    parsed again (see cache.py); files with problems are never cached.
+    """
     contributions: list[Contribution] = []
     problems: list[Problem] = []
     root = Path(root)
@@ -182,14 +187,20 @@ def load_all(root: Path, tz: ZoneInfo) -> tuple[list[Contribution], list[Problem
                 problems.append(Problem(shown, "file name", name, "not a contribution file (.md)",
                                         "rename it to .md or move it out of content/contributions/"))
                 continue
-            try:
-                with open(path, encoding="utf-8-sig") as handle:
-                    text = handle.read()
-            except UnicodeDecodeError:
-                problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
-                continue
-            contribution, found = parse_contribution(text, shown, tz, real_path=path)
-            problems += found
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            key = digest(raw) if cache else ""
+            contribution = cache.get(key, path) if cache else None
+            if contribution is None:
+                try:
+                    text = raw.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
+                    continue
+                contribution, found = parse_contribution(text, shown, tz, real_path=path)
+                problems += found
+                if contribution and cache:
+                    cache.put(key, contribution)
             if contribution:
                 contributions.append(contribution)
     return contributions, problems
@@ -224,12 +235,14 @@ def check_collection(contributions: list[Contribution], articles: set[str],
         if c.article not in articles:
             problems.append(Problem(str(shown), "Article:", c.article, "no article has this slug",
                                     "write the slug of an existing article (see its Slug: line or its address)"))
-        folder = Path(c.path).parent.name if c.path else c.article
-        if c.path and folder != c.article:
+        # os.path, not pathlib: this runs for every contribution of the site.
+        folder, file_name = os.path.split(c.path) if c.path else (c.article, c.id + ".md")
+        folder = os.path.basename(folder)
+        if folder != c.article:
             problems.append(Problem(str(shown), "Article:", c.article, f"the file is in the folder of '{folder}'",
                                     f"move the file to content/contributions/{c.article}/ or fix Article:"))
-        if Path(c.path).stem != c.id and c.path:
-            problems.append(Problem(str(shown), "Id:", c.id, f"the file is named '{Path(c.path).name}'",
+        if file_name != c.id + ".md":
+            problems.append(Problem(str(shown), "Id:", c.id, f"the file is named '{file_name}'",
                                     f"rename the file to {c.id}.md"))
         if c.status == "approved" and not c.source:
             problems.append(Problem(str(shown), "Source:", None, "a contribution without a source cannot be approved",

@@ -1,0 +1,123 @@
+"""The community caches: keyed by content, never stale, never a copy of private fields."""
+
+import json
+import os
+from zoneinfo import ZoneInfo
+
+from community import cache, store
+from community.model import Contribution
+
+TZ = ZoneInfo("Europe/Paris")
+FILE = """Id: c-1
+Article: un-article
+Author: Alice
+Author_email: alice.secret@example.org
+Author_ip: 192.0.2.44
+Date: 2020-01-02 09:15:00
+Moderated_at: 2020-01-03 10:00:00+01:00
+Moderator: Marie
+Kind: idea
+Votes: 12
+Idea_status: reviewing
+Status: approved
+Source: Forum
+
+Une *idée*.
+"""
+
+
+def write_site(tmp_path, text=FILE):
+    root = tmp_path / "contributions"
+    (root / "un-article").mkdir(parents=True)
+    (root / "un-article" / "c-1.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def load(root, folder):
+    files = cache.FileCache(str(folder), TZ)
+    contributions, problems = store.load_all(root, TZ, files)
+    files.save()
+    return contributions, problems, files
+
+
+def test_path_is_the_last_field_so_records_rebuild_positionally():
+    assert Contribution.__slots__[-1] == "path"
+    assert "path" not in cache.RECORD_FIELDS
+
+
+def test_a_cached_file_gives_the_same_contribution_without_private_fields(tmp_path):
+    root = write_site(tmp_path)
+    (first,), problems, files = load(root, tmp_path / "cache")
+    assert problems == [] and files.dirty
+    (again,), _, files = load(root, tmp_path / "cache")
+    assert not files.dirty and files.used, "the second load must come from the cache"
+    assert again == first.with_changes(author_email="", author_ip="")
+    # A date written without offset keeps the site's zone object, not a fixed offset.
+    assert again.date.tzinfo is TZ and again.date.utcoffset() == first.date.utcoffset()
+    stored = (tmp_path / "cache" / cache.FILES_FILE).read_text(encoding="utf-8")
+    assert "alice.secret@example.org" not in stored and "192.0.2.44" not in stored
+
+
+def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path):
+    root = write_site(tmp_path)
+    load(root, tmp_path / "cache")
+    path = root / "un-article" / "c-1.md"
+    before = path.stat()
+    edited = FILE.replace("Status: approved", "Status: redacted")
+    assert len(edited) == len(FILE)
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same time: only the bytes differ
+    (contribution,), _, _ = load(root, tmp_path / "cache")
+    assert contribution.status == "redacted" and not contribution.published
+
+
+def test_bad_files_are_never_cached_and_are_reported_every_time(tmp_path):
+    root = write_site(tmp_path, FILE.replace("Date: 2020-01-02 09:15:00", "Date: 02/01/2020"))
+    for _ in range(2):
+        contributions, problems, files = load(root, tmp_path / "cache")
+        assert contributions == [] and len(problems) == 1 and "02/01/2020" in str(problems[0])
+        assert files.entries == {}
+
+
+def test_a_cache_from_other_code_or_damaged_is_ignored(tmp_path):
+    root = write_site(tmp_path)
+    load(root, tmp_path / "cache")
+    stored = tmp_path / "cache" / cache.FILES_FILE
+    data = json.loads(stored.read_text(encoding="utf-8"))
+    (key,) = data["entries"]
+    # Same fingerprint, damaged record: the file is read again.
+    data["entries"][key] = ["c-1", "un-article"]
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    (contribution,), problems, _ = load(root, tmp_path / "cache")
+    assert problems == [] and contribution.votes == 12
+    # Another fingerprint (other code, other time zone): nothing is trusted.
+    data = json.loads(stored.read_text(encoding="utf-8"))
+    data["entries"][key][2] = "Mallory"
+    data["fingerprint"] = "0" * 64
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    (contribution,), _, _ = load(root, tmp_path / "cache")
+    assert contribution.author == "Alice"
+    other_zone = cache.FileCache(str(tmp_path / "cache"), ZoneInfo("America/Montreal"))
+    assert other_zone.entries == {}
+
+
+def test_unreadable_cache_file_is_ignored_with_a_warning(tmp_path, caplog):
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / cache.BODIES_FILE).write_text("{not json", encoding="utf-8")
+    bodies = cache.BodyCache(str(tmp_path / "cache"), frozenset())
+    assert bodies.get("Bonjour.") is None
+    assert "[community] ignoring an unreadable cache file" in caplog.text
+
+
+def test_body_cache_keeps_only_what_the_build_used(tmp_path):
+    bodies = cache.BodyCache(str(tmp_path), frozenset({"exemple.fr"}))
+    bodies.put("a", "<p>a</p>", "a")
+    bodies.put("b", "<p>b</p>", "b")
+    bodies.save()
+    again = cache.BodyCache(str(tmp_path), frozenset({"exemple.fr"}))
+    assert again.get("a") == ["<p>a</p>", "a"]
+    again.save()
+    third = cache.BodyCache(str(tmp_path), frozenset({"exemple.fr"}))
+    assert third.get("a") is not None and third.get("b") is None
+    # The site's own hosts decide which images load: another host list, another cache.
+    assert cache.BodyCache(str(tmp_path), frozenset({"autre.fr"})).get("a") is None
