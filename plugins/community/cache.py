@@ -27,6 +27,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from importlib import metadata
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -50,6 +51,11 @@ CHECK_CODE = (HERE / "store.py", HERE / "model.py", HERE / "cache.py", BLOGCORE 
 RECORD_FIELDS = Contribution.__slots__[:-1]
 _BLANKED = tuple(RECORD_FIELDS.index(name) for name in PRIVATE_FIELDS)
 _DATES = tuple(RECORD_FIELDS.index(name) for name in ("date", "moderated_at"))
+# Values shared by thousands of contributions (the same article, kind,
+# status, source...): interned, each is kept once in memory instead of once
+# per contribution.
+_SHARED = tuple(RECORD_FIELDS.index(name) for name in (
+    "article", "author", "kind", "status", "source", "moderator", "idea_status", "imported_from"))
 
 
 def digest(data: bytes) -> str:
@@ -159,6 +165,8 @@ class FileCache(JsonCache):
             if not isinstance(record, list) or len(record) != len(RECORD_FIELDS):
                 raise ValueError("not a record")
             values = list(record)
+            for position in _SHARED:
+                values[position] = sys.intern(values[position])
             for position in _DATES:
                 if values[position] is not None:
                     value = dt.datetime.fromisoformat(values[position])

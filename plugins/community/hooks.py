@@ -27,6 +27,7 @@ def attach_contributions(generator) -> None:
     files = FileCache(cache_folder, tz)
     contributions, problems = store.load_all(Path(settings["PATH"]) / cfg.path, tz, files)
     files.save()
+    del files  # freed before the body cache loads: its entries duplicate the contributions' fields
     groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
     every = [a for name in groups for a in getattr(generator, name, [])]
     all_articles = {a.slug: a for a in every}
