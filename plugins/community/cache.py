@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 PREFIX = "[community] "
 BODIES_FILE = "community-bodies.json"
 FILES_FILE = "community-files.json"
+# A file status this close to the moment the cache is written is not stored:
+# two seconds covers the coarsest timestamps (FAT) and the kernel's clock tick.
+RACY_NS = 2_000_000_000
 HERE = Path(__file__).parent
 BLOGCORE = HERE.parent / "blogcore"
 # Code whose behaviour decides a rendered body, and a checked file.
@@ -86,12 +90,14 @@ class JsonCache:
         self.entries: dict[str, list] = {}
         self.used: set[str] = set()
         self.dirty = False
+        self.loaded: dict = {}  # the whole file, when its fingerprint matches
         if self.path and self.path.is_file():
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 if isinstance(data, dict) and data.get("fingerprint") == self.fingerprint:
                     entries = data.get("entries")
                     self.entries = entries if isinstance(entries, dict) else {}
+                    self.loaded = data
             except (OSError, ValueError):
                 log.warning(PREFIX + "ignoring an unreadable cache file %s", self.path)
 
@@ -108,16 +114,24 @@ class JsonCache:
         self.used.add(key)
         self.dirty = True
 
+    def changed(self) -> bool:
+        """Whether the file on disk no longer matches what this build used."""
+        return self.dirty or len(self.used) != len(self.entries)
+
+    def sections(self) -> dict:
+        """Other parts of the file, besides the entries (for subclasses)."""
+        return {}
+
     def save(self) -> None:
         """Write the entries this build used, if anything changed."""
-        if not self.path or not (self.dirty or len(self.used) != len(self.entries)):
+        if not self.path or not self.changed():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             kept = {key: self.entries[key] for key in sorted(self.used)}
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "entries": kept}, ensure_ascii=False),
-                           encoding="utf-8")
+            data = {"fingerprint": self.fingerprint, "entries": kept, **self.sections()}
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:  # a read-only checkout still builds, only slower
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
@@ -149,12 +163,48 @@ class FileCache(JsonCache):
     Only files without problems are stored, so a bad file is reported on
     every build until it is fixed. The site's time zone is part of the
     fingerprint because it decides the dates of files that give none.
+
+    It also remembers each file's status (size, modification and change
+    times in ns, inode) with its digest, so that an unchanged file is not
+    even read again: reading 10,000 small files costs far more than asking
+    for their status, above all once the system has dropped them from memory.
+    The change time cannot be set back by any tool (unlike the modification
+    time, which ``cp -p``, ``rsync -t`` or ``touch`` restore), so an edited
+    file always shows a new status. As git does for its index, a status that
+    was recent when the cache was written is not trusted: an edit in the same
+    clock tick could keep it. A fresh clone has new statuses everywhere and
+    falls back on the digests.
     """
 
     def __init__(self, folder: str | None, tz: ZoneInfo):
         super().__init__(Path(folder) / FILES_FILE if folder else None,
                          fingerprint(CHECK_CODE, (), (str(tz),)))
         self.tz = tz
+        stats = self.loaded.get("stats")
+        self.stats: dict[str, list] = stats if isinstance(stats, dict) else {}
+        self.seen: dict[str, list] = {}
+
+    def known(self, name: str, status: os.stat_result) -> str | None:
+        """The digest of a file whose status has not changed since a build stored it, else None."""
+        stored = self.stats.get(name)
+        if (isinstance(stored, list) and len(stored) == 5 and isinstance(stored[4], str)
+                and stored[:4] == [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]):
+            return stored[4]
+        return None
+
+    def saw(self, name: str, status: os.stat_result, key: str) -> None:
+        """Remember the status and digest of a good file read by this build."""
+        self.seen[name] = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, key]
+
+    def changed(self) -> bool:
+        """Whether entries or file statuses differ from the file on disk."""
+        return super().changed() or self.seen != self.stats
+
+    def sections(self) -> dict:
+        """File statuses old enough to be trusted (see the class docstring)."""
+        limit = time.time_ns() - RACY_NS
+        return {"stats": {name: entry for name, entry in sorted(self.seen.items())
+                          if max(entry[1], entry[2]) < limit}}
 
     def get(self, key: str, path: str) -> Contribution | None:
         """The contribution read from a file with this digest before, placed at `path`, else None."""

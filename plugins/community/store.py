@@ -165,8 +165,9 @@ def write(root: Path, contribution: Contribution) -> Path:
 def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[list[Contribution], list[Problem]]:
     """Read every contribution file under `root`, sorted by path.
 
-    With a cache, a file whose bytes were checked by an earlier build is not
-    parsed again (see cache.py); files with problems are never cached.
+    With a cache, a file checked by an earlier build is neither parsed again
+    (same bytes) nor even read (same status; see cache.py). Files with
+    problems are never cached.
     """
     contributions: list[Contribution] = []
     problems: list[Problem] = []
@@ -175,18 +176,21 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
         return contributions, problems
     root_shown = display(root)  # once: resolving 10,000 paths one by one is slow
     root_text = str(root)
-    for dirpath, dirnames, filenames in os.walk(root_text):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        shown_dir = root_shown + dirpath[len(root_text):]
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)
-            shown = os.path.join(shown_dir, name)
-            if not name.endswith(".md"):
-                problems.append(Problem(shown, "file name", name, "not a contribution file (.md)",
-                                        "rename it to .md or move it out of content/contributions/"))
-                continue
+    start = len(root_text) + 1
+    for entry in _entries(root_text):
+        path = entry.path
+        name = entry.name
+        shown = root_shown + path[start - 1:]
+        if not name.endswith(".md"):
+            problems.append(Problem(shown, "file name", name, "not a contribution file (.md)",
+                                    "rename it to .md or move it out of content/contributions/"))
+            continue
+        contribution = None
+        if cache:
+            status = entry.stat()
+            key = cache.known(path[start:], status)
+            contribution = cache.get(key, path) if key else None
+        if contribution is None:
             with open(path, "rb") as handle:
                 raw = handle.read()
             key = digest(raw) if cache else ""
@@ -199,11 +203,28 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
                     continue
                 contribution, found = parse_contribution(text, shown, tz, real_path=path)
                 problems += found
-                if contribution and cache:
+                if contribution is None:
+                    continue
+                if cache:
                     cache.put(key, contribution)
-            if contribution:
-                contributions.append(contribution)
+        if cache:
+            cache.saw(path[start:], status, key)
+        contributions.append(contribution)
     return contributions, problems
+
+
+def _entries(folder: str):
+    """Files under a folder, depth first, sorted by name; hidden files and folders skipped."""
+    with os.scandir(folder) as scan:
+        entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+    folders = []
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            folders.append(entry)
+        else:
+            yield entry
+    for entry in folders:
+        yield from _entries(entry.path)
 
 
 class _Shown:

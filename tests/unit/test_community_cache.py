@@ -4,6 +4,8 @@ import json
 import os
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from community import cache, store
 from community.model import Contribution
 
@@ -58,7 +60,10 @@ def test_a_cached_file_gives_the_same_contribution_without_private_fields(tmp_pa
     assert "alice.secret@example.org" not in stored and "192.0.2.44" not in stored
 
 
-def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path):
+@pytest.mark.parametrize("trust_fresh_statuses", [False, True])
+def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path, monkeypatch, trust_fresh_statuses):
+    if trust_fresh_statuses:  # as if the cache had been written long after the file: its status is used
+        monkeypatch.setattr(cache, "RACY_NS", 0)
     root = write_site(tmp_path)
     load(root, tmp_path / "cache")
     path = root / "un-article" / "c-1.md"
@@ -121,3 +126,42 @@ def test_body_cache_keeps_only_what_the_build_used(tmp_path):
     assert third.get("a") is not None and third.get("b") is None
     # The site's own hosts decide which images load: another host list, another cache.
     assert cache.BodyCache(str(tmp_path), frozenset({"autre.fr"})).get("a") is None
+
+
+def test_unchanged_files_are_not_even_read_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = write_site(tmp_path)
+    (root / "un-article" / "c-2.md").write_text(FILE.replace("Id: c-1", "Id: c-2"), encoding="utf-8")
+    load(root, tmp_path / "cache")
+    opened = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(store, "open", counting_open, raising=False)
+    contributions, problems, files = load(root, tmp_path / "cache")
+    assert problems == [] and [c.id for c in contributions] == ["c-1", "c-2"] and opened == []
+    assert not files.changed(), "nothing changed: the cache file is not rewritten"
+    # A new file is read; the others still are not.
+    (root / "un-article" / "c-3.md").write_text(FILE.replace("Id: c-1", "Id: c-3"), encoding="utf-8")
+    contributions, _, files = load(root, tmp_path / "cache")
+    assert [c.id for c in contributions] == ["c-1", "c-2", "c-3"]
+    assert [p.rsplit("/", 1)[-1] for p in opened] == ["c-3.md"]
+    # A deleted file disappears from the cache too.
+    (root / "un-article" / "c-2.md").unlink()
+    contributions, _, _ = load(root, tmp_path / "cache")
+    stored = json.loads((tmp_path / "cache" / cache.FILES_FILE).read_text(encoding="utf-8"))
+    assert [c.id for c in contributions] == ["c-1", "c-3"] and sorted(stored["stats"]) == ["un-article/c-1.md",
+                                                                                           "un-article/c-3.md"]
+    assert len(stored["entries"]) == 2
+
+
+def test_a_status_as_recent_as_the_cache_is_not_trusted(tmp_path):
+    # Written a moment ago: an edit in the same clock tick could keep size
+    # and times, so only the digest of the bytes is kept for this file.
+    root = write_site(tmp_path)
+    load(root, tmp_path / "cache")
+    stored = json.loads((tmp_path / "cache" / cache.FILES_FILE).read_text(encoding="utf-8"))
+    assert stored["stats"] == {} and len(stored["entries"]) == 1
