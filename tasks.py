@@ -219,8 +219,8 @@ def test(c, args=""):
 
 @task(help={"articles": "Number of synthetic articles (default 1000).",
             "contributions": "Number of synthetic contributions (default 10000).",
-            "repeat": "Builds per configuration; the median time is reported (default 3)."})
-def bench(c, articles=1000, contributions=10000, repeat=3):
+            "repeat": "Rounds (each builds every configuration once); medians are reported (default 5)."})
+def bench(c, articles=1000, contributions=10000, repeat=5):
     """Print build time, peak memory and feed generation time on a synthetic corpus."""
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench as community_bench

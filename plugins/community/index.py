@@ -61,6 +61,7 @@ class CommunityIndex:
         self._listed = listed_articles
         self._rendered: dict[str, list[str]] = {}
         self._article_urls: dict[str, str] = {}  # Pelican computes article.url on every access
+        self._links: dict[str, str | None] = {}
         by_article: dict[str, list[Contribution]] = defaultdict(list)
         for c in self._all:
             by_article[c.article].append(c)
@@ -99,7 +100,13 @@ class CommunityIndex:
 
     def author_link(self, contribution: Contribution) -> str | None:
         """The author's web address when it is safe to link, else None."""
-        return sanitize.clean_url(contribution.author_url) if contribution.author_url else None
+        if not contribution.author_url:
+            return None
+        # Checked once per build: the thread, the JSON-LD and the contributor's page all ask.
+        link = self._links.get(contribution.author_url, "")
+        if link == "":
+            link = self._links[contribution.author_url] = sanitize.clean_url(contribution.author_url)
+        return link
 
     def article(self, contribution: Contribution):
         """The article a contribution belongs to."""
