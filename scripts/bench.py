@@ -198,6 +198,7 @@ def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5) -> di
     figures = {"articles": articles, "contributions": contributions, "runs": repeat,
                "contributors": floor["BENCH_FLOOR_CONTRIBUTORS"]}
     for label, items in runs.items():
+        figures[f"{label}_rounds"] = [r["seconds"] for r in items]
         figures[f"{label}_seconds"] = statistics.median(r["seconds"] for r in items)
         figures[f"{label}_cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in items)
         figures[f"{label}_peak_mib"] = max(r["peak_mib"] for r in items)
@@ -233,6 +234,9 @@ def report(figures: dict) -> str:
         line("floor (stat the files, write empty pages):", "floor"),
         line("with the plugin, cold (empty caches):", "cold"),
         line("with the plugin, warm (caches kept):", "warm"),
+        "  every round (s): " + "; ".join(
+            f"{key} " + " ".join(f"{t:.2f}" for t in figures[f"{key}_rounds"])
+            for key in ("without", "floor", "cold", "warm")),
         f"  target: the plugin adds at most 15 % to a warm build: {verdict} "
         f"(median {figures['warm_time_pct']:+.1f} %)",
     ])

@@ -87,7 +87,7 @@ class JsonCache:
     def __init__(self, path: Path | None, fingerprint_value: str):
         self.path = path
         self.fingerprint = fingerprint_value
-        self.entries: dict[str, list] = {}
+        self.entries: dict[str, object] = {}
         self.used: set[str] = set()
         self.dirty = False
         self.loaded: dict = {}  # the whole file, when its fingerprint matches
@@ -101,14 +101,14 @@ class JsonCache:
             except (OSError, ValueError):
                 log.warning(PREFIX + "ignoring an unreadable cache file %s", self.path)
 
-    def lookup(self, key: str) -> list | None:
+    def lookup(self, key: str):
         """The entry stored under key, or None."""
         found = self.entries.get(key)
         if found is not None:
             self.used.add(key)
         return found
 
-    def store(self, key: str, value: list) -> None:
+    def store(self, key: str, value) -> None:
         """Remember an entry."""
         self.entries[key] = value
         self.used.add(key)
@@ -138,7 +138,13 @@ class JsonCache:
 
 
 class BodyCache(JsonCache):
-    """Rendered bodies: digest of the Markdown → [html, plain text]."""
+    """Rendered bodies: digest of the Markdown → its HTML and plain text.
+
+    Both are stored as one string, split at a NUL character, which neither
+    can contain (the sanitiser removes control characters): strings, unlike
+    lists, are not walked by Python's cyclic garbage collector, and a build
+    keeps thousands of them.
+    """
 
     def __init__(self, folder: str | None, own_hosts: frozenset[str]):
         super().__init__(Path(folder) / BODIES_FILE if folder else None,
@@ -148,13 +154,17 @@ class BodyCache(JsonCache):
         """The cache key of a body."""
         return digest(body.encode("utf-8"))
 
-    def get(self, body: str) -> list[str] | None:
-        """[html, text] for a body rendered before, else None."""
-        return self.lookup(self.key(body))
+    def get(self, body: str) -> tuple[str, str] | None:
+        """(html, text) for a body rendered before, else None."""
+        found = self.lookup(self.key(body))
+        if not isinstance(found, str) or found.count("\0") != 1:
+            return None
+        html, _, text = found.partition("\0")
+        return html, text
 
     def put(self, body: str, html: str, text: str) -> None:
         """Remember a rendered body."""
-        self.store(self.key(body), [html, text])
+        self.store(self.key(body), html + "\0" + text)
 
 
 class FileCache(JsonCache):

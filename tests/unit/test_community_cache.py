@@ -120,7 +120,7 @@ def test_body_cache_keeps_only_what_the_build_used(tmp_path):
     bodies.put("b", "<p>b</p>", "b")
     bodies.save()
     again = cache.BodyCache(str(tmp_path), frozenset({"exemple.fr"}))
-    assert again.get("a") == ["<p>a</p>", "a"]
+    assert again.get("a") == ("<p>a</p>", "a")
     again.save()
     third = cache.BodyCache(str(tmp_path), frozenset({"exemple.fr"}))
     assert third.get("a") is not None and third.get("b") is None
