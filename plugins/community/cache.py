@@ -45,7 +45,7 @@ RACY_NS = 2_000_000_000
 HERE = Path(__file__).parent
 BLOGCORE = HERE.parent / "blogcore"
 # Code whose behaviour decides a rendered body, and a checked file.
-RENDER_CODE = (HERE / "sanitize.py", HERE / "cache.py", BLOGCORE / "typography.py")
+RENDER_CODE = (HERE / "sanitize.py", HERE / "prerender.py", HERE / "cache.py", BLOGCORE / "typography.py")
 CHECK_CODE = (HERE / "store.py", HERE / "model.py", HERE / "cache.py", BLOGCORE / "headers.py",
               BLOGCORE / "isodate.py")
 # A checked file is stored as the values of every field but the last

@@ -21,6 +21,10 @@ Settings (``COMMUNITY`` dict in pelicanconf.py; every key optional):
     Keep rendered bodies and checked contribution files in Pelican's
     CACHE_PATH between builds (see cache.py: entries are keyed by content and
     by the code that produced them, so any change invalidates them).
+``render_workers`` (int, default ``0``)
+    Processes that render the bodies missing from the cache (a first
+    build): ``0`` uses the machine's cores (at most 4), ``1`` renders in the
+    build's own process. See prerender.py.
 ``figures_marker`` (str, default ``"[[chiffres-moderation]]"``)
     Written alone in a page's Markdown, it is replaced by the live moderation
     figures (the Transparence page uses it).
@@ -51,6 +55,7 @@ class CommunityConfig:
     contributor_url: str = "contributeur/{slug}/"
     figures_marker: str = "[[chiffres-moderation]]"
     cache: bool = True
+    render_workers: int = 0
     own_hosts: frozenset[str] = frozenset()
 
 
@@ -71,6 +76,10 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityCo
         elif key in ("max_depth", "latest"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SiteError(origin, name, value, "must be a whole number >= 1", "write e.g. 4")
+        elif key == "render_workers":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise SiteError(origin, name, value, "must be a whole number >= 0",
+                                "write 0 (one per core) or 1 (no worker process)")
         elif key == "brand_names":
             if isinstance(value, str) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise SiteError(origin, name, value, "must be a list of names", 'write ["Marque", "Équipe Marque"]')

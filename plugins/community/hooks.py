@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from blogcore.errors import raise_if_any
 from blogcore.typography import fix_html
 
-from . import config, embed, render, store
+from . import config, embed, prerender, render, store
 from .cache import BodyCache, FileCache
 from .index import CommunityIndex
 from .pages import CommunityPagesGenerator
@@ -36,6 +36,7 @@ def attach_contributions(generator) -> None:
     raise_if_any(problems, prefix=PREFIX + "contribution files have errors. ")
     cache = BodyCache(cache_folder, cfg.own_hosts)
     index = CommunityIndex(contributions, cfg, listed, all_articles, cache)
+    index.render_missing(prerender.workers_for(cfg.render_workers))
     generator.context["community"] = index
     quote_problems = []
     for article in every:

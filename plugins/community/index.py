@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from blogcore.typography import fix_html
-
-from . import sanitize
+from . import prerender, sanitize
 from .cache import BodyCache
 from .config import CommunityConfig
 from .model import STATUSES, Contribution, Thread
@@ -92,11 +90,18 @@ class CommunityIndex:
         if rendered is None:
             rendered = self.cache.get(contribution.body)
             if rendered is None:
-                html = fix_html(sanitize.render_body(contribution.body, self.config.own_hosts))
-                rendered = (html, sanitize.plain_text(html))
+                rendered = prerender.page_body(contribution.body, self.config.own_hosts)
                 self.cache.put(contribution.body, *rendered)
             self._rendered[contribution.id] = rendered
         return rendered
+
+    def render_missing(self, workers: int, minimum: int = prerender.MIN_BODIES) -> int:
+        """Render the published bodies missing from the cache in worker processes; return how many."""
+        missing = list(dict.fromkeys(c.body for c in self._all if c.published and self.cache.get(c.body) is None))
+        rendered = prerender.render_all(missing, self.config.own_hosts, workers, minimum)
+        for body, (html, text) in zip(missing, rendered or ()):
+            self.cache.put(body, html, text)
+        return len(missing) if rendered else 0
 
     def author_link(self, contribution: Contribution) -> str | None:
         """The author's web address when it is safe to link, else None."""

@@ -165,3 +165,21 @@ def test_a_status_as_recent_as_the_cache_is_not_trusted(tmp_path):
     load(root, tmp_path / "cache")
     stored = json.loads((tmp_path / "cache" / cache.FILES_FILE).read_text(encoding="utf-8"))
     assert stored["stats"] == {} and len(stored["entries"]) == 1
+
+
+def test_bodies_rendered_by_worker_processes_are_the_ones_the_build_would_render():
+    # The first build of a big site renders its bodies in worker processes
+    # (prerender.py); the pages must not depend on which process did it.
+    from community import prerender
+    from fixtures.xss import load_vectors
+
+    # Every XSS vector (HTML, Markdown, control characters...), plus French prose and lists.
+    bodies = load_vectors() + ["Bonjour : *merci* pour « ça » !", "Voir https://exemple.fr/p?x=1 et <b>gras</b>",
+                               "1. un\n2. deux", "Sans aucune syntaxe.\n\nDeux paragraphes."]
+    hosts = frozenset({"exemple.fr"})
+    pooled = prerender.render_all(bodies, hosts, workers=2, minimum=1)
+    assert pooled is not None, "the worker processes must run here"
+    assert pooled == [prerender.page_body(body, hosts) for body in bodies]
+    # Too few bodies, or one worker: the build renders them itself.
+    assert prerender.render_all(bodies[:10], hosts, workers=2) is None
+    assert prerender.render_all(bodies * 200, hosts, workers=1) is None

@@ -1,0 +1,33 @@
+"""The COMMUNITY setting: read once, typed, unknown or bad keys refused by name."""
+
+import pytest
+
+from blogcore.errors import SiteError
+from community.config import CommunityConfig, from_settings
+
+
+def test_defaults_and_brand_names_from_the_site():
+    cfg = from_settings({"SITENAME": "Marque", "PUBLISHER": "Équipe Marque", "SITEURL": "https://exemple.fr"})
+    assert cfg.brand_names == ("Marque", "Équipe Marque") and cfg.own_hosts == frozenset({"exemple.fr"})
+    assert (cfg.cache, cfg.render_workers, cfg.max_depth) == (True, 0, 4)
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("render_cache", True, "unknown setting"),  # the former name of "cache"
+    ("cache", "yes", "must be True or False"),
+    ("render_workers", -1, "must be a whole number >= 0"),
+    ("render_workers", "4", "must be a whole number >= 0"),
+    ("max_depth", 0, "must be a whole number >= 1"),
+    ("contributor_url", "contributeur/", "must contain {slug}"),
+])
+def test_bad_keys_and_values_are_named(key, value, expected):
+    with pytest.raises(SiteError) as error:
+        from_settings({"COMMUNITY": {key: value}})
+    assert f"COMMUNITY[{key!r}]" in str(error.value) and expected in str(error.value)
+
+
+def test_settings_are_not_modified():
+    settings = {"COMMUNITY": {"brand_names": [" Marque "], "render_workers": 1}}
+    cfg = from_settings(settings)
+    assert settings == {"COMMUNITY": {"brand_names": [" Marque "], "render_workers": 1}}
+    assert isinstance(cfg, CommunityConfig) and cfg.brand_names == ("Marque",) and cfg.render_workers == 1
