@@ -138,13 +138,7 @@ class JsonCache:
 
 
 class BodyCache(JsonCache):
-    """Rendered bodies: digest of the Markdown → its HTML and plain text.
-
-    Both are stored as one string, split at a NUL character, which neither
-    can contain (the sanitiser removes control characters): strings, unlike
-    lists, are not walked by Python's cyclic garbage collector, and a build
-    keeps thousands of them.
-    """
+    """Rendered bodies: digest of the Markdown → [html, plain text]."""
 
     def __init__(self, folder: str | None, own_hosts: frozenset[str]):
         super().__init__(Path(folder) / BODIES_FILE if folder else None,
@@ -157,14 +151,13 @@ class BodyCache(JsonCache):
     def get(self, body: str) -> tuple[str, str] | None:
         """(html, text) for a body rendered before, else None."""
         found = self.lookup(self.key(body))
-        if not isinstance(found, str) or found.count("\0") != 1:
-            return None
-        html, _, text = found.partition("\0")
-        return html, text
+        if isinstance(found, list) and len(found) == 2 and all(isinstance(part, str) for part in found):
+            return found[0], found[1]
+        return None
 
     def put(self, body: str, html: str, text: str) -> None:
         """Remember a rendered body."""
-        self.store(self.key(body), html + "\0" + text)
+        self.store(self.key(body), [html, text])
 
 
 class FileCache(JsonCache):

@@ -97,11 +97,20 @@ class CommunityIndex:
 
     def render_missing(self, workers: int, minimum: int = prerender.MIN_BODIES) -> int:
         """Render the published bodies missing from the cache in worker processes; return how many."""
-        missing = list(dict.fromkeys(c.body for c in self._all if c.published and self.cache.get(c.body) is None))
-        rendered = prerender.render_all(missing, self.config.own_hosts, workers, minimum)
-        for body, (html, text) in zip(missing, rendered or ()):
+        missing: dict[str, list[str]] = {}  # body → ids of the contributions that have it
+        for c in self._all:
+            if c.published and c.id not in self._rendered:
+                found = self.cache.get(c.body)
+                if found is None:
+                    missing.setdefault(c.body, []).append(c.id)
+                else:
+                    self._rendered[c.id] = found
+        def keep(body: str, html: str, text: str) -> None:
             self.cache.put(body, html, text)
-        return len(missing) if rendered else 0
+            for ident in missing[body]:
+                self._rendered[ident] = (html, text)
+
+        return len(missing) if prerender.render_all(list(missing), self.config.own_hosts, workers, keep, minimum) else 0
 
     def author_link(self, contribution: Contribution) -> str | None:
         """The author's web address when it is safe to link, else None."""

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
 
 from blogcore.typography import fix_html
 
@@ -46,20 +47,26 @@ def workers_for(setting: int) -> int:
     return setting or min(os.cpu_count() or 1, MAX_WORKERS)
 
 
-def render_all(bodies: list[str], own_hosts: frozenset[str], workers: int,
-               minimum: int = MIN_BODIES) -> list[tuple[str, str]] | None:
-    """Render many bodies in worker processes; None when the build should render them itself."""
+def render_all(bodies: list[str], own_hosts: frozenset[str], workers: int, keep: Callable[[str, str, str], None],
+               minimum: int = MIN_BODIES) -> bool:
+    """Render many bodies in worker processes, giving each result to keep(body, html, text).
+
+    Returns False, having rendered nothing, when the build should render them itself.
+    """
     if workers < 2 or len(bodies) < minimum:
-        return None
+        return False
     # A few chunks per worker: a slow chunk does not hold the others back,
     # and each chunk pays one round trip.
     size = math.ceil(len(bodies) / (workers * 4))
     chunks = [bodies[start:start + size] for start in range(0, len(bodies), size)]
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_render_chunk, chunks, [own_hosts] * len(chunks)))
+            # Kept chunk by chunk as they come back: all the results at once would double the peak memory.
+            for chunk, results in zip(chunks, pool.map(_render_chunk, chunks, [own_hosts] * len(chunks))):
+                for body, (html, text) in zip(chunk, results):
+                    keep(body, html, text)
     except (BrokenProcessPool, OSError) as exc:
         log.info(PREFIX + "rendering in this process: worker processes could not run (%s)", exc)
-        return None
+        return False
     log.info(PREFIX + "%d bodies rendered by %d worker processes", len(bodies), workers)
-    return [item for chunk in results for item in chunk]
+    return True

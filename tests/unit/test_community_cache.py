@@ -177,9 +177,34 @@ def test_bodies_rendered_by_worker_processes_are_the_ones_the_build_would_render
     bodies = load_vectors() + ["Bonjour : *merci* pour « ça » !", "Voir https://exemple.fr/p?x=1 et <b>gras</b>",
                                "1. un\n2. deux", "Sans aucune syntaxe.\n\nDeux paragraphes."]
     hosts = frozenset({"exemple.fr"})
-    pooled = prerender.render_all(bodies, hosts, workers=2, minimum=1)
-    assert pooled is not None, "the worker processes must run here"
-    assert pooled == [prerender.page_body(body, hosts) for body in bodies]
+    pooled = {}
+    assert prerender.render_all(bodies, hosts, 2, lambda body, html, text: pooled.update({body: (html, text)}),
+                                minimum=1), "the worker processes must run here"
+    assert pooled == {body: prerender.page_body(body, hosts) for body in bodies}
     # Too few bodies, or one worker: the build renders them itself.
-    assert prerender.render_all(bodies[:10], hosts, workers=2) is None
-    assert prerender.render_all(bodies * 200, hosts, workers=1) is None
+    assert not prerender.render_all(bodies[:10], hosts, 2, pooled.update)
+    assert not prerender.render_all(bodies * 200, hosts, 1, pooled.update)
+
+
+def test_missing_bodies_are_rendered_once_each_and_reach_every_contribution(tmp_path):
+    import datetime as dt
+
+    from community import prerender
+    from community.config import from_settings
+    from community.index import CommunityIndex
+
+    when = dt.datetime(2020, 1, 2, 9, 15, tzinfo=TZ)
+    items = [Contribution(id=f"c-{n}", article="un-article", author="Alice", date=when + dt.timedelta(minutes=n),
+                          body=body, status=status, source="Forum")
+             for n, (body, status) in enumerate([("Même *texte*", "approved"), ("Même *texte*", "approved"),
+                                                 ("Autre : texte", "approved"), ("Refusé", "rejected")])]
+    cfg = from_settings({"SITEURL": "https://exemple.fr"})
+    bodies = cache.BodyCache(str(tmp_path), cfg.own_hosts)
+    index = CommunityIndex(items, cfg, {"un-article": object()}, {"un-article": object()}, bodies)
+    assert index.render_missing(workers=2, minimum=1) == 2, "two distinct published bodies, the rejected one never"
+    for item in items[:3]:
+        assert index.body_html(item) == prerender.page_body(item.body, cfg.own_hosts)[0]
+    assert index.body_html(items[3]) == "" and len(bodies.entries) == 2
+    # A second index over the same cache finds everything rendered.
+    again = CommunityIndex(items, cfg, {"un-article": object()}, {"un-article": object()}, bodies)
+    assert again.render_missing(workers=2, minimum=1) == 0
