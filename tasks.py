@@ -257,6 +257,13 @@ def _site_errors(action):
         raise Exit(f"error: {exc}", code=2) from None
 
 
+def _moderate(action):
+    """Load the site's contributions, then run action(moderation, site) with clean errors."""
+    moderation = _community()
+    site = moderation.load_site(LOCAL_SETTINGS)
+    return _site_errors(lambda: action(moderation, site))
+
+
 @task(
     name="add",
     help={
@@ -297,9 +304,7 @@ def contributions_add(c, article, author, date, source, source_url="", author_ur
                          "article": "Only this article's slug."})
 def contributions_list(c, status=None, article=None):
     """List contributions: id, status, kind, date, article, author and the start of the text."""
-    moderation = _community()
-    site = moderation.load_site(LOCAL_SETTINGS)
-    items = _site_errors(lambda: moderation.listing(site, status, article))
+    items = _moderate(lambda moderation, site: moderation.listing(site, status, article))
     for item in items:
         text = " ".join(item.body.split())
         text = text[:60] + ("…" if len(text) > 60 else "")
@@ -312,9 +317,7 @@ def contributions_list(c, status=None, article=None):
 @task(name="approve", help={"id": "Id of the contribution.", "moderator": "Your name (default: git user.name)."})
 def contributions_approve(c, id, moderator=None):
     """Approve a contribution so that the next build publishes it."""
-    moderation = _community()
-    site = moderation.load_site(LOCAL_SETTINGS)
-    done = _site_errors(lambda: moderation.approve(site, id, _moderator(c, moderator)))
+    done = _moderate(lambda moderation, site: moderation.approve(site, id, _moderator(c, moderator)))
     print(f"Approved {done.id}; commit the change and open a pull request to publish it.")
 
 
@@ -322,18 +325,14 @@ def contributions_approve(c, id, moderator=None):
                            "moderator": "Your name (default: git user.name)."})
 def contributions_reject(c, id, reason="", moderator=None):
     """Reject a contribution, recording the reason."""
-    moderation = _community()
-    site = moderation.load_site(LOCAL_SETTINGS)
-    done = _site_errors(lambda: moderation.reject(site, id, reason, _moderator(c, moderator)))
+    done = _moderate(lambda moderation, site: moderation.reject(site, id, reason, _moderator(c, moderator)))
     print(f"Rejected {done.id}: {done.reason}")
 
 
 @task(name="redact", help={"id": "Id of the contribution.", "moderator": "Your name (default: git user.name)."})
 def contributions_redact(c, id, moderator=None):
     """Remove a contribution's text and author identity everywhere; keep a tombstone for its thread."""
-    moderation = _community()
-    site = moderation.load_site(LOCAL_SETTINGS)
-    done = _site_errors(lambda: moderation.redact(site, id, _moderator(c, moderator)))
+    done = _moderate(lambda moderation, site: moderation.redact(site, id, _moderator(c, moderator)))
     print(f"Redacted {done.id}: its text, author, e-mail and addresses are gone from the file.")
 
 

@@ -163,13 +163,10 @@ def build_once(content: Path, output: Path, plugins: list[str], cache: Path, ext
 
 def contributors_of(content: Path) -> int:
     """How many contributor pages the corpus needs (distinct authors of approved contributions)."""
-    authors = set()
-    for path in (content / "contributions").rglob("*.md"):
-        header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
-        fields = dict(line.split(": ", 1) for line in header.splitlines())
-        if fields.get("Status") == "approved":
-            authors.add(fields["Author"])
-    return len(authors)
+    from blogcore.headers import read_header
+
+    headers = [read_header(path) for path in (content / "contributions").rglob("*.md")]
+    return len({h.get("author") for h in headers if h.get("status") == "approved"})
 
 
 def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5) -> dict:

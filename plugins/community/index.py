@@ -105,12 +105,14 @@ class CommunityIndex:
                     missing.setdefault(c.body, []).append(c.id)
                 else:
                     self._rendered[c.id] = found
+
         def keep(body: str, html: str, text: str) -> None:
             self.cache.put(body, html, text)
             for ident in missing[body]:
                 self._rendered[ident] = (html, text)
 
-        return len(missing) if prerender.render_all(list(missing), self.config.own_hosts, workers, keep, minimum) else 0
+        done = prerender.render_all(list(missing), self.config.own_hosts, workers, keep, minimum)
+        return len(missing) if done else 0
 
     def author_link(self, contribution: Contribution) -> str | None:
         """The author's web address when it is safe to link, else None."""
