@@ -50,14 +50,15 @@ def test_pending_is_unpublished_until_approved_then_published(project, tmp_path)
 
 
 def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
-    # The build caches checked files and rendered bodies; a decision taken
-    # after a build must still win on the next one, with the same caches.
+    # The build caches checked files, rendered bodies and finished fragments;
+    # a decision taken after a build must still win on the next one, with the same caches.
     ident = add(project).stdout.split()[-1]
     assert invoke(project, "contributions.approve", ident).returncode == 0
     caches = {"CACHE_PATH": str(tmp_path / "cache")}
     build = run_pelican(project / "content", tmp_path / "approved", overrides=caches)
     assert build.returncode == 0 and "Un avis sincère" in build.page("second/index.html")
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["community-bodies.json", "community-files.json"]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
+        "community-bodies.json", "community-files.json", "community-fragments.sqlite3"]
     rejected = invoke(project, "contributions.reject", ident, "--reason", "hors sujet")
     assert rejected.returncode == 0, out(rejected)
     build = run_pelican(project / "content", tmp_path / "rejected", overrides=caches)
@@ -65,6 +66,30 @@ def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
     assert "Un avis sincère" not in build.page("second/index.html")
     assert not soup(build.output / "second" / "index.html").select_one(f"#contribution-{ident}")
     assert "Un avis sincère" not in build.page("communaute/index.html")
+
+
+def test_edits_reach_every_page_with_warm_caches(project, tmp_path):
+    # Finished fragments (threads, JSON-LD, contributor cards) are cached by
+    # their inputs: an edited body and a renamed article must show everywhere.
+    ident = add(project).stdout.split()[-1]
+    assert invoke(project, "contributions.approve", ident).returncode == 0
+    caches = {"CACHE_PATH": str(tmp_path / "cache")}
+    build = run_pelican(project / "content", tmp_path / "first", overrides=caches)
+    assert build.returncode == 0 and "Un avis sincère" in build.page("contributeur/zoe-lectrice/index.html")
+    contribution = project / "content" / "contributions" / "second" / f"{ident}.md"
+    contribution.write_text(contribution.read_text(encoding="utf-8").replace("Un avis sincère", "Un avis révisé"),
+                            encoding="utf-8")
+    article = project / "content" / "articles" / "second.md"
+    title = next(line for line in article.read_text(encoding="utf-8").splitlines() if line.startswith("Title:"))
+    article.write_text(article.read_text(encoding="utf-8").replace(title, "Title: Un titre tout neuf"),
+                       encoding="utf-8")
+    build = run_pelican(project / "content", tmp_path / "second", overrides=caches)
+    assert build.returncode == 0, build.log
+    for page in ("second/index.html", "contributeur/zoe-lectrice/index.html", "communaute/index.html"):
+        text = build.page(page)
+        assert "Un avis révisé" in text and "Un avis sincère" not in text, page
+    for page in ("contributeur/zoe-lectrice/index.html", "communaute/index.html"):
+        assert "Un titre tout neuf" in build.page(page), page
 
 
 def test_reject_records_the_reason(project):

@@ -58,6 +58,12 @@ class CommunityConfig:
     render_workers: int = 0
     own_hosts: frozenset[str] = frozenset()
 
+    def describe(self) -> tuple[str, ...]:
+        """Every setting as text, the same from one process to the next (cache fingerprints)."""
+        # repr() of a frozenset follows string hashes, which change per process.
+        return tuple(f"{f.name}={sorted(value) if isinstance(value, frozenset) else value!r}"
+                     for f in fields(self) for value in (getattr(self, f.name),))
+
 
 def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityConfig:
     """Build the config from Pelican settings, rejecting unknown or bad keys."""

@@ -10,7 +10,7 @@ from blogcore.errors import raise_if_any
 from blogcore.typography import fix_html
 
 from . import config, embed, prerender, render, store
-from .cache import BodyCache, FileCache
+from .cache import FRAGMENT_CODE, BodyCache, FileCache, FragmentCache, fingerprint
 from .index import CommunityIndex
 from .pages import CommunityPagesGenerator
 
@@ -24,19 +24,25 @@ def attach_contributions(generator) -> None:
     cfg = config.from_settings(settings)
     tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     cache_folder = settings.get("CACHE_PATH") if cfg.cache else None
+    root = Path(settings["PATH"]) / cfg.path
     files = FileCache(cache_folder, tz)
-    contributions, problems = store.load_all(Path(settings["PATH"]) / cfg.path, tz, files)
+    contributions, problems = store.load_all(root, tz, files)
     files.save()
-    del files  # freed before the body cache loads: its entries duplicate the contributions' fields
+    by_path = files.digests(str(root))
+    digests = {c.id: by_path[c.path] for c in contributions if c.path in by_path}
+    del files, by_path  # freed before anything else loads: its entries duplicate the contributions' fields
     groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
     every = [a for name in groups for a in getattr(generator, name, [])]
     all_articles = {a.slug: a for a in every}
     listed = {a.slug: a for a in generator.articles}
     problems += store.check_collection(contributions, set(all_articles), cfg.brand_names)
     raise_if_any(problems, prefix=PREFIX + "contribution files have errors. ")
-    cache = BodyCache(cache_folder, cfg.own_hosts)
-    index = CommunityIndex(contributions, cfg, listed, all_articles, cache)
-    index.render_missing(prerender.workers_for(cfg.render_workers))
+    fragments = None
+    if cache_folder:
+        fragments = FragmentCache(cache_folder, fingerprint(
+            FRAGMENT_CODE, ("nh3", "markdown", "markupsafe"), (*cfg.describe(), str(tz))))
+    index = CommunityIndex(contributions, cfg, listed, all_articles, lambda: BodyCache(cache_folder, cfg.own_hosts),
+                           fragments=fragments, digests=digests, workers=prerender.workers_for(cfg.render_workers))
     generator.context["community"] = index
     quote_problems = []
     for article in every:

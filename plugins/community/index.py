@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
 from . import prerender, sanitize
-from .cache import BodyCache
+from .cache import BodyCache, FragmentCache
 from .config import CommunityConfig
 from .model import STATUSES, Contribution, Thread
 
@@ -50,9 +51,17 @@ class CommunityIndex:
 
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
                  listed_articles: dict[str, object], all_articles: dict[str, object],
-                 cache: BodyCache | None = None):
+                 cache: BodyCache | Callable[[], BodyCache] | None = None, *,
+                 fragments: FragmentCache | None = None, digests: dict[str, str] | None = None,
+                 workers: int = 1):
         self.config = config
-        self.cache = cache or BodyCache(None, config.own_hosts)
+        # The body cache, or a function that loads it: a build whose
+        # fragments are all in the fragment cache never needs a body.
+        self._cache = cache or BodyCache(None, config.own_hosts)
+        self._fragments = fragments
+        self._digests = digests or {}  # contribution id → digest of its file (fragment keys)
+        self._workers = workers
+        self._prerendered = False
         # Sorted on the UTC timestamp: comparing aware datetimes whose offsets
         # are distinct objects is ten times slower, and 10,000 of them are sorted.
         self._all = sorted(contributions, key=lambda c: (c.date.timestamp(), c.id))
@@ -83,10 +92,22 @@ class CommunityIndex:
         """The plain text of an approved contribution's body (JSON-LD, feeds)."""
         return self._render(contribution)[1]
 
+    @property
+    def cache(self) -> BodyCache:
+        """The body cache, loaded when a body is first needed."""
+        if callable(self._cache):
+            self._cache = self._cache()
+        return self._cache
+
     def _render(self, contribution: Contribution) -> tuple[str, str]:
         if not contribution.published:
             return ("", "")
         rendered = self._rendered.get(contribution.id)
+        if rendered is None and not self._prerendered:
+            # The first body this build needs: render every missing one now, on every core.
+            self._prerendered = True
+            self.render_missing(self._workers)
+            rendered = self._rendered.get(contribution.id)
         if rendered is None:
             rendered = self.cache.get(contribution.body)
             if rendered is None:
@@ -114,6 +135,31 @@ class CommunityIndex:
         done = prerender.render_all(list(missing), self.config.own_hosts, workers, keep, minimum)
         return len(missing) if done else 0
 
+    def fragment(self, kind: str, contributions: Iterable[Contribution], values: Iterable[str],
+                 make: Callable[[], str]) -> str:
+        """A finished fragment shown from these contributions and values, made only if not cached."""
+        if self._fragments is None:
+            return make()
+        parts = [kind, *values]
+        for c in contributions:
+            found = self._digests.get(c.id)
+            if found is None:  # a contribution not read through the file cache
+                return make()
+            parts.append(found)
+        key = self._fragments.key(parts)
+        text = self._fragments.get(key)
+        if text is None:
+            text = make()
+            self._fragments.put(key, text)
+        return text
+
+    def save_caches(self) -> None:
+        """Write back the caches this build changed (after the last page is written)."""
+        if not callable(self._cache):
+            self._cache.save()
+        if self._fragments is not None:
+            self._fragments.save()
+
     def author_link(self, contribution: Contribution) -> str | None:
         """The author's web address when it is safe to link, else None."""
         if not contribution.author_url:
@@ -137,6 +183,10 @@ class CommunityIndex:
         return f"{url}#{contribution.anchor}" if url else ""
 
     # -- per article ---------------------------------------------------------------
+    def of_article(self, slug: str) -> list[Contribution]:
+        """Every contribution of one article, whatever its status, oldest first (fragment keys)."""
+        return self._by_article.get(slug, [])
+
     def for_article(self, slug: str) -> list[Contribution]:
         """Approved contributions of one article, oldest first."""
         return [c for c in self._by_article.get(slug, []) if c.published]

@@ -39,5 +39,5 @@ class CommunityPagesGenerator(Generator):
                 url + "index.html", self.get_template(template[:-5]), self.context,
                 relative_urls=self.settings["RELATIVE_URLS"], url=url, **extra,
             )
-        # Article pages were written before this generator runs: every body is rendered now.
-        index.cache.save()
+        # Article pages were written before this generator runs: every fragment is made now.
+        index.save_caches()

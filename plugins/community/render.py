@@ -51,8 +51,35 @@ def json_ld(article, index: CommunityIndex, site_url: str) -> Markup:
     """schema.org BlogPosting with every published contribution as a Comment."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     page_url = base + article.url
+    published = index.for_article(article.slug)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": str(article.title),
+        "url": page_url,
+        "datePublished": article.date.isoformat(),
+        "inLanguage": "fr",
+        "commentCount": len(published),
+    }
+    author = getattr(article, "author", None)
+    if author is not None and getattr(article, "author_origin", "source") != "unknown":
+        data["author"] = {"@type": "Person", "name": str(author)}
+    if getattr(article, "modified", None):
+        data["dateModified"] = article.modified.isoformat()
+    text = sanitize.escape_json_for_script(data)
+    if published:
+        # The comments are the costly part, and the same until a contribution
+        # changes: made (and cached) apart, then put last in the object, where
+        # json.dumps would have put them, with the same separators.
+        comments = index.fragment("json-ld", index.of_article(article.slug), (page_url,),
+                                  lambda: sanitize.escape_json_for_script(_comments(published, index, page_url)))
+        text = f'{text[:-1]}, "comment": {comments}}}'
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def _comments(published: list[Contribution], index: CommunityIndex, page_url: str) -> list[dict]:
     comments = []
-    for contribution in index.for_article(article.slug):
+    for contribution in published:
         author = {"@type": "Organization" if contribution.official else "Person", "name": contribution.author}
         link = index.author_link(contribution)
         if link:
@@ -69,23 +96,7 @@ def json_ld(article, index: CommunityIndex, site_url: str) -> Markup:
         if parent is not None:
             item["parentItem"] = {"@id": f"{page_url}#{parent.anchor}"}
         comments.append(item)
-    data = {
-        "@context": "https://schema.org",
-        "@type": "BlogPosting",
-        "headline": str(article.title),
-        "url": page_url,
-        "datePublished": article.date.isoformat(),
-        "inLanguage": "fr",
-        "commentCount": len(comments),
-    }
-    author = getattr(article, "author", None)
-    if author is not None and getattr(article, "author_origin", "source") != "unknown":
-        data["author"] = {"@type": "Person", "name": str(author)}
-    if getattr(article, "modified", None):
-        data["dateModified"] = article.modified.isoformat()
-    if comments:
-        data["comment"] = comments
-    return Markup(f'<script type="application/ld+json">{sanitize.escape_json_for_script(data)}</script>')
+    return comments
 
 
 IDEA_LABELS = {"proposed": "proposée", "reviewing": "à l’étude", "adopted": "adoptée", "done": "réalisée"}
@@ -98,10 +109,14 @@ def threads_html(slug: str, index: CommunityIndex) -> Markup:
     may carry hundreds of contributions and a macro call per item would cost
     more than the rest of the page.
     """
+    return Markup(index.fragment("threads", index.of_article(slug), (), lambda: _threads(slug, index)))
+
+
+def _threads(slug: str, index: CommunityIndex) -> str:
     parts: list[str] = []
     for thread in index.threads(slug):
         _item(thread, index, parts)
-    return Markup(f'<ol class="contributions__list">{"".join(parts)}</ol>') if parts else Markup("")
+    return f'<ol class="contributions__list">{"".join(parts)}</ol>' if parts else ""
 
 
 def _item(thread, index: CommunityIndex, out: list[str]) -> None:
@@ -155,6 +170,16 @@ def _item(thread, index: CommunityIndex, out: list[str]) -> None:
 def contribution_cards(items: list[Contribution], index: CommunityIndex, site_url: str,
                        heading_level: int = 2, show_author: bool = True) -> Markup:
     """Published contributions shown outside their article (community and contributor pages)."""
+    values = [site_url, str(heading_level), str(show_author)]
+    for c in items:
+        title = index.article(c).title
+        values += (index.url(c), type(title).__name__, str(title))
+    return Markup(index.fragment("cards", items, values,
+                                 lambda: _cards(items, index, site_url, heading_level, show_author)))
+
+
+def _cards(items: list[Contribution], index: CommunityIndex, site_url: str, heading_level: int,
+           show_author: bool) -> str:
     parts = []
     for c in items:
         article = index.article(c)
@@ -176,4 +201,4 @@ def contribution_cards(items: list[Contribution], index: CommunityIndex, site_ur
             f'<time datetime="{c.date.isoformat()}">{fr_date(c.date)}</time>{source}</p>'
             f'<div class="card__summary contribution__body">{index.body_html(c)}</div></article>'
         )
-    return Markup("".join(parts))
+    return "".join(parts)

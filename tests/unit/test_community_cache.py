@@ -208,3 +208,65 @@ def test_missing_bodies_are_rendered_once_each_and_reach_every_contribution(tmp_
     # A second index over the same cache finds everything rendered.
     again = CommunityIndex(items, cfg, {"un-article": object()}, {"un-article": object()}, bodies)
     assert again.render_missing(workers=2, minimum=1) == 0
+
+
+def test_fragments_are_read_back_only_under_the_same_inputs_and_code(tmp_path):
+    fragments = cache.FragmentCache(str(tmp_path), "code-1")
+    key = fragments.key(["threads", "digest-a", "digest-b"])
+    assert fragments.get(key) is None
+    fragments.put(key, "<ol>fil</ol>")
+    fragments.save()
+    again = cache.FragmentCache(str(tmp_path), "code-1")
+    assert again.get(again.key(["threads", "digest-a", "digest-b"])) == "<ol>fil</ol>"
+    # Any other input, or the same inputs split differently, or other code: another key.
+    assert again.get(again.key(["threads", "digest-a", "digest-c"])) is None
+    assert again.get(again.key(["threads", "digest-ad", "igest-b"])) is None
+    other_code = cache.FragmentCache(str(tmp_path), "code-2")
+    assert other_code.get(other_code.key(["threads", "digest-a", "digest-b"])) is None
+    other_code.close()
+    again.save()
+
+
+def test_fragment_cache_keeps_only_what_the_build_used(tmp_path):
+    first = cache.FragmentCache(str(tmp_path), "code")
+    for name in ("a", "b", "c"):
+        first.put(first.key([name]), name.upper())
+    first.save()
+    second = cache.FragmentCache(str(tmp_path), "code")
+    assert second.get(second.key(["a"])) == "A"
+    second.save()
+    third = cache.FragmentCache(str(tmp_path), "code")
+    assert third.rows == 1 and third.get(third.key(["b"])) is None and third.get(third.key(["a"])) == "A"
+    third.save()
+
+
+def test_fragments_are_written_in_batches_during_a_long_build(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "FRAGMENT_BATCH", 10)
+    fragments = cache.FragmentCache(str(tmp_path), "code")
+    for n in range(25):
+        fragments.put(fragments.key([str(n)]), "x" * 100)
+    assert len(fragments.pending) == 5, "two batches of ten already written, not held in memory"
+    reader = cache.FragmentCache(str(tmp_path), "code")
+    assert reader.rows == 20
+    reader.close()
+    fragments.save()
+
+
+def test_a_damaged_fragment_cache_is_replaced_with_a_warning(tmp_path, caplog):
+    (tmp_path / cache.FRAGMENTS_FILE).write_bytes(b"not a database at all" * 100)
+    fragments = cache.FragmentCache(str(tmp_path), "code")
+    assert "[community] replacing an unreadable cache file" in caplog.text
+    assert fragments.get(fragments.key(["a"])) is None
+    fragments.put(fragments.key(["a"]), "A")
+    fragments.save()
+    assert cache.FragmentCache(str(tmp_path), "code").get(fragments.key(["a"])) == "A"
+
+
+def test_an_unusable_fragment_cache_only_slows_the_build(tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    fragments = cache.FragmentCache(str(blocker), "code")
+    assert fragments.db is None and "[community] not using the cache" in caplog.text
+    fragments.put(fragments.key(["a"]), "A")
+    assert fragments.get(fragments.key(["a"])) is None
+    fragments.save()
