@@ -74,7 +74,6 @@ def add_generator(pelican_object):
 
 
 def install_globals(generator) -> None:
-    """Give templates the thread and JSON-LD builders."""
-    generator.env.globals["community_json_ld"] = render.json_ld
-    generator.env.globals["community_threads"] = render.threads_html
+    """Give templates the article parts and card builders."""
+    generator.env.globals["community_article"] = render.article_parts
     generator.env.globals["community_cards"] = render.contribution_cards

@@ -7,6 +7,8 @@ cannot reach. Every untrusted value is escaped with markupsafe.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from markupsafe import Markup, escape
 
 from blogcore.frdates import fr_date
@@ -47,8 +49,15 @@ def figures_table(figures: Figures) -> str:
     )
 
 
-def json_ld(article, index: CommunityIndex, site_url: str) -> Markup:
-    """schema.org BlogPosting with every published contribution as a Comment."""
+class ArticleParts(NamedTuple):
+    """What the community adds to an article page."""
+
+    threads: Markup  # the nested list of published contributions ("" when none)
+    json_ld: Markup  # the schema.org <script> block
+
+
+def article_parts(article, index: CommunityIndex, site_url: str) -> ArticleParts:
+    """The thread list and the schema.org BlogPosting (every published contribution as a Comment)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     page_url = base + article.url
     published = index.for_article(article.slug)
@@ -67,14 +76,27 @@ def json_ld(article, index: CommunityIndex, site_url: str) -> Markup:
     if getattr(article, "modified", None):
         data["dateModified"] = article.modified.isoformat()
     text = sanitize.escape_json_for_script(data)
+    threads = ""
     if published:
-        # The comments are the costly part, and the same until a contribution
-        # changes: made (and cached) apart, then put last in the object, where
-        # json.dumps would have put them, with the same separators.
-        comments = index.fragment("json-ld", index.of_article(article.slug), (page_url,),
-                                  lambda: sanitize.escape_json_for_script(_comments(published, index, page_url)))
+        # The thread and the comments are the costly part, and the same until
+        # a contribution of the article changes: made (and cached) together.
+        # The comments go last in the object, where json.dumps would have put
+        # them, with its separators.
+        packed = index.fragment("article", index.of_article(article.slug), (page_url,), lambda: _pack(
+            _threads(article.slug, index),
+            sanitize.escape_json_for_script(_comments(published, index, page_url))))
+        threads, comments = _unpack(packed)
         text = f'{text[:-1]}, "comment": {comments}}}'
-    return Markup(f'<script type="application/ld+json">{text}</script>')
+    return ArticleParts(Markup(threads), Markup(f'<script type="application/ld+json">{text}</script>'))
+
+
+def _pack(first: str, second: str) -> str:
+    return f"{len(first)}:{first}{second}"
+
+
+def _unpack(packed: str) -> tuple[str, str]:
+    size, _, rest = packed.partition(":")
+    return rest[:int(size)], rest[int(size):]
 
 
 def _comments(published: list[Contribution], index: CommunityIndex, page_url: str) -> list[dict]:
@@ -102,17 +124,10 @@ def _comments(published: list[Contribution], index: CommunityIndex, page_url: st
 IDEA_LABELS = {"proposed": "proposée", "reviewing": "à l’étude", "adopted": "adoptée", "done": "réalisée"}
 
 
-def threads_html(slug: str, index: CommunityIndex) -> Markup:
-    """The nested list of an article's published contributions.
-
-    Built in Python rather than with a recursive Jinja macro: an article page
-    may carry hundreds of contributions and a macro call per item would cost
-    more than the rest of the page.
-    """
-    return Markup(index.fragment("threads", index.of_article(slug), (), lambda: _threads(slug, index)))
-
-
 def _threads(slug: str, index: CommunityIndex) -> str:
+    # Built in Python rather than with a recursive Jinja macro: an article
+    # page may carry hundreds of contributions and a macro call per item
+    # would cost more than the rest of the page.
     parts: list[str] = []
     for thread in index.threads(slug):
         _item(thread, index, parts)
