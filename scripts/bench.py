@@ -16,7 +16,9 @@ builds the same articles in four ways, each build in a fresh process:
 - with the community plugin and warm caches (every later build: the live
   preview, and CI, which keeps ``cache/`` between runs).
 
-A round runs the four builds one after the other. Shared machines change
+A round runs the four builds one after the other, each round starting with
+the next configuration (so that none is always first, or always right after
+the busy first build). Shared machines change
 speed by tens of percent from one minute to the next, so the overhead of a
 build is measured against the reference build *of the same round*, and the
 figure reported is the median of those per-round ratios, with their range
@@ -161,6 +163,16 @@ def build_once(content: Path, output: Path, plugins: list[str], cache: Path, ext
     return json.loads(line[6:])
 
 
+def different_files(first: Path, second: Path) -> list[str]:
+    """Relative paths of the files that are not byte-identical in two output folders (or only in one)."""
+    def files(root: Path) -> dict[str, Path]:
+        return {str(p.relative_to(root)): p for p in root.rglob("*") if p.is_file()}
+
+    mine, theirs = files(first), files(second)
+    return sorted(name for name in mine.keys() | theirs.keys()
+                  if name not in mine or name not in theirs or mine[name].read_bytes() != theirs[name].read_bytes())
+
+
 def contributors_of(content: Path) -> int:
     """How many contributor pages the corpus needs (distinct authors of approved contributions)."""
     from blogcore.headers import read_header
@@ -191,11 +203,23 @@ def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5) -> di
             build_once(content, Path(tmp) / f"out-prime-{prime}", with_plugin, warm_cache)
         for index in range(repeat):
             out = Path(tmp) / f"out-{index}"
-            runs["without"].append(build_once(content, out / "without", without, Path(tmp) / f"cache-w{index}"))
-            runs["floor"].append(build_once(content, out / "floor", without + ["benchfloor"],
-                                            Path(tmp) / f"cache-f{index}", floor))
-            runs["cold"].append(build_once(content, out / "cold", with_plugin, Path(tmp) / f"cache-c{index}"))
-            runs["warm"].append(build_once(content, out / "warm", with_plugin, warm_cache))
+            builds = {
+                "without": lambda: build_once(content, out / "without", without, Path(tmp) / f"cache-w{index}"),
+                "floor": lambda: build_once(content, out / "floor", without + ["benchfloor"],
+                                            Path(tmp) / f"cache-f{index}", floor),
+                "cold": lambda: build_once(content, out / "cold", with_plugin, Path(tmp) / f"cache-c{index}"),
+                "warm": lambda: build_once(content, out / "warm", with_plugin, warm_cache),
+            }
+            # Each round starts with another configuration: a build right
+            # after a first build (four busy cores) or first in its round
+            # must not always be the same one.
+            order = list(builds)[index % 4:] + list(builds)[:index % 4]
+            for label in order:
+                runs[label].append(builds[label]())
+        # The caches must change nothing: a warm build writes the very bytes of a first build.
+        differ = different_files(out / "cold", out / "warm")
+        if differ:
+            raise RuntimeError(f"warm and cold builds differ in {len(differ)} files, e.g. {differ[:3]}")
         written = sum(1 for _ in (out / "floor" / "contributeur").iterdir())
         if written != floor["BENCH_FLOOR_CONTRIBUTORS"]:
             raise RuntimeError(f"the floor build wrote {written} contributor pages, not {floor['BENCH_FLOOR_CONTRIBUTORS']}")

@@ -1,0 +1,34 @@
+"""`invoke bench` on a small corpus: it runs, checks itself, and prints every figure.
+
+Figures are not asserted (speed is never a test); what is checked is that
+the benchmark builds what it claims, with warm caches writing the same bytes
+as a first build.
+"""
+
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench  # noqa: E402
+
+
+def test_bench_builds_each_configuration_and_reports_them():
+    figures = bench.run(articles=12, contributions=80, repeat=1)
+    assert figures["articles"] == 12 and figures["contributions"] == 80 and figures["contributors"] > 5
+    for label in ("without", "floor", "cold", "warm"):
+        assert figures[f"{label}_seconds"] > 0 and figures[f"{label}_peak_mib"] > 0
+    text = bench.report(figures)
+    for needle in ("without the plugin", "floor", "cold", "warm", "every round", "target: the plugin adds at most 15 %"):
+        assert needle in text
+
+
+def test_different_files_sees_a_changed_byte_and_a_missing_file(tmp_path):
+    for side in ("a", "b"):
+        (tmp_path / side / "x").mkdir(parents=True)
+        (tmp_path / side / "x" / "page.html").write_text("<p>même</p>", encoding="utf-8")
+    assert bench.different_files(tmp_path / "a", tmp_path / "b") == []
+    (tmp_path / "b" / "x" / "page.html").write_text("<p>autre</p>", encoding="utf-8")
+    (tmp_path / "a" / "seule.html").write_text("", encoding="utf-8")
+    assert bench.different_files(tmp_path / "a", tmp_path / "b") == ["seule.html", "x/page.html"]
