@@ -199,13 +199,17 @@ class FileCache(JsonCache):
         self.stats: dict[str, list] = stats if isinstance(stats, dict) else {}
         self.seen: dict[str, list] = {}
 
-    def known(self, name: str, status: os.stat_result) -> str | None:
-        """The digest of a file whose status has not changed since a build stored it, else None."""
+    def recall(self, name: str, status: os.stat_result, path: str) -> Contribution | None:
+        """The contribution of a file whose status has not changed since a build stored it, else None."""
         stored = self.stats.get(name)
-        if (isinstance(stored, list) and len(stored) == 5 and isinstance(stored[4], str)
-                and stored[:4] == [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]):
-            return stored[4]
-        return None
+        if not (type(stored) is list and len(stored) == 5 and stored[0] == status.st_size
+                and stored[1] == status.st_mtime_ns and stored[2] == status.st_ctime_ns
+                and stored[3] == status.st_ino and type(stored[4]) is str):
+            return None
+        contribution = self.get(stored[4], path)
+        if contribution is not None:
+            self.seen[name] = stored  # the same status and digest: kept as they are
+        return contribution
 
     def saw(self, name: str, status: os.stat_result, key: str) -> None:
         """Remember the status and digest of a good file read by this build."""
@@ -213,7 +217,7 @@ class FileCache(JsonCache):
 
     def digests(self, root: str) -> dict[str, str]:
         """Full path → digest of every good file this build read (the fragments' keys)."""
-        return {os.path.join(root, name): entry[4] for name, entry in self.seen.items()}
+        return {f"{root}{os.sep}{name}": entry[4] for name, entry in self.seen.items()}
 
     def changed(self) -> bool:
         """Whether entries or file statuses differ from the file on disk."""

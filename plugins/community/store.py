@@ -188,8 +188,7 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
         contribution = None
         if cache:
             status = entry.stat()
-            key = cache.known(path[start:], status)
-            contribution = cache.get(key, path) if key else None
+            contribution = cache.recall(path[start:], status, path)
         if contribution is None:
             with open(path, "rb") as handle:
                 raw = handle.read()
@@ -207,8 +206,8 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
                     continue
                 if cache:
                     cache.put(key, contribution)
-        if cache:
-            cache.saw(path[start:], status, key)
+            if cache:
+                cache.saw(path[start:], status, key)
         contributions.append(contribution)
     return contributions, problems
 
