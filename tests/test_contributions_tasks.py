@@ -58,7 +58,7 @@ def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
     build = run_pelican(project / "content", tmp_path / "approved", overrides=caches)
     assert build.returncode == 0 and "Un avis sincère" in build.page("second/index.html")
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
-        "community-bodies.json", "community-files.json", "community-fragments.sqlite3"]
+        "community-bodies.json", "community-files.jsonl", "community-fragments.sqlite3"]
     rejected = invoke(project, "contributions.reject", ident, "--reason", "hors sujet")
     assert rejected.returncode == 0, out(rejected)
     build = run_pelican(project / "content", tmp_path / "rejected", overrides=caches)

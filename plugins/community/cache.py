@@ -7,7 +7,7 @@ only on bytes that rarely change once a contribution is approved:
   typography): :class:`BodyCache` maps a digest of the body to its HTML and
   plain text;
 - reading and checking a contribution file's header: :class:`FileCache` maps
-  a digest of the file's bytes to the checked fields;
+  a file's name to its status, the digest of its bytes and its checked fields;
 - building the finished fragments (an article's thread, its JSON-LD
   comments, a contributor's cards): :class:`FragmentCache` maps a digest of
   every input of a fragment (the digests of its contributions' files, the
@@ -43,7 +43,7 @@ from .model import Contribution, PRIVATE_FIELDS
 log = logging.getLogger(__name__)
 PREFIX = "[community] "
 BODIES_FILE = "community-bodies.json"
-FILES_FILE = "community-files.json"
+FILES_FILE = "community-files.jsonl"
 FRAGMENTS_FILE = "community-fragments.sqlite3"
 # New fragments are written in batches: a first build makes thousands, and
 # holding them all until the end would double its memory.
@@ -145,6 +145,8 @@ class JsonCache:
             data = {"fingerprint": self.fingerprint, "entries": kept, **self.sections()}
             tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, self.path)
+            # The JSON file of earlier versions, which a kept CI cache would carry forever.
+            (self.path.parent / "community-files.json").unlink(missing_ok=True)
         except OSError as exc:  # a read-only checkout still builds, only slower
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
 
@@ -172,87 +174,93 @@ class BodyCache(JsonCache):
         self.store(self.key(body), [html, text])
 
 
-class FileCache(JsonCache):
-    """Checked contribution files: digest of the file's bytes → its fields.
+class FileCache:
+    """Checked contribution files: their status, digest and fields, by file name.
 
     Only files without problems are stored, so a bad file is reported on
     every build until it is fixed. The site's time zone is part of the
     fingerprint because it decides the dates of files that give none.
 
-    It also remembers each file's status (size, modification and change
-    times in ns, inode) with its digest, so that an unchanged file is not
-    even read again: reading 10,000 small files costs far more than asking
-    for their status, above all once the system has dropped them from memory.
+    Each file's status (size, modification and change times in ns, inode) is
+    stored with the digest of its bytes, so that an unchanged file is not even
+    read again: reading 10,000 small files costs far more than asking for
+    their status, above all once the system has dropped them from memory.
     The change time cannot be set back by any tool (unlike the modification
     time, which ``cp -p``, ``rsync -t`` or ``touch`` restore), so an edited
     file always shows a new status. As git does for its index, a status that
     was recent when the cache was written is not trusted: an edit in the same
     clock tick could keep it. A fresh clone has new statuses everywhere and
-    falls back on the digests.
+    falls back on the digests: a file with the stored bytes is not parsed again.
+
+    The file holds one line per contribution file, ``name<TAB>status<TAB>fields``
+    (fields as a JSON list, in RECORD_FIELDS order), after a first line with
+    the fingerprint. Lines are kept as text and a file's fields are decoded
+    only when that file is met: the whole cache is never in memory as
+    objects, and an unchanged line is written back as it was read.
     """
 
     def __init__(self, folder: str | None, tz: ZoneInfo):
-        super().__init__(Path(folder) / FILES_FILE if folder else None,
-                         fingerprint(CHECK_CODE, (), (str(tz),)))
+        self.path = Path(folder) / FILES_FILE if folder else None
+        self.fingerprint = fingerprint(CHECK_CODE, (), (str(tz),))
         self.tz = tz
-        stats = self.loaded.get("stats")
-        self.stats: dict[str, list] = stats if isinstance(stats, dict) else {}
-        self.seen: dict[str, list] = {}
+        self.lines: dict[str, str] = {}  # name → "status<TAB>fields", as read
+        self.kept: dict[str, str] = {}  # name → the line this build keeps for it
+        self.new: dict[str, tuple[os.stat_result, str, str]] = {}  # name → (status, digest, fields) to store
+        self.keys: dict[str, str] = {}  # name → digest of the file, for every good file of this build
+        if self.path:
+            self._read()
+
+    def _read(self) -> None:
+        try:
+            # Only "\n" ends a line: JSON escapes it inside strings.
+            with open(self.path, encoding="utf-8", newline="\n") as handle:
+                header = json.loads(handle.readline() or "null")
+                if not isinstance(header, dict) or header.get("fingerprint") != self.fingerprint:
+                    return
+                for line in handle:
+                    name, tab, rest = line.partition("\t")
+                    if tab and rest.endswith("\n"):
+                        self.lines[name] = rest[:-1]
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError):
+            self.lines = {}
+            log.warning(PREFIX + "ignoring an unreadable cache file %s", self.path)
 
     def recall(self, name: str, status: os.stat_result, path: str) -> Contribution | None:
         """The contribution of a file whose status has not changed since a build stored it, else None."""
-        stored = self.stats.get(name)
-        if not (type(stored) is list and len(stored) == 5 and stored[0] == status.st_size
-                and stored[1] == status.st_mtime_ns and stored[2] == status.st_ctime_ns
-                and stored[3] == status.st_ino and type(stored[4]) is str):
+        line = self.lines.get(name)
+        if line is None:
             return None
-        contribution = self.get(stored[4], path)
+        stored, _, fields = line.partition("\t")
+        expected = f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino} "
+        if not stored.startswith(expected):
+            return None
+        contribution = self._rebuild(fields, path)
         if contribution is not None:
-            self.seen[name] = stored  # the same status and digest: kept as they are
+            self.kept[name] = line  # the same status and digest: written back as it is
+            self.keys[name] = stored[len(expected):]
         return contribution
 
-    def saw(self, name: str, status: os.stat_result, key: str) -> None:
-        """Remember the status and digest of a good file read by this build."""
-        self.seen[name] = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, key]
-
-    def digests(self, root: str) -> dict[str, str]:
-        """Full path → digest of every good file this build read (the fragments' keys)."""
-        return {f"{root}{os.sep}{name}": entry[4] for name, entry in self.seen.items()}
-
-    def changed(self) -> bool:
-        """Whether entries or file statuses differ from the file on disk."""
-        return super().changed() or self.seen != self.stats
-
-    def sections(self) -> dict:
-        """File statuses old enough to be trusted (see the class docstring)."""
-        limit = time.time_ns() - RACY_NS
-        return {"stats": {name: entry for name, entry in sorted(self.seen.items())
-                          if max(entry[1], entry[2]) < limit}}
-
-    def get(self, key: str, path: str) -> Contribution | None:
-        """The contribution read from a file with this digest before, placed at `path`, else None."""
-        record = self.lookup(key)
-        if record is None:
+    def recall_bytes(self, name: str, status: os.stat_result, key: str, path: str) -> Contribution | None:
+        """The contribution of a file whose bytes have this digest, as stored under its name, else None."""
+        line = self.lines.get(name)
+        if line is None:
             return None
-        try:
-            if not isinstance(record, list) or len(record) != len(RECORD_FIELDS):
-                raise ValueError("not a record")
-            values = list(record)
-            for position in _SHARED:
-                values[position] = sys.intern(values[position])
-            for position in _DATES:
-                if values[position] is not None:
-                    value = dt.datetime.fromisoformat(values[position])
-                    values[position] = value if value.tzinfo else value.replace(tzinfo=self.tz)
-            return Contribution(*values, path)
-        except (TypeError, ValueError):  # an entry damaged by hand: read the file again
-            self.entries.pop(key, None)
-            self.used.discard(key)
+        stored, _, fields = line.partition("\t")
+        if stored.rpartition(" ")[2] != key:
             return None
+        contribution = self._rebuild(fields, path)
+        if contribution is not None:
+            self.new[name] = (status, key, fields)  # same bytes, new status (a fresh clone, a touch)
+            self.keys[name] = key
+        return contribution
 
-    def put(self, key: str, contribution: Contribution) -> None:
-        """Remember a checked file."""
-        record = [getattr(contribution, name) for name in RECORD_FIELDS]
+    def store(self, name: str, status: os.stat_result, key: str, contribution: Contribution) -> None:
+        """Remember a good file read and checked by this build."""
+        if "\t" in name or "\n" in name:  # cannot be written on one line: read again each time
+            return
+        record = [getattr(contribution, field) for field in RECORD_FIELDS]
         for position in _BLANKED:
             record[position] = ""
         for position in _DATES:
@@ -262,7 +270,54 @@ class FileCache(JsonCache):
                 # naive so that it gets the same zone object back, not a fixed offset.
                 record[position] = (value.replace(tzinfo=None) if isinstance(value.tzinfo, ZoneInfo)
                                     else value).isoformat()
-        self.store(key, record)
+        self.new[name] = (status, key, json.dumps(record, ensure_ascii=False))
+        self.keys[name] = key
+
+    def _rebuild(self, fields: str, path: str) -> Contribution | None:
+        try:
+            values = json.loads(fields)
+            if type(values) is not list or len(values) != len(RECORD_FIELDS):
+                raise ValueError("not a record")
+            for position in _SHARED:
+                values[position] = sys.intern(values[position])
+            for position in _DATES:
+                if values[position] is not None:
+                    value = dt.datetime.fromisoformat(values[position])
+                    values[position] = value if value.tzinfo else value.replace(tzinfo=self.tz)
+            return Contribution(*values, path)
+        except (TypeError, ValueError):  # a line damaged by hand: the file is read again
+            return None
+
+    def digests(self, root: str) -> dict[str, str]:
+        """Full path → digest of every good file of this build (the fragments' keys)."""
+        return {f"{root}{os.sep}{name}": key for name, key in self.keys.items()}
+
+    def changed(self) -> bool:
+        """Whether the file on disk no longer matches what this build found."""
+        return bool(self.new) or len(self.kept) != len(self.lines)
+
+    def save(self) -> None:
+        """Write the lines of this build's good files, if anything changed."""
+        if not self.path or not self.changed():
+            return
+        limit = time.time_ns() - RACY_NS
+        lines = dict(self.kept)
+        for name, (status, key, fields) in self.new.items():
+            trusted = max(status.st_mtime_ns, status.st_ctime_ns) < limit
+            stored = (f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino} {key}"
+                      if trusted else f"- {key}")
+            lines[name] = f"{stored}\t{fields}"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(json.dumps({"fingerprint": self.fingerprint}) + "\n")
+                handle.writelines(f"{name}\t{line}\n" for name, line in sorted(lines.items()))
+            os.replace(tmp, self.path)
+            # The JSON file of earlier versions, which a kept CI cache would carry forever.
+            (self.path.parent / "community-files.json").unlink(missing_ok=True)
+        except OSError as exc:  # a read-only checkout still builds, only slower
+            log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
 
 
 def _read_ahead(path: Path) -> None:

@@ -193,7 +193,7 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
             with open(path, "rb") as handle:
                 raw = handle.read()
             key = digest(raw) if cache else ""
-            contribution = cache.get(key, path) if cache else None
+            contribution = cache.recall_bytes(path[start:], status, key, path) if cache else None
             if contribution is None:
                 try:
                     text = raw.decode("utf-8-sig")
@@ -205,9 +205,7 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
                 if contribution is None:
                     continue
                 if cache:
-                    cache.put(key, contribution)
-            if cache:
-                cache.saw(path[start:], status, key)
+                    cache.store(path[start:], status, key, contribution)
         contributions.append(contribution)
     return contributions, problems
 

@@ -42,17 +42,34 @@ def load(root, folder):
     return contributions, problems, files
 
 
+def stored(folder):
+    """The files cache as written: its header, and name → (status, fields as a list)."""
+    header, *lines = (folder / cache.FILES_FILE).read_text(encoding="utf-8").splitlines()
+    entries = {}
+    for line in lines:
+        name, status, fields = line.split("\t")
+        entries[name] = (status, json.loads(fields))
+    return json.loads(header), entries
+
+
+def write_stored(folder, header, entries):
+    lines = [json.dumps(header)] + [f"{name}\t{status}\t{json.dumps(fields)}" for name, (status, fields) in entries.items()]
+    (folder / cache.FILES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def test_path_is_the_last_field_so_records_rebuild_positionally():
     assert Contribution.__slots__[-1] == "path"
     assert "path" not in cache.RECORD_FIELDS
 
 
-def test_a_cached_file_gives_the_same_contribution_without_private_fields(tmp_path):
+def test_a_cached_file_gives_the_same_contribution_without_private_fields(tmp_path, monkeypatch):
     root = write_site(tmp_path)
     (first,), problems, files = load(root, tmp_path / "cache")
-    assert problems == [] and files.dirty
+    assert problems == [] and files.new
+    parsed = []
+    monkeypatch.setattr(store, "parse_contribution", lambda *a, **k: parsed.append(a) or (None, []))
     (again,), _, files = load(root, tmp_path / "cache")
-    assert not files.dirty and files.used, "the second load must come from the cache"
+    assert parsed == [] and files.keys, "the second load must come from the cache"
     assert again == first.with_changes(author_email="", author_ip="")
     # A date written without offset keeps the site's zone object, not a fixed offset.
     assert again.date.tzinfo is TZ and again.date.utcoffset() == first.date.utcoffset()
@@ -81,29 +98,47 @@ def test_bad_files_are_never_cached_and_are_reported_every_time(tmp_path):
     for _ in range(2):
         contributions, problems, files = load(root, tmp_path / "cache")
         assert contributions == [] and len(problems) == 1 and "02/01/2020" in str(problems[0])
-        assert files.entries == {}
+        assert files.new == {} and files.kept == {} and files.lines == {}
 
 
-def test_a_cache_from_other_code_or_damaged_is_ignored(tmp_path):
+def test_a_cache_from_other_code_or_damaged_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)
     root = write_site(tmp_path)
     load(root, tmp_path / "cache")
-    stored = tmp_path / "cache" / cache.FILES_FILE
-    data = json.loads(stored.read_text(encoding="utf-8"))
-    (key,) = data["entries"]
+    header, entries = stored(tmp_path / "cache")
+    (name,) = entries
+    status, fields = entries[name]
     # Same fingerprint, damaged record: the file is read again.
-    data["entries"][key] = ["c-1", "un-article"]
-    stored.write_text(json.dumps(data), encoding="utf-8")
-    (contribution,), problems, _ = load(root, tmp_path / "cache")
-    assert problems == [] and contribution.votes == 12
+    write_stored(tmp_path / "cache", header, {name: (status, ["c-1", "un-article"])})
+    (contribution,), problems, files = load(root, tmp_path / "cache")
+    assert problems == [] and contribution.votes == 12 and files.new, "read again, and stored again"
     # Another fingerprint (other code, other time zone): nothing is trusted.
-    data = json.loads(stored.read_text(encoding="utf-8"))
-    data["entries"][key][2] = "Mallory"
-    data["fingerprint"] = "0" * 64
-    stored.write_text(json.dumps(data), encoding="utf-8")
+    fields[2] = "Mallory"
+    write_stored(tmp_path / "cache", {"fingerprint": "0" * 64}, {name: (status, fields)})
     (contribution,), _, _ = load(root, tmp_path / "cache")
     assert contribution.author == "Alice"
     other_zone = cache.FileCache(str(tmp_path / "cache"), ZoneInfo("America/Montreal"))
-    assert other_zone.entries == {}
+    assert other_zone.lines == {}
+    # Not a cache at all: ignored, with a warning, and replaced.
+    (tmp_path / "cache" / cache.FILES_FILE).write_text("{not json\n", encoding="utf-8")
+    (contribution,), problems, _ = load(root, tmp_path / "cache")
+    assert problems == [] and contribution.author == "Alice"
+    assert stored(tmp_path / "cache")[0]["fingerprint"] != "0" * 64
+
+
+def test_files_with_the_stored_bytes_are_not_parsed_again(tmp_path, monkeypatch):
+    # A fresh clone, or a touch: new statuses, same bytes.
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = write_site(tmp_path)
+    load(root, tmp_path / "cache")
+    path = root / "un-article" / "c-1.md"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns - 5_000_000_000))
+    parsed = []
+    monkeypatch.setattr(store, "parse_contribution", lambda *a, **k: parsed.append(a) or (None, []))
+    (contribution,), problems, files = load(root, tmp_path / "cache")
+    assert problems == [] and parsed == [] and contribution.votes == 12
+    assert files.changed() and stored(tmp_path / "cache")[1]["un-article/c-1.md"][0].split()[1] == str(
+        path.stat().st_mtime_ns), "the new status is stored"
 
 
 def test_unreadable_cache_file_is_ignored_with_a_warning(tmp_path, caplog):
@@ -152,10 +187,8 @@ def test_unchanged_files_are_not_even_read_again(tmp_path, monkeypatch):
     # A deleted file disappears from the cache too.
     (root / "un-article" / "c-2.md").unlink()
     contributions, _, _ = load(root, tmp_path / "cache")
-    stored = json.loads((tmp_path / "cache" / cache.FILES_FILE).read_text(encoding="utf-8"))
-    assert [c.id for c in contributions] == ["c-1", "c-3"] and sorted(stored["stats"]) == ["un-article/c-1.md",
-                                                                                           "un-article/c-3.md"]
-    assert len(stored["entries"]) == 2
+    assert [c.id for c in contributions] == ["c-1", "c-3"]
+    assert sorted(stored(tmp_path / "cache")[1]) == ["un-article/c-1.md", "un-article/c-3.md"]
 
 
 def test_a_status_as_recent_as_the_cache_is_not_trusted(tmp_path):
@@ -163,8 +196,11 @@ def test_a_status_as_recent_as_the_cache_is_not_trusted(tmp_path):
     # and times, so only the digest of the bytes is kept for this file.
     root = write_site(tmp_path)
     load(root, tmp_path / "cache")
-    stored = json.loads((tmp_path / "cache" / cache.FILES_FILE).read_text(encoding="utf-8"))
-    assert stored["stats"] == {} and len(stored["entries"]) == 1
+    ((status, fields),) = stored(tmp_path / "cache")[1].values()
+    assert status.split()[0] == "-" and len(status.split()) == 2 and fields[0] == "c-1"
+    # Such a file is read again, and its bytes found in the cache: not parsed again.
+    (contribution,), problems, files = load(root, tmp_path / "cache")
+    assert problems == [] and contribution.id == "c-1" and files.new
 
 
 def test_bodies_rendered_by_worker_processes_are_the_ones_the_build_would_render():
