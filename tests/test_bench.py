@@ -20,7 +20,7 @@ def test_bench_builds_each_configuration_and_reports_them():
     for label in ("without", "floor", "cold", "warm"):
         assert figures[f"{label}_seconds"] > 0 and figures[f"{label}_peak_mib"] > 0
     text = bench.report(figures)
-    for needle in ("without the plugin", "floor", "cold", "warm", "every round", "target: the plugin adds at most 15 %"):
+    for needle in ("without the plugin", "floor", "cold", "warm", "every build", "target: the plugin adds at most 15 %"):
         assert needle in text
 
 
