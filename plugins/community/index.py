@@ -72,6 +72,7 @@ class CommunityIndex:
         self._rendered: dict[str, tuple[str, str]] = {}
         self._article_urls: dict[str, str] = {}  # Pelican computes article.url on every access
         self._links: dict[str, str | None] = {}
+        self._figures: Figures | None = None
         by_article: dict[str, list[Contribution]] = defaultdict(list)
         for c in self._all:
             by_article[c.article].append(c)
@@ -174,12 +175,21 @@ class CommunityIndex:
         """The article a contribution belongs to."""
         return self._articles.get(contribution.article)
 
+    def article_url(self, article) -> str:
+        """Site-relative address of an article (Pelican computes it anew on every access)."""
+        if self._articles.get(article.slug) is not article:  # a translation shares its original's slug
+            return article.url
+        url = self._article_urls.get(article.slug)
+        if url is None:
+            url = self._article_urls[article.slug] = article.url
+        return url
+
     def url(self, contribution: Contribution) -> str:
         """Site-relative address of a contribution: its article's URL and anchor."""
         url = self._article_urls.get(contribution.article)
         if url is None:
             article = self.article(contribution)
-            url = self._article_urls[contribution.article] = article.url if article is not None else ""
+            url = self.article_url(article) if article is not None else ""
         return f"{url}#{contribution.anchor}" if url else ""
 
     # -- per article ---------------------------------------------------------------
@@ -244,14 +254,16 @@ class CommunityIndex:
         return self.published[: self.config.latest]
 
     def figures(self) -> Figures:
-        """Counts by moderation state, for the Transparence page."""
-        counts = Counter(c.status for c in self._all)
-        kinds = Counter(c.kind for c in self._all if c.published)
-        return Figures(
-            received=len(self._all), published=len(self.published), pending=counts["pending"],
-            rejected=counts["rejected"], redacted=counts["redacted"],
-            by_kind=tuple(sorted(kinds.items())),
-        )
+        """Counts by moderation state, for the Transparence page (counted once per build)."""
+        if self._figures is None:
+            counts = Counter(c.status for c in self._all)
+            kinds = Counter(c.kind for c in self._all if c.published)
+            self._figures = Figures(
+                received=len(self._all), published=len(self.published), pending=counts["pending"],
+                rejected=counts["rejected"], redacted=counts["redacted"],
+                by_kind=tuple(sorted(kinds.items())),
+            )
+        return self._figures
 
     def contributors(self) -> list[Contributor]:
         """People with published contributions, by name (the brand and anonymous ones excluded)."""

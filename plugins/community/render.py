@@ -59,7 +59,7 @@ class ArticleParts(NamedTuple):
 def article_parts(article, index: CommunityIndex, site_url: str) -> ArticleParts:
     """The thread list and the schema.org BlogPosting (every published contribution as a Comment)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
-    page_url = base + article.url
+    page_url = base + index.article_url(article)
     published = index.for_article(article.slug)
     data = {
         "@context": "https://schema.org",
