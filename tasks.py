@@ -219,14 +219,19 @@ def test(c, args=""):
 
 @task(help={"articles": "Number of synthetic articles (default 1000).",
             "contributions": "Number of synthetic contributions (default 10000).",
-            "repeat": "Rounds (each builds every configuration once); medians are reported (default 5)."})
-def bench(c, articles=1000, contributions=10000, repeat=5):
+            "repeat": "Rounds (each builds every configuration once); medians are reported (default 5).",
+            "instructions": "Also count the instructions of a reference and a warm build with valgrind "
+                            "(a figure that machine noise does not move; a few minutes more)."})
+def bench(c, articles=1000, contributions=10000, repeat=5, instructions=False):
     """Print build time, peak memory and feed generation time on a synthetic corpus."""
+    if instructions and not shutil.which("valgrind"):
+        raise Exit("--instructions needs valgrind: sudo apt-get install valgrind")
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench as community_bench
     import bench_feeds
 
-    print(community_bench.report(community_bench.run(int(articles), int(contributions), int(repeat))))
+    print(community_bench.report(community_bench.run(int(articles), int(contributions), int(repeat),
+                                                     bool(instructions))))
     feeds = bench_feeds.run(int(articles))
     print(f"Feed generation, {feeds['articles']} articles and their taxonomies:")
     print(f"  our feedgen plugin:        {feeds['ours_seconds']:.2f} s for {feeds['feeds_written_ours']} feeds")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -172,6 +173,19 @@ def warm_up(*folders: Path) -> None:
     subprocess.run([sys.executable, "-c", WARM_UP, *map(str, folders)], check=True)
 
 
+def instructions_of(content: Path, output: Path, plugins: list[str], cache: Path) -> int:
+    """Instructions one build runs in user space, counted by valgrind (deterministic, unlike its time)."""
+    command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+               sys.executable, "-c", RUNNER, str(content), "-s", str(ROOT / "pelicanconf.py"),
+               "-o", str(output), "--ignore-cache", "--quiet", "-e", f"PLUGINS={json.dumps(plugins)}",
+               f"CACHE_PATH={json.dumps(str(cache))}"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
+    if result.returncode != 0 or found is None:
+        raise RuntimeError(f"the counted build failed:\n{result.stdout}\n{result.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
 def build_once(content: Path, output: Path, plugins: list[str], cache: Path, extra: dict | None = None) -> dict:
     """One build in a fresh process: seconds and peak MiB."""
     # This machine's kernel drops idle files from memory within seconds, so a
@@ -208,8 +222,12 @@ def contributors_of(content: Path) -> int:
     return len({h.get("author") for h in headers if h.get("status") == "approved"})
 
 
-def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5) -> dict:
-    """Build the corpus without, with a floor plugin, and with the community plugin; return the figures."""
+def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5, instructions: bool = False) -> dict:
+    """Build the corpus without, with a floor plugin, and with the community plugin; return the figures.
+
+    With ``instructions``, the reference and the warm build also run once
+    each under valgrind, which counts the instructions they run.
+    """
     sys.path.insert(0, str(ROOT))
     import pelicanconf
 
@@ -246,6 +264,11 @@ def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5) -> di
                 else:
                     runs[label].append(measured())
                     runs[f"without-{label}"].append(reference())
+        counted = {}
+        if instructions:
+            counted["without"] = instructions_of(content, Path(tmp) / "out-counted-without", without,
+                                                 Path(tmp) / "cache-counted")
+            counted["warm"] = instructions_of(content, Path(tmp) / "out-counted-warm", with_plugin, warm_cache)
         # The caches must change nothing: a warm build writes the very bytes of a first build.
         differ = different_files(out / "cold", out / "warm")
         if differ:
@@ -255,6 +278,10 @@ def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5) -> di
             raise RuntimeError(f"the floor build wrote {written} contributor pages, not {floor['BENCH_FLOOR_CONTRIBUTORS']}")
     figures = {"articles": articles, "contributions": contributions, "runs": repeat,
                "contributors": floor["BENCH_FLOOR_CONTRIBUTORS"]}
+    if counted:
+        figures["without_instructions"] = counted["without"]
+        figures["warm_instructions"] = counted["warm"]
+        figures["warm_instructions_pct"] = 100 * (counted["warm"] / counted["without"] - 1)
     runs["without"] = runs.pop("without-floor") + runs.pop("without-warm") + runs.pop("without-cold")
     references = {label: runs["without"][position * repeat:(position + 1) * repeat]
                   for position, label in enumerate(("floor", "warm", "cold"))}
@@ -303,7 +330,11 @@ def report(figures: dict) -> str:
             for key in ("without", "floor", "cold", "warm")),
         f"  target: the plugin adds at most 15 % to a warm build: {verdict} "
         f"(median {figures['warm_time_pct']:+.1f} %)",
-    ])
+    ] + ([
+        f"  instructions run in user space (valgrind; no kernel work, no memory stalls): without "
+        f"{figures['without_instructions'] / 1e9:.2f} G, warm {figures['warm_instructions'] / 1e9:.2f} G, "
+        f"{figures['warm_instructions_pct']:+.1f} %",
+    ] if "warm_instructions" in figures else []))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ the benchmark builds what it claims, with warm caches writing the same bytes
 as a first build.
 """
 
+import shutil
 import sys
 
+import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -32,3 +34,10 @@ def test_different_files_sees_a_changed_byte_and_a_missing_file(tmp_path):
     (tmp_path / "b" / "x" / "page.html").write_text("<p>autre</p>", encoding="utf-8")
     (tmp_path / "a" / "seule.html").write_text("", encoding="utf-8")
     assert bench.different_files(tmp_path / "a", tmp_path / "b") == ["seule.html", "x/page.html"]
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind counts the instructions")
+def test_bench_counts_instructions_with_valgrind():
+    figures = bench.run(articles=6, contributions=30, repeat=1, instructions=True)
+    assert figures["without_instructions"] > 10**8 and figures["warm_instructions"] > figures["without_instructions"]
+    assert "instructions run in user space" in bench.report(figures)
