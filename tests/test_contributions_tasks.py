@@ -49,14 +49,21 @@ def test_pending_is_unpublished_until_approved_then_published(project, tmp_path)
     assert soup(build.output / "second" / "index.html").select_one(f"#contribution-{ident}")
 
 
-def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
-    # The build caches checked files, rendered bodies and finished fragments;
-    # a decision taken after a build must still win on the next one, with the same caches.
+def approve_and_build_with_caches(project, tmp_path):
+    """Add and approve a contribution, build once with caches in tmp_path: (id, cache settings, build)."""
     ident = add(project).stdout.split()[-1]
     assert invoke(project, "contributions.approve", ident).returncode == 0
     caches = {"CACHE_PATH": str(tmp_path / "cache")}
-    build = run_pelican(project / "content", tmp_path / "approved", overrides=caches)
-    assert build.returncode == 0 and "Un avis sincère" in build.page("second/index.html")
+    build = run_pelican(project / "content", tmp_path / "first", overrides=caches)
+    assert build.returncode == 0, build.log
+    return ident, caches, build
+
+
+def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
+    # The build caches checked files, rendered bodies and finished fragments;
+    # a decision taken after a build must still win on the next one, with the same caches.
+    ident, caches, build = approve_and_build_with_caches(project, tmp_path)
+    assert "Un avis sincère" in build.page("second/index.html")
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
         "community-bodies.json", "community-files.jsonl", "community-fragments.sqlite3"]
     rejected = invoke(project, "contributions.reject", ident, "--reason", "hors sujet")
@@ -71,11 +78,8 @@ def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
 def test_edits_reach_every_page_with_warm_caches(project, tmp_path):
     # Finished fragments (threads, JSON-LD, contributor cards) are cached by
     # their inputs: an edited body and a renamed article must show everywhere.
-    ident = add(project).stdout.split()[-1]
-    assert invoke(project, "contributions.approve", ident).returncode == 0
-    caches = {"CACHE_PATH": str(tmp_path / "cache")}
-    build = run_pelican(project / "content", tmp_path / "first", overrides=caches)
-    assert build.returncode == 0 and "Un avis sincère" in build.page("contributeur/zoe-lectrice/index.html")
+    ident, caches, build = approve_and_build_with_caches(project, tmp_path)
+    assert "Un avis sincère" in build.page("contributeur/zoe-lectrice/index.html")
     contribution = project / "content" / "contributions" / "second" / f"{ident}.md"
     contribution.write_text(contribution.read_text(encoding="utf-8").replace("Un avis sincère", "Un avis révisé"),
                             encoding="utf-8")
