@@ -105,14 +105,12 @@ class JsonCache:
         self.entries: dict[str, object] = {}
         self.used: set[str] = set()
         self.dirty = False
-        self.loaded: dict = {}  # the whole file, when its fingerprint matches
         if self.path and self.path.is_file():
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 if isinstance(data, dict) and data.get("fingerprint") == self.fingerprint:
                     entries = data.get("entries")
                     self.entries = entries if isinstance(entries, dict) else {}
-                    self.loaded = data
             except (OSError, ValueError):
                 log.warning(PREFIX + "ignoring an unreadable cache file %s", self.path)
 
@@ -133,10 +131,6 @@ class JsonCache:
         """Whether the file on disk no longer matches what this build used."""
         return self.dirty or len(self.used) != len(self.entries)
 
-    def sections(self) -> dict:
-        """Other parts of the file, besides the entries (for subclasses)."""
-        return {}
-
     def save(self) -> None:
         """Write the entries this build used, if anything changed."""
         if not self.path or not self.changed():
@@ -145,11 +139,9 @@ class JsonCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             kept = {key: self.entries[key] for key in sorted(self.used)}
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            data = {"fingerprint": self.fingerprint, "entries": kept, **self.sections()}
+            data = {"fingerprint": self.fingerprint, "entries": kept}
             tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
             os.replace(tmp, self.path)
-            # The JSON file of earlier versions, which a kept CI cache would carry forever.
-            (self.path.parent / "community-files.json").unlink(missing_ok=True)
         except OSError as exc:  # a read-only checkout still builds, only slower
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
 
@@ -293,9 +285,10 @@ class FileCache:
         except (TypeError, ValueError, StopIteration):  # a line damaged by hand: the file is read again
             return None
 
-    def digests(self, root: str) -> dict[str, str]:
-        """Full path → digest of every good file of this build (the fragments' keys)."""
-        return {f"{root}{os.sep}{name}": key for name, key in self.keys.items()}
+    def digests(self, root: str, contributions: list[Contribution]) -> dict[str, str]:
+        """Contribution id → digest of its file, for the contributions loaded from `root` (fragment keys)."""
+        start = len(root) + 1
+        return {c.id: key for c in contributions if (key := self.keys.get(c.path[start:])) is not None}
 
     def changed(self) -> bool:
         """Whether the file on disk no longer matches what this build found."""

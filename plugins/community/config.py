@@ -18,9 +18,10 @@ Settings (``COMMUNITY`` dict in pelicanconf.py; every key optional):
     index (``contributeurs/``) and a contributor's page
     (``contributeur/{slug}/``); each is saved as ``<url>index.html``.
 ``cache`` (bool, default ``True``)
-    Keep rendered bodies and checked contribution files in Pelican's
-    CACHE_PATH between builds (see cache.py: entries are keyed by content and
-    by the code that produced them, so any change invalidates them).
+    Keep checked contribution files, rendered bodies and finished fragments
+    (threads, JSON-LD, cards) in Pelican's CACHE_PATH between builds (see
+    cache.py: entries are keyed by content and by the code that produced
+    them, so any change invalidates them).
 ``render_workers`` (int, default ``0``)
     Processes that render the bodies missing from the cache (a first
     build): ``0`` uses the machine's cores (at most 4), ``1`` renders in the

@@ -28,9 +28,8 @@ def attach_contributions(generator) -> None:
     files = FileCache(cache_folder, tz)
     contributions, problems = store.load_all(root, tz, files)
     files.save()
-    by_path = files.digests(str(root))
-    digests = {c.id: by_path[c.path] for c in contributions if c.path in by_path}
-    del files, by_path  # freed before anything else loads: its entries duplicate the contributions' fields
+    digests = files.digests(str(root), contributions)
+    del files  # freed before anything else loads: its lines duplicate the contributions' fields
     groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
     every = [a for name in groups for a in getattr(generator, name, [])]
     all_articles = {a.slug: a for a in every}
