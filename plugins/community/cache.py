@@ -189,23 +189,30 @@ class FileCache:
 
     The file holds one line per contribution file, ``name<TAB>status<TAB>fields``
     (fields as a JSON list, in RECORD_FIELDS order), after a first line with
-    the fingerprint. Lines are kept as text and a file's fields are decoded
-    only when that file is met: the whole cache is never in memory as
-    objects, and an unchanged line is written back as it was read.
+    the fingerprint, in the order in which :func:`store.load_all` meets the
+    files (see :func:`scan_order`). It is read one line at a time, as the
+    files are met: the cache is never in memory as a whole, and a file's
+    fields are decoded only when that file is met. An unchanged line is
+    written back as it was read (copied again from the old file).
     """
 
     def __init__(self, folder: str | None, tz: ZoneInfo):
         self.path = Path(folder) / FILES_FILE if folder else None
         self.fingerprint = fingerprint(CHECK_CODE, (), (str(tz),))
         self.tz = tz
-        self.lines: dict[str, str] = {}  # name → "status<TAB>fields", as read
-        self.kept: dict[str, str] = {}  # name → the line this build keeps for it
+        self.zones: dict[dt.timedelta, dt.tzinfo] = {}  # one offset object per offset, not per date
         self.new: dict[str, tuple[os.stat_result, str, str]] = {}  # name → (status, digest, fields) to store
-        self.keys: dict[str, str] = {}  # name → digest of the file, for every good file of this build
-        if self.path:
-            self._read()
+        self.keys: dict[str, str] = {}  # name → digest of the file, for every good file, in scan order
+        self.dropped = False  # a stored line was not used (a file gone, edited or damaged)
+        self._lines = self._stored_lines()
+        self._ahead: tuple[str, str] | None = None  # the next stored line not yet met: (name, rest)
+        self._met: tuple[str, str] | None = None  # the stored line of the file met last
+        self._advance()
 
-    def _read(self) -> None:
+    def _stored_lines(self):
+        """(name, "status<TAB>fields") of each line of the cache file, if it has this code's fingerprint."""
+        if not self.path:
+            return
         try:
             # Only "\n" ends a line: JSON escapes it inside strings.
             with open(self.path, encoding="utf-8", newline="\n") as handle:
@@ -215,31 +222,51 @@ class FileCache:
                 for line in handle:
                     name, tab, rest = line.partition("\t")
                     if tab and rest.endswith("\n"):
-                        self.lines[name] = rest[:-1]
+                        yield name, rest[:-1]
         except FileNotFoundError:
             pass
         except (OSError, ValueError):
-            self.lines = {}
             log.warning(PREFIX + "ignoring an unreadable cache file %s", self.path)
+
+    def _advance(self) -> None:
+        self._ahead = next(self._lines, None)
+
+    def _line(self, name: str) -> str | None:
+        """The stored line of a file, if any (files must be asked for in scan order)."""
+        if self._met is not None and self._met[0] == name:
+            return self._met[1]
+        while self._ahead is not None:
+            ahead, rest = self._ahead
+            if ahead == name:
+                self._met = self._ahead
+                self._advance()
+                return rest
+            if scan_order(ahead) > scan_order(name):
+                return None  # a new file: the stored line belongs to a later one
+            self.dropped = True  # a file that is gone
+            self._advance()
+        return None
 
     def recall(self, name: str, status: os.stat_result, path: str) -> Contribution | None:
         """The contribution of a file whose status has not changed since a build stored it, else None."""
-        line = self.lines.get(name)
+        line = self._line(name)
         if line is None:
             return None
         stored, _, fields = line.partition("\t")
         expected = f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino} "
         if not stored.startswith(expected):
+            self.dropped = True
             return None
         contribution = self._rebuild(fields, path)
-        if contribution is not None:
-            self.kept[name] = line  # the same status and digest: written back as it is
-            self.keys[name] = stored[len(expected):]
+        if contribution is None:
+            self.dropped = True
+        else:
+            self.keys[name] = stored[len(expected):]  # kept: written back as it is
         return contribution
 
     def recall_bytes(self, name: str, status: os.stat_result, key: str, path: str) -> Contribution | None:
         """The contribution of a file whose bytes have this digest, as stored under its name, else None."""
-        line = self.lines.get(name)
+        line = self._line(name)
         if line is None:
             return None
         stored, _, fields = line.partition("\t")
@@ -280,7 +307,13 @@ class FileCache:
             for position in _DATES:
                 if values[position] is not None:
                     value = dt.datetime.fromisoformat(values[position])
-                    values[position] = value if value.tzinfo else value.replace(tzinfo=self.tz)
+                    if value.tzinfo is None:
+                        value = value.replace(tzinfo=self.tz)
+                    else:  # one offset object per offset, shared by the thousands of dates that have it
+                        zone = self.zones.setdefault(value.tzinfo, value.tzinfo)
+                        if zone is not value.tzinfo:
+                            value = value.replace(tzinfo=zone)
+                    values[position] = value
             return Contribution(*values, path)
         except (TypeError, ValueError, StopIteration):  # a line damaged by hand: the file is read again
             return None
@@ -291,31 +324,56 @@ class FileCache:
         return {c.id: key for c in contributions if (key := self.keys.get(c.path[start:])) is not None}
 
     def changed(self) -> bool:
-        """Whether the file on disk no longer matches what this build found."""
-        return bool(self.new) or len(self.kept) != len(self.lines)
+        """Whether the file on disk no longer matches what this build found (after the scan)."""
+        return bool(self.new) or self.dropped or self._ahead is not None
+
+    def close(self) -> None:
+        """Stop reading the cache file."""
+        self._lines.close()
+        self._ahead = self._met = None
 
     def save(self) -> None:
-        """Write the lines of this build's good files, if anything changed."""
-        if not self.path or not self.changed():
+        """Write the lines of this build's good files, if anything changed, then close."""
+        changed = self.changed()
+        self.close()
+        if not self.path or not changed:
             return
         limit = time.time_ns() - RACY_NS
-        lines = dict(self.kept)
-        for name, (status, key, fields) in self.new.items():
-            trusted = max(status.st_mtime_ns, status.st_ctime_ns) < limit
-            stored = (f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino} {key}"
-                      if trusted else f"- {key}")
-            lines[name] = f"{stored}\t{fields}"
+        old = self._stored_lines()  # read again, to copy the kept lines as they are
+        found = next(old, None)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(json.dumps({"fingerprint": self.fingerprint}) + "\n")
-                handle.writelines(f"{name}\t{line}\n" for name, line in sorted(lines.items()))
+                for name in self.keys:  # in scan order, like the old lines
+                    if name in self.new:
+                        status, key, fields = self.new[name]
+                        trusted = max(status.st_mtime_ns, status.st_ctime_ns) < limit
+                        stored = (f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino} {key}"
+                                  if trusted else f"- {key}")
+                        handle.write(f"{name}\t{stored}\t{fields}\n")
+                        continue
+                    while found is not None and found[0] != name:
+                        found = next(old, None)
+                    if found is not None:  # else another build replaced the file meanwhile: read again next time
+                        handle.write(f"{name}\t{found[1]}\n")
             os.replace(tmp, self.path)
             # The JSON file of earlier versions, which a kept CI cache would carry forever.
             (self.path.parent / "community-files.json").unlink(missing_ok=True)
         except OSError as exc:  # a read-only checkout still builds, only slower
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
+        finally:
+            old.close()
+
+
+def scan_order(name: str) -> tuple:
+    """Sort key of a file name (relative to the contributions folder) in the order store.load_all meets files.
+
+    Folder by folder, sorted by name, a folder's files before its subfolders.
+    """
+    *folders, file_name = name.split(os.sep)
+    return tuple((1, folder) for folder in folders) + ((0, file_name),)
 
 
 def _read_ahead(path: Path) -> None:

@@ -48,7 +48,6 @@ from types import MappingProxyType
 from urllib.parse import quote, urlsplit
 
 import markdown
-import nh3
 
 EMAIL_MASK = "[adresse e-mail masquée]"
 LINK_REL = "ugc nofollow noopener"
@@ -181,6 +180,9 @@ class BodyRenderer:
         # the conversion time); without a "<" there is nothing to extract.
         html_block = self._markdown.preprocessors["html_block"]
         self._markdown.preprocessors.register(_OnlyWithHtml(html_block), "html_block", 20)
+        # Imported here: a build whose bodies are all cached never loads it (1.4 MiB).
+        import nh3
+
         self._cleaner = nh3.Cleaner(
             tags=set(ALLOWED_TAGS),
             clean_content_tags=set(DROPPED_WITH_CONTENT),

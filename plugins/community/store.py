@@ -211,7 +211,10 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
 
 
 def _entries(folder: str):
-    """Files under a folder, depth first, sorted by name; hidden files and folders skipped."""
+    """Files under a folder, depth first, sorted by name; hidden files and folders skipped.
+
+    A folder's files come before its subfolders: cache.scan_order is this order.
+    """
     with os.scandir(folder) as scan:
         entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
     folders = []

@@ -98,7 +98,7 @@ def test_bad_files_are_never_cached_and_are_reported_every_time(tmp_path):
     for _ in range(2):
         contributions, problems, files = load(root, tmp_path / "cache")
         assert contributions == [] and len(problems) == 1 and "02/01/2020" in str(problems[0])
-        assert files.new == {} and files.kept == {} and files.lines == {}
+        assert files.new == {} and files.keys == {} and not files.changed()
 
 
 def test_a_cache_from_other_code_or_damaged_is_ignored(tmp_path, monkeypatch):
@@ -118,7 +118,7 @@ def test_a_cache_from_other_code_or_damaged_is_ignored(tmp_path, monkeypatch):
     (contribution,), _, _ = load(root, tmp_path / "cache")
     assert contribution.author == "Alice"
     other_zone = cache.FileCache(str(tmp_path / "cache"), ZoneInfo("America/Montreal"))
-    assert other_zone.lines == {}
+    assert other_zone.recall("un-article/c-1.md", (root / "un-article" / "c-1.md").stat(), "") is None
     # Not a cache at all: ignored, with a warning, and replaced.
     (tmp_path / "cache" / cache.FILES_FILE).write_text("{not json\n", encoding="utf-8")
     (contribution,), problems, _ = load(root, tmp_path / "cache")
@@ -306,3 +306,50 @@ def test_an_unusable_fragment_cache_only_slows_the_build(tmp_path, caplog):
     fragments.put(fragments.key(["a"]), "A")
     assert fragments.get(fragments.key(["a"])) is None
     fragments.save()
+
+
+def test_the_cache_file_is_read_in_the_order_files_are_met(tmp_path, monkeypatch):
+    # Read one line at a time as the scan goes: files before subfolders,
+    # "a-b" sorts before "a/" as a string but after "a" as a folder.
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = tmp_path / "contributions"
+    names = {"a/c-1.md": "a", "a/c-2.md": "a", "a-b/c-3.md": "a-b", "b/c-4.md": "b"}
+    for name, article in names.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        ident = name.split("/")[1][:-3]
+        (root / name).write_text(FILE.replace("Id: c-1", f"Id: {ident}").replace("un-article", article),
+                                 encoding="utf-8")
+    load(root, tmp_path / "cache")
+    assert list(stored(tmp_path / "cache")[1]) == ["a/c-1.md", "a/c-2.md", "a-b/c-3.md", "b/c-4.md"]
+    assert sorted(names, key=cache.scan_order) == list(stored(tmp_path / "cache")[1])
+    # Files added before, between and after the stored ones, and one removed.
+    for name, article in {"0/c-0.md": "0", "a/c-15.md": "a", "a-b/c-35.md": "a-b", "c/c-5.md": "c"}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        ident = name.split("/")[1][:-3]
+        (root / name).write_text(FILE.replace("Id: c-1", f"Id: {ident}").replace("un-article", article),
+                                 encoding="utf-8")
+    (root / "a" / "c-2.md").unlink()
+    parsed = []
+    real_parse = store.parse_contribution
+    monkeypatch.setattr(store, "parse_contribution", lambda text, path, *a, **k: parsed.append(path.rsplit("/", 1)[-1])
+                        or real_parse(text, path, *a, **k))
+    contributions, problems, files = load(root, tmp_path / "cache")
+    assert problems == [] and sorted(parsed) == ["c-0.md", "c-15.md", "c-35.md", "c-5.md"], "only new files are read"
+    assert [c.id for c in contributions] == ["c-0", "c-1", "c-15", "c-3", "c-35", "c-4", "c-5"]
+    assert list(stored(tmp_path / "cache")[1]) == [
+        "0/c-0.md", "a/c-1.md", "a/c-15.md", "a-b/c-3.md", "a-b/c-35.md", "b/c-4.md", "c/c-5.md"]
+    parsed.clear()
+    contributions, _, files = load(root, tmp_path / "cache")
+    assert parsed == [] and not files.changed() and len(contributions) == 7
+
+
+def test_dates_with_the_same_offset_share_one_offset_object(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = write_site(tmp_path, FILE.replace("Date: 2020-01-02 09:15:00", "Date: 2020-01-02 09:15:00+01:00"))
+    (root / "un-article" / "c-2.md").write_text(
+        FILE.replace("Id: c-1", "Id: c-2").replace("Date: 2020-01-02 09:15:00", "Date: 2021-05-02 10:00:00+01:00"),
+        encoding="utf-8")
+    first, _, _ = load(root, tmp_path / "cache")
+    again, _, _ = load(root, tmp_path / "cache")
+    assert [c.date for c in again] == [c.date for c in first]
+    assert again[0].date.tzinfo is again[1].date.tzinfo is again[0].moderated_at.tzinfo
