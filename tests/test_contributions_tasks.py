@@ -96,6 +96,21 @@ def test_edits_reach_every_page_with_warm_caches(project, tmp_path):
         assert "Un titre tout neuf" in build.page(page), page
 
 
+def test_bodies_are_read_from_their_files_when_their_renderings_are_gone(project, tmp_path):
+    # The files cache keeps a digest of each body, not the body: when the
+    # rendered bodies and fragments are gone (a new sanitiser, a new theme),
+    # the bodies are read from their files again, and the pages are the same.
+    ident, caches, build = approve_and_build_with_caches(project, tmp_path)
+    assert "Un avis sincère" not in (tmp_path / "cache" / "community-files.jsonl").read_text(encoding="utf-8")
+    for name in ("community-bodies.json", "community-fragments.sqlite3"):
+        for suffix in ("", "-wal", "-shm"):
+            (tmp_path / "cache" / f"{name}{suffix}").unlink(missing_ok=True)
+    again = run_pelican(project / "content", tmp_path / "again", overrides=caches)
+    assert again.returncode == 0, again.log
+    for page in ("second/index.html", "contributeur/zoe-lectrice/index.html", "communaute/index.html"):
+        assert "Un avis sincère" in again.page(page) and again.page(page) == build.page(page), page
+
+
 def test_reject_records_the_reason(project):
     ident = add(project).stdout.split()[-1]
     assert invoke(project, "contributions.reject", ident).returncode != 0, "a reason is required"

@@ -7,7 +7,8 @@ only on bytes that rarely change once a contribution is approved:
   typography): :class:`BodyCache` maps a digest of the body to its HTML and
   plain text;
 - reading and checking a contribution file's header: :class:`FileCache` maps
-  a file's name to its status, the digest of its bytes and its checked fields;
+  a file's name to its status, the digest of its bytes and its checked fields
+  (the body stays in the file: only its digest is kept);
 - building the finished fragments (an article's thread, its JSON-LD
   comments, a contributor's cards): :class:`FragmentCache` maps a digest of
   every input of a fragment (the digests of its contributions' files, the
@@ -63,10 +64,12 @@ FRAGMENT_CODE = tuple(sorted(set(RENDER_CODE + CHECK_CODE) | {
 # A checked file is stored as the values of every field but the last
 # ("path", which is where the file is now), in order, so that it can be
 # rebuilt positionally. The private fields are stored blank: the build never
-# needs them, so they are not copied anywhere else.
+# needs them, so they are not copied anywhere else. The body is not stored
+# either (only its digest): it is read from its file when it must be rendered.
 RECORD_FIELDS = Contribution.__slots__[:-1]
 _BLANKED = tuple(RECORD_FIELDS.index(name) for name in PRIVATE_FIELDS)
 _DATES = tuple(RECORD_FIELDS.index(name) for name in ("date", "moderated_at"))
+_BODY, _BODY_KEY = RECORD_FIELDS.index("body"), RECORD_FIELDS.index("body_key")
 # Values shared by thousands of contributions (the same article, kind,
 # status, source...): interned, each is kept once in memory instead of once
 # per contribution.
@@ -146,27 +149,28 @@ class JsonCache:
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
 
 
+def body_key(contribution: Contribution) -> str:
+    """The digest of a contribution's Markdown body (the key of its rendering)."""
+    return contribution.body_key or digest(contribution.body.encode("utf-8"))
+
+
 class BodyCache(JsonCache):
-    """Rendered bodies: digest of the Markdown → [html, plain text]."""
+    """Rendered bodies: digest of the Markdown (see :func:`body_key`) → [html, plain text]."""
 
     def __init__(self, folder: str | None, own_hosts: frozenset[str]):
         super().__init__(Path(folder) / BODIES_FILE if folder else None,
                          fingerprint(RENDER_CODE, ("nh3", "markdown"), tuple(sorted(own_hosts))))
 
-    def key(self, body: str) -> str:
-        """The cache key of a body."""
-        return digest(body.encode("utf-8"))
-
-    def get(self, body: str) -> tuple[str, str] | None:
-        """(html, text) for a body rendered before, else None."""
-        found = self.lookup(self.key(body))
+    def get(self, key: str) -> tuple[str, str] | None:
+        """(html, text) for the body with this digest, if rendered before, else None."""
+        found = self.lookup(key)
         if isinstance(found, list) and len(found) == 2 and all(isinstance(part, str) for part in found):
             return found[0], found[1]
         return None
 
-    def put(self, body: str, html: str, text: str) -> None:
-        """Remember a rendered body."""
-        self.store(self.key(body), [html, text])
+    def put(self, key: str, html: str, text: str) -> None:
+        """Remember a rendered body under its digest."""
+        self.store(key, [html, text])
 
 
 class FileCache:
@@ -285,6 +289,9 @@ class FileCache:
         record = [getattr(contribution, field) for field in RECORD_FIELDS]
         for position in _BLANKED:
             record[position] = ""
+        # The body stays in its file: a build reads it again only to render it.
+        record[_BODY] = None
+        record[_BODY_KEY] = body_key(contribution)
         for position in _DATES:
             value = record[position]
             if value is not None:
@@ -300,7 +307,8 @@ class FileCache:
             # The decoder's scanner itself: json.loads spends half its time
             # on checks around it, for 10,000 short lines per build.
             values, end = _SCAN(fields, 0)
-            if end != len(fields) or type(values) is not list or len(values) != len(RECORD_FIELDS):
+            if (end != len(fields) or type(values) is not list or len(values) != len(RECORD_FIELDS)
+                    or values[_BODY] is not None or type(values[_BODY_KEY]) is not str or not values[_BODY_KEY]):
                 raise ValueError("not a record")
             for position in _SHARED:
                 values[position] = sys.intern(values[position])

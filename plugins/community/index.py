@@ -15,8 +15,8 @@ from typing import Callable, Iterable
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from . import prerender, sanitize
-from .cache import BodyCache, FragmentCache
+from . import prerender, sanitize, store
+from .cache import BodyCache, FragmentCache, body_key
 from .config import CommunityConfig
 from .model import STATUSES, Contribution, Thread
 
@@ -110,30 +110,37 @@ class CommunityIndex:
             self.render_missing(self._workers)
             rendered = self._rendered.get(contribution.id)
         if rendered is None:
-            rendered = self.cache.get(contribution.body)
+            key = body_key(contribution)
+            rendered = self.cache.get(key)
             if rendered is None:
-                rendered = prerender.page_body(contribution.body, self.config.own_hosts)
-                self.cache.put(contribution.body, *rendered)
+                rendered = prerender.page_body(store.read_body(contribution), self.config.own_hosts)
+                self.cache.put(key, *rendered)
             self._rendered[contribution.id] = rendered
         return rendered
 
     def render_missing(self, workers: int, minimum: int = prerender.MIN_BODIES) -> int:
         """Render the published bodies missing from the cache in worker processes; return how many."""
-        missing: dict[str, list[str]] = {}  # body → ids of the contributions that have it
+        missing: dict[str, list[str]] = {}  # digest of a body → ids of the contributions that have it
+        bodies: dict[str, str] = {}  # body → its digest
         for c in self._all:
             if c.published and c.id not in self._rendered:
-                found = self.cache.get(c.body)
-                if found is None:
-                    missing.setdefault(c.body, []).append(c.id)
-                else:
+                key = body_key(c)
+                found = self.cache.get(key)
+                if found is not None:
                     self._rendered[c.id] = found
+                elif key in missing:
+                    missing[key].append(c.id)
+                else:
+                    missing[key] = [c.id]
+                    bodies[store.read_body(c)] = key
 
         def keep(body: str, html: str, text: str) -> None:
-            self.cache.put(body, html, text)
-            for ident in missing[body]:
+            key = bodies[body]
+            self.cache.put(key, html, text)
+            for ident in missing[key]:
                 self._rendered[ident] = (html, text)
 
-        done = prerender.render_all(list(missing), self.config.own_hosts, workers, keep, minimum)
+        done = prerender.render_all(list(bodies), self.config.own_hosts, workers, keep, minimum)
         return len(missing) if done else 0
 
     def fragment(self, kind: str, contributions: Iterable[Contribution], values: Iterable[str],

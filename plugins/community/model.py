@@ -71,7 +71,7 @@ class Contribution:
     article: str
     author: str
     date: dt.datetime
-    body: str = ""
+    body: str | None = ""  # None: not loaded (see body_key)
     author_url: str = ""
     author_email: str = ""
     author_ip: str = ""
@@ -88,6 +88,9 @@ class Contribution:
     idea_status: str = ""
     original_id: str = ""
     imported_from: str = ""
+    # A build that finds a file in its cache leaves the body on disk (None)
+    # and keeps only its digest: most builds never need a body's Markdown.
+    body_key: str = ""
     path: str = ""
 
     @property

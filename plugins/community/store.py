@@ -14,7 +14,7 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from blogcore.errors import Problem, display_path
+from blogcore.errors import Problem, SiteError, display_path
 from blogcore.headers import parse_header
 from blogcore.isodate import format_iso, parse_iso
 
@@ -127,6 +127,26 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo,
         path=real_path or path,
     )
     return contribution, problems
+
+
+def read_body(contribution: Contribution) -> str:
+    """The Markdown body of a contribution whose body was left in its file (see Contribution.body_key).
+
+    Read exactly as parse_contribution reads it, and checked against the
+    digest taken when the file was checked: a file edited during the build
+    fails it rather than publish text that was never checked.
+    """
+    if contribution.body is not None:
+        return contribution.body
+    shown = display(contribution.path)
+    try:
+        with open(contribution.path, "rb") as handle:
+            body = parse_header(handle.read().decode("utf-8-sig")).body.strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SiteError(shown, "body", None, f"the file can no longer be read ({exc})", "build again") from exc
+    if digest(body.encode("utf-8")) != contribution.body_key:
+        raise SiteError(shown, "body", None, "the file changed while the site was being built", "build again")
+    return body
 
 
 def dump_contribution(contribution: Contribution) -> str:

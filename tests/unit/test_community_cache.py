@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from blogcore.errors import SiteError
 from community import cache, store
 from community.model import Contribution
 
@@ -70,11 +71,27 @@ def test_a_cached_file_gives_the_same_contribution_without_private_fields(tmp_pa
     monkeypatch.setattr(store, "parse_contribution", lambda *a, **k: parsed.append(a) or (None, []))
     (again,), _, files = load(root, tmp_path / "cache")
     assert parsed == [] and files.keys, "the second load must come from the cache"
-    assert again == first.with_changes(author_email="", author_ip="")
+    assert again == first.with_changes(author_email="", author_ip="", body=None, body_key=cache.body_key(first))
+    assert store.read_body(again) == first.body == "Une *idée*."
     # A date written without offset keeps the site's zone object, not a fixed offset.
     assert again.date.tzinfo is TZ and again.date.utcoffset() == first.date.utcoffset()
     stored = (tmp_path / "cache" / cache.FILES_FILE).read_text(encoding="utf-8")
     assert "alice.secret@example.org" not in stored and "192.0.2.44" not in stored
+    assert "idée" not in stored, "bodies stay in their files"
+
+
+def test_a_body_left_in_its_file_is_read_back_only_if_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = write_site(tmp_path)
+    load(root, tmp_path / "cache")
+    (again,), _, _ = load(root, tmp_path / "cache")
+    assert again.body is None
+    # Edited after the build checked it: the build stops rather than publish unchecked text.
+    (root / "un-article" / "c-1.md").write_text(FILE.replace("Une *idée*.", "Un texte jamais vérifié."),
+                                                 encoding="utf-8")
+    with pytest.raises(SiteError) as error:
+        store.read_body(again)
+    assert "c-1.md" in str(error.value) and "changed while the site was being built" in str(error.value)
 
 
 @pytest.mark.parametrize("trust_fresh_statuses", [False, True])
