@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 from blogcore.typography import fix_html
@@ -59,6 +56,11 @@ def render_all(bodies: list[str], own_hosts: frozenset[str], workers: int, keep:
     # and each chunk pays one round trip.
     size = math.ceil(len(bodies) / (workers * 4))
     chunks = [bodies[start:start + size] for start in range(0, len(bodies), size)]
+    # Imported here: most builds render no body, and these modules weigh half a MiB.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             # Kept chunk by chunk as they come back: all the results at once would double the peak memory.
