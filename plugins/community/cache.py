@@ -149,13 +149,18 @@ class JsonCache:
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
 
 
+def body_digest(body: str) -> str:
+    """The digest of a Markdown body (the key of its rendering)."""
+    return digest(body.encode("utf-8"))
+
+
 def body_key(contribution: Contribution) -> str:
-    """The digest of a contribution's Markdown body (the key of its rendering)."""
-    return contribution.body_key or digest(contribution.body.encode("utf-8"))
+    """The digest of a contribution's body, whether or not the body was loaded."""
+    return contribution.body_key or body_digest(contribution.body)
 
 
 class BodyCache(JsonCache):
-    """Rendered bodies: digest of the Markdown (see :func:`body_key`) → [html, plain text]."""
+    """Rendered bodies: digest of the Markdown (see :func:`body_digest`) → [html, plain text]."""
 
     def __init__(self, folder: str | None, own_hosts: frozenset[str]):
         super().__init__(Path(folder) / BODIES_FILE if folder else None,
@@ -204,7 +209,7 @@ class FileCache:
         self.path = Path(folder) / FILES_FILE if folder else None
         self.fingerprint = fingerprint(CHECK_CODE, (), (str(tz),))
         self.tz = tz
-        self.zones: dict[dt.timedelta, dt.tzinfo] = {}  # one offset object per offset, not per date
+        self.zones: dict[dt.tzinfo, dt.tzinfo] = {}  # one offset object per offset, not per date
         self.new: dict[str, tuple[os.stat_result, str, str]] = {}  # name → (status, digest, fields) to store
         self.keys: dict[str, str] = {}  # name → digest of the file, for every good file, in scan order
         self.dropped = False  # a stored line was not used (a file gone, edited or damaged)

@@ -18,7 +18,7 @@ from blogcore.errors import Problem, SiteError, display_path
 from blogcore.headers import parse_header
 from blogcore.isodate import format_iso, parse_iso
 
-from .cache import FileCache, digest
+from .cache import FileCache, body_digest, digest
 from .model import (
     FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, parse_bool,
 )
@@ -144,7 +144,7 @@ def read_body(contribution: Contribution) -> str:
             body = parse_header(handle.read().decode("utf-8-sig")).body.strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise SiteError(shown, "body", None, f"the file can no longer be read ({exc})", "build again") from exc
-    if digest(body.encode("utf-8")) != contribution.body_key:
+    if body_digest(body) != contribution.body_key:
         raise SiteError(shown, "body", None, "the file changed while the site was being built", "build again")
     return body
 
