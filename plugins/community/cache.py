@@ -4,11 +4,11 @@ Three things cost most of what the plugin adds to a build, and all depend
 only on bytes that rarely change once a contribution is approved:
 
 - rendering a body (Markdown, then the nh3 allow-list, then French
-  typography): :class:`BodyCache` maps a digest of the body to its HTML and
-  plain text;
+  typography): :class:`BodyCache` maps the digest of the body's file to its
+  HTML and plain text;
 - reading and checking a contribution file's header: :class:`FileCache` maps
   a file's name to its status, the digest of its bytes and its checked fields
-  (the body stays in the file: only its digest is kept);
+  (the body stays in the file);
 - building the finished fragments (an article's thread, its JSON-LD
   comments, a contributor's cards): :class:`FragmentCache` maps a digest of
   every input of a fragment (the digests of its contributions' files, the
@@ -61,15 +61,16 @@ CHECK_CODE = (HERE / "store.py", HERE / "model.py", HERE / "cache.py", BLOGCORE 
 # ...and a finished fragment (it shows checked files and rendered bodies).
 FRAGMENT_CODE = tuple(sorted(set(RENDER_CODE + CHECK_CODE) | {
     HERE / "render.py", HERE / "index.py", HERE / "config.py", BLOGCORE / "frdates.py"}))
-# A checked file is stored as the values of every field but the last
-# ("path", which is where the file is now), in order, so that it can be
-# rebuilt positionally. The private fields are stored blank: the build never
-# needs them, so they are not copied anywhere else. The body is not stored
-# either (only its digest): it is read from its file when it must be rendered.
-RECORD_FIELDS = Contribution.__slots__[:-1]
+# A checked file is stored as the values of every field but the last two
+# ("key", the file's digest, which the line holds already, and "path", which
+# is where the file is now), in order, so that it can be rebuilt
+# positionally. The private fields are stored blank: the build never needs
+# them, so they are not copied anywhere else. The body is not stored either:
+# it is read from its file when it must be rendered (see store.read_body).
+RECORD_FIELDS = Contribution.__slots__[:-2]
 _BLANKED = tuple(RECORD_FIELDS.index(name) for name in PRIVATE_FIELDS)
 _DATES = tuple(RECORD_FIELDS.index(name) for name in ("date", "moderated_at"))
-_BODY, _BODY_KEY = RECORD_FIELDS.index("body"), RECORD_FIELDS.index("body_key")
+_BODY = RECORD_FIELDS.index("body")
 # Values shared by thousands of contributions (the same article, kind,
 # status, source...): interned, each is kept once in memory instead of once
 # per contribution.
@@ -80,9 +81,12 @@ _SHARED = tuple(RECORD_FIELDS.index(name) for name in (
 _SCAN = json.JSONDecoder().scan_once
 
 
+KEY_LENGTH = 32  # characters of a digest
+
+
 def digest(data: bytes) -> str:
     """The cache key of some bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.blake2b(data, digest_size=KEY_LENGTH // 2).hexdigest()
 
 
 def fingerprint(code: tuple[Path, ...], packages: tuple[str, ...] = (), extra: tuple[str, ...] = ()) -> str:
@@ -149,18 +153,15 @@ class JsonCache:
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
 
 
-def body_digest(body: str) -> str:
-    """The digest of a Markdown body (the key of its rendering)."""
-    return digest(body.encode("utf-8"))
-
-
 def body_key(contribution: Contribution) -> str:
-    """The digest of a contribution's body, whether or not the body was loaded."""
-    return contribution.body_key or body_digest(contribution.body)
+    """The key of a contribution's rendered body: its file's digest, else (no files cache) its body's."""
+    # Keyed by file, an approval (a new header) renders its body once more:
+    # in exchange, a body left in its file needs no digest of its own.
+    return contribution.key or digest(contribution.body.encode("utf-8"))
 
 
 class BodyCache(JsonCache):
-    """Rendered bodies: digest of the Markdown (see :func:`body_digest`) → [html, plain text]."""
+    """Rendered bodies: the key of a body (see :func:`body_key`) → [html, plain text]."""
 
     def __init__(self, folder: str | None, own_hosts: frozenset[str]):
         super().__init__(Path(folder) / BODIES_FILE if folder else None,
@@ -266,11 +267,12 @@ class FileCache:
         if not stored.startswith(expected):
             self.dropped = True
             return None
-        contribution = self._rebuild(fields, path)
+        key = stored[len(expected):]
+        contribution = self._rebuild(fields, key, path)
         if contribution is None:
             self.dropped = True
         else:
-            self.keys[name] = stored[len(expected):]  # kept: written back as it is
+            self.keys[name] = key  # kept: written back as it is
         return contribution
 
     def recall_bytes(self, name: str, status: os.stat_result, key: str, path: str) -> Contribution | None:
@@ -281,7 +283,7 @@ class FileCache:
         stored, _, fields = line.partition("\t")
         if stored.rpartition(" ")[2] != key:
             return None
-        contribution = self._rebuild(fields, path)
+        contribution = self._rebuild(fields, key, path)
         if contribution is not None:
             self.new[name] = (status, key, fields)  # same bytes, new status (a fresh clone, a touch)
             self.keys[name] = key
@@ -296,7 +298,6 @@ class FileCache:
             record[position] = ""
         # The body stays in its file: a build reads it again only to render it.
         record[_BODY] = None
-        record[_BODY_KEY] = body_key(contribution)
         for position in _DATES:
             value = record[position]
             if value is not None:
@@ -307,13 +308,13 @@ class FileCache:
         self.new[name] = (status, key, json.dumps(record, ensure_ascii=False))
         self.keys[name] = key
 
-    def _rebuild(self, fields: str, path: str) -> Contribution | None:
+    def _rebuild(self, fields: str, key: str, path: str) -> Contribution | None:
         try:
             # The decoder's scanner itself: json.loads spends half its time
             # on checks around it, for 10,000 short lines per build.
             values, end = _SCAN(fields, 0)
             if (end != len(fields) or type(values) is not list or len(values) != len(RECORD_FIELDS)
-                    or values[_BODY] is not None or type(values[_BODY_KEY]) is not str or not values[_BODY_KEY]):
+                    or values[_BODY] is not None or len(key) != KEY_LENGTH):
                 raise ValueError("not a record")
             for position in _SHARED:
                 values[position] = sys.intern(values[position])
@@ -327,14 +328,9 @@ class FileCache:
                         if zone is not value.tzinfo:
                             value = value.replace(tzinfo=zone)
                     values[position] = value
-            return Contribution(*values, path)
+            return Contribution(*values, key, path)
         except (TypeError, ValueError, StopIteration):  # a line damaged by hand: the file is read again
             return None
-
-    def digests(self, root: str, contributions: list[Contribution]) -> dict[str, str]:
-        """Contribution id → digest of its file, for the contributions loaded from `root` (fragment keys)."""
-        start = len(root) + 1
-        return {c.id: key for c in contributions if (key := self.keys.get(c.path[start:])) is not None}
 
     def changed(self) -> bool:
         """Whether the file on disk no longer matches what this build found (after the scan)."""

@@ -28,7 +28,6 @@ def attach_contributions(generator) -> None:
     files = FileCache(cache_folder, tz)
     contributions, problems = store.load_all(root, tz, files)
     files.save()
-    digests = files.digests(str(root), contributions)
     del files  # freed before anything else loads: its lines duplicate the contributions' fields
     groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
     every = [a for name in groups for a in getattr(generator, name, [])]
@@ -41,7 +40,7 @@ def attach_contributions(generator) -> None:
         fragments = FragmentCache(cache_folder, fingerprint(
             FRAGMENT_CODE, ("nh3", "markdown", "markupsafe"), (*cfg.describe(), str(tz))))
     index = CommunityIndex(contributions, cfg, listed, all_articles, lambda: BodyCache(cache_folder, cfg.own_hosts),
-                           fragments=fragments, digests=digests, workers=prerender.workers_for(cfg.render_workers))
+                           fragments=fragments, workers=prerender.workers_for(cfg.render_workers))
     generator.context["community"] = index
     quote_problems = []
     for article in every:

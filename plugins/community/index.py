@@ -52,20 +52,17 @@ class CommunityIndex:
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
                  listed_articles: dict[str, object], all_articles: dict[str, object],
                  cache: BodyCache | Callable[[], BodyCache] | None = None, *,
-                 fragments: FragmentCache | None = None, digests: dict[str, str] | None = None,
-                 workers: int = 1):
+                 fragments: FragmentCache | None = None, workers: int = 1):
         self.config = config
         # The body cache, or a function that loads it: a build whose
         # fragments are all in the fragment cache never needs a body.
         self._cache = cache or BodyCache(None, config.own_hosts)
         self._fragments = fragments
-        self._digests = digests or {}  # contribution id → digest of its file (fragment keys)
         self._workers = workers
         self._prerendered = False
         # Sorted on the UTC timestamp: comparing aware datetimes whose offsets
         # are distinct objects is ten times slower, and 10,000 of them are sorted.
         self._all = sorted(contributions, key=lambda c: (c.date.timestamp(), c.id))
-        self._order = {c.id: position for position, c in enumerate(self._all)}
         self._by_id = {c.id: c for c in self._all}
         self._articles = all_articles
         self._listed = listed_articles
@@ -150,10 +147,9 @@ class CommunityIndex:
             return make()
         parts = [kind, *values]
         for c in contributions:
-            found = self._digests.get(c.id)
-            if found is None:  # a contribution not read through the file cache
+            if not c.key:  # a contribution not read through the files cache
                 return make()
-            parts.append(found)
+            parts.append(c.key)
         key = self._fragments.key(parts)
         text = self._fragments.get(key)
         if text is None:
@@ -249,7 +245,8 @@ class CommunityIndex:
         result: list[Thread] = []
         for root in roots:
             place(root, 0, result)
-        return _sorted_threads(result, self._order)
+        # The article's contributions are in the index's order: oldest first.
+        return _sorted_threads(result, {c.id: position for position, c in enumerate(items)})
 
     def count(self, slug: str) -> int:
         """Number of approved contributions of one article."""

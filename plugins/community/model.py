@@ -63,7 +63,12 @@ TRUE_WORDS = {"yes", "true", "oui", "1"}
 FALSE_WORDS = {"no", "false", "non", "0", ""}
 
 
-@dataclass(frozen=True, slots=True)  # slots: 10,000 of them stay in memory during a build
+# Slots: 10,000 of them stay in memory during a build. Not frozen, because
+# a frozen dataclass sets each field through object.__setattr__, which makes
+# it six times slower to create, and a build makes 10,000; it is never
+# changed in place all the same (changes make a copy: with_changes), and it
+# keeps the hash a frozen one would have.
+@dataclass(slots=True, unsafe_hash=True)
 class Contribution:
     """One contribution as stored in its file (all fields, private ones included)."""
 
@@ -71,7 +76,7 @@ class Contribution:
     article: str
     author: str
     date: dt.datetime
-    body: str | None = ""  # None: not loaded (see body_key)
+    body: str | None = ""  # None: left in its file (see key)
     author_url: str = ""
     author_email: str = ""
     author_ip: str = ""
@@ -88,9 +93,11 @@ class Contribution:
     idea_status: str = ""
     original_id: str = ""
     imported_from: str = ""
-    # A build that finds a file in its cache leaves the body on disk (None)
-    # and keeps only its digest: most builds never need a body's Markdown.
-    body_key: str = ""
+    # The digest of the file's bytes when it was read through the files
+    # cache ("" otherwise): the key of its cached fragments and rendered body.
+    # A build that finds a file in that cache leaves the body in the file
+    # (None): most builds never need a body's Markdown.
+    key: str = ""
     path: str = ""
 
     @property

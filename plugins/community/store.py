@@ -18,7 +18,7 @@ from blogcore.errors import Problem, SiteError, display_path
 from blogcore.headers import parse_header
 from blogcore.isodate import format_iso, parse_iso
 
-from .cache import FileCache, body_digest, digest
+from .cache import FileCache, digest
 from .model import (
     FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, parse_bool,
 )
@@ -43,11 +43,12 @@ def import_id(system: str, *key: str) -> str:
     return f"{system}-{digest}"
 
 
-def parse_contribution(text: str, path: str, tz: ZoneInfo,
-                       real_path: str | None = None) -> tuple[Contribution | None, list[Problem]]:
+def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None = None,
+                       file_key: str = "") -> tuple[Contribution | None, list[Problem]]:
     """Parse one contribution file; return it (or None) and its problems.
 
-    `path` names the file in messages; `real_path` (default: `path`) is stored.
+    `path` names the file in messages; `real_path` (default: `path`) is
+    stored, with `file_key`, the digest of the file's bytes (see Contribution.key).
     """
     header = parse_header(text)
     problems: list[Problem] = []
@@ -124,29 +125,29 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo,
         moderator=header.get("moderator", ""), moderated_at=dates["moderated_at"],
         reason=header.get("reason", ""), votes=votes, idea_status=idea_status,
         original_id=header.get("original_id", ""), imported_from=header.get("imported_from", ""),
-        path=real_path or path,
+        key=file_key, path=real_path or path,
     )
     return contribution, problems
 
 
 def read_body(contribution: Contribution) -> str:
-    """The Markdown body of a contribution whose body was left in its file (see Contribution.body_key).
+    """The Markdown body of a contribution, read from its file if it was left there (see Contribution.key).
 
-    Read exactly as parse_contribution reads it, and checked against the
-    digest taken when the file was checked: a file edited during the build
-    fails it rather than publish text that was never checked.
+    Read exactly as parse_contribution reads it, and only if the file still
+    has the bytes that were checked: a file edited during the build fails it
+    rather than publish text that was never checked.
     """
     if contribution.body is not None:
         return contribution.body
     shown = display(contribution.path)
     try:
         with open(contribution.path, "rb") as handle:
-            body = parse_header(handle.read().decode("utf-8-sig")).body.strip()
+            raw = handle.read()
+        if digest(raw) != contribution.key:
+            raise SiteError(shown, "body", None, "the file changed while the site was being built", "build again")
+        return parse_header(raw.decode("utf-8-sig")).body.strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise SiteError(shown, "body", None, f"the file can no longer be read ({exc})", "build again") from exc
-    if body_digest(body) != contribution.body_key:
-        raise SiteError(shown, "body", None, "the file changed while the site was being built", "build again")
-    return body
 
 
 def dump_contribution(contribution: Contribution) -> str:
@@ -200,32 +201,33 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
     for entry in _entries(root_text):
         path = entry.path
         name = entry.name
-        shown = root_shown + path[start - 1:]
+        relative = path[start:]
         if not name.endswith(".md"):
-            problems.append(Problem(shown, "file name", name, "not a contribution file (.md)",
+            problems.append(Problem(root_shown + "/" + relative, "file name", name, "not a contribution file (.md)",
                                     "rename it to .md or move it out of content/contributions/"))
             continue
         contribution = None
         if cache:
             status = entry.stat()
-            contribution = cache.recall(path[start:], status, path)
+            contribution = cache.recall(relative, status, path)
         if contribution is None:
             with open(path, "rb") as handle:
                 raw = handle.read()
             key = digest(raw) if cache else ""
-            contribution = cache.recall_bytes(path[start:], status, key, path) if cache else None
+            contribution = cache.recall_bytes(relative, status, key, path) if cache else None
             if contribution is None:
+                shown = root_shown + "/" + relative
                 try:
                     text = raw.decode("utf-8-sig")
                 except UnicodeDecodeError:
                     problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
                     continue
-                contribution, found = parse_contribution(text, shown, tz, real_path=path)
+                contribution, found = parse_contribution(text, shown, tz, real_path=path, file_key=key)
                 problems += found
                 if contribution is None:
                     continue
                 if cache:
-                    cache.store(path[start:], status, key, contribution)
+                    cache.store(relative, status, key, contribution)
         contributions.append(contribution)
     return contributions, problems
 
