@@ -39,7 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .model import Contribution, PRIVATE_FIELDS
+from .model import Contribution, PRIVATE_FIELDS, located
 
 log = logging.getLogger(__name__)
 PREFIX = "[community] "
@@ -49,6 +49,7 @@ FRAGMENTS_FILE = "community-fragments.sqlite3"
 # New fragments are written in batches: a first build makes thousands, and
 # holding them all until the end would double its memory.
 FRAGMENT_BATCH = 256
+FRAGMENT_PAGE_CACHE_KIB = 128  # enough for the B-tree's inner pages
 # A file status this close to the moment the cache is written is not stored:
 # two seconds covers the coarsest timestamps (FAT) and the kernel's clock tick.
 RACY_NS = 2_000_000_000
@@ -61,16 +62,16 @@ CHECK_CODE = (HERE / "store.py", HERE / "model.py", HERE / "cache.py", BLOGCORE 
 # ...and a finished fragment (it shows checked files and rendered bodies).
 FRAGMENT_CODE = tuple(sorted(set(RENDER_CODE + CHECK_CODE) | {
     HERE / "render.py", HERE / "index.py", HERE / "config.py", BLOGCORE / "frdates.py"}))
-# A checked file is stored as the values of every field but the last two
-# ("key", the file's digest, which the line holds already, and "path", which
-# is where the file is now), in order, so that it can be rebuilt
-# positionally. The private fields are stored blank: the build never needs
+# A checked file is stored as the values of every field but the last three
+# ("key", the file's digest, which the line holds already, then "root" and
+# "name", which say where the file is now), in order, so that it can be
+# rebuilt positionally. The private fields are stored blank: the build never needs
 # them, so they are not copied anywhere else. The body is not stored either:
 # it is read from its file when it must be rendered (see store.read_body).
-RECORD_FIELDS = Contribution.__slots__[:-2]
+RECORD_FIELDS = Contribution.__slots__[:-3]
 _BLANKED = tuple(RECORD_FIELDS.index(name) for name in PRIVATE_FIELDS)
 _DATES = tuple(RECORD_FIELDS.index(name) for name in ("date", "moderated_at"))
-_BODY = RECORD_FIELDS.index("body")
+_BODY, _ID, _ARTICLE = (RECORD_FIELDS.index(name) for name in ("body", "id", "article"))
 # Values shared by thousands of contributions (the same article, kind,
 # status, source...): interned, each is kept once in memory instead of once
 # per contribution.
@@ -257,8 +258,8 @@ class FileCache:
             self._advance()
         return None
 
-    def recall(self, name: str, status: os.stat_result, path: str) -> Contribution | None:
-        """The contribution of a file whose status has not changed since a build stored it, else None."""
+    def recall(self, name: str, status: os.stat_result, root: str) -> Contribution | None:
+        """The contribution of the file `name` (under `root`) if its status has not changed since a build stored it."""
         line = self._line(name)
         if line is None:
             return None
@@ -268,22 +269,22 @@ class FileCache:
             self.dropped = True
             return None
         key = stored[len(expected):]
-        contribution = self._rebuild(fields, key, path)
+        contribution = self._rebuild(fields, key, root, name)
         if contribution is None:
             self.dropped = True
         else:
             self.keys[name] = key  # kept: written back as it is
         return contribution
 
-    def recall_bytes(self, name: str, status: os.stat_result, key: str, path: str) -> Contribution | None:
-        """The contribution of a file whose bytes have this digest, as stored under its name, else None."""
+    def recall_bytes(self, name: str, status: os.stat_result, key: str, root: str) -> Contribution | None:
+        """The contribution of the file `name` (under `root`) if its bytes have this digest, as stored, else None."""
         line = self._line(name)
         if line is None:
             return None
         stored, _, fields = line.partition("\t")
         if stored.rpartition(" ")[2] != key:
             return None
-        contribution = self._rebuild(fields, key, path)
+        contribution = self._rebuild(fields, key, root, name)
         if contribution is not None:
             self.new[name] = (status, key, fields)  # same bytes, new status (a fresh clone, a touch)
             self.keys[name] = key
@@ -308,7 +309,7 @@ class FileCache:
         self.new[name] = (status, key, json.dumps(record, ensure_ascii=False))
         self.keys[name] = key
 
-    def _rebuild(self, fields: str, key: str, path: str) -> Contribution | None:
+    def _rebuild(self, fields: str, key: str, root: str, name: str) -> Contribution | None:
         try:
             # The decoder's scanner itself: json.loads spends half its time
             # on checks around it, for 10,000 short lines per build.
@@ -328,7 +329,7 @@ class FileCache:
                         if zone is not value.tzinfo:
                             value = value.replace(tzinfo=zone)
                     values[position] = value
-            return Contribution(*values, key, path)
+            return Contribution(*values, key, root, located(root, name, values[_ARTICLE], values[_ID]))
         except (TypeError, ValueError, StopIteration):  # a line damaged by hand: the file is read again
             return None
 
@@ -430,6 +431,9 @@ class FragmentCache:
                 # WAL: a commit writes without waiting for the disk, and readers never block the writer.
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
+                # A build reads each fragment once: SQLite's default 2 MiB page cache
+                # would only add to the build's peak memory (the system caches the file).
+                db.execute(f"PRAGMA cache_size=-{FRAGMENT_PAGE_CACHE_KIB}")
                 # A rowid table: SQLite stores long rows out of a WITHOUT ROWID table's index badly.
                 db.execute("CREATE TABLE IF NOT EXISTS fragments (key TEXT PRIMARY KEY, text TEXT NOT NULL)")
                 self.rows = db.execute("SELECT count(*) FROM fragments").fetchone()[0]

@@ -63,7 +63,7 @@ class CommunityIndex:
         # Sorted on the UTC timestamp: comparing aware datetimes whose offsets
         # are distinct objects is ten times slower, and 10,000 of them are sorted.
         self._all = sorted(contributions, key=lambda c: (c.date.timestamp(), c.id))
-        self._by_id = {c.id: c for c in self._all}
+        self._by_id: dict[str, Contribution] | None = None  # see _ids
         self._articles = all_articles
         self._listed = listed_articles
         self._rendered: dict[str, tuple[str, str]] = {}
@@ -80,7 +80,14 @@ class CommunityIndex:
     # -- single contributions ---------------------------------------------------
     def get(self, contribution_id: str) -> Contribution | None:
         """A contribution by id, whatever its status (callers check .published)."""
-        return self._by_id.get(contribution_id)
+        return self._ids().get(contribution_id)
+
+    def _ids(self) -> dict[str, Contribution]:
+        # Made on first use: a build whose fragments are all cached, and
+        # that quotes no contribution, never looks one up by id.
+        if self._by_id is None:
+            self._by_id = {c.id: c for c in self._all}
+        return self._by_id
 
     def body_html(self, contribution: Contribution) -> str:
         """The sanitised HTML of an approved contribution's body (cached per build)."""
@@ -211,14 +218,15 @@ class CommunityIndex:
         (no text, no identity) so that the reply keeps its place.
         """
         items = self._by_article.get(slug, [])
+        by_id = self._ids()
         keep: set[str] = set()
         for c in items:
             if c.published:
                 keep.add(c.id)
-                parent = self._by_id.get(c.reply_to)
+                parent = by_id.get(c.reply_to)
                 while parent is not None and parent.id not in keep:
                     keep.add(parent.id)
-                    parent = self._by_id.get(parent.reply_to)
+                    parent = by_id.get(parent.reply_to)
         nodes = {c.id: Thread(c, placeholder=not c.published) for c in items if c.id in keep}
         roots: list[Thread] = []
         for c in items:  # oldest first, so replies come in date order

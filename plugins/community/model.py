@@ -35,6 +35,7 @@ field           required  meaning
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -98,7 +99,19 @@ class Contribution:
     # A build that finds a file in that cache leaves the body in the file
     # (None): most builds never need a body's Markdown.
     key: str = ""
-    path: str = ""
+    # Where the file is: `name`, relative to `root`. A build's contributions
+    # share one root string, and `name` is "" for a file in its usual place
+    # (see located), so that 10,000 contributions do not each hold a long
+    # path. Without a root, `name` is the whole path ("" for no file yet).
+    root: str = ""
+    name: str = ""
+
+    @property
+    def path(self) -> str:
+        """The contribution's file ("" when it has none yet)."""
+        if not self.root:
+            return self.name
+        return os.path.join(self.root, self.name or os.path.join(self.article, self.id + ".md"))
 
     @property
     def published(self) -> bool:
@@ -111,7 +124,9 @@ class Contribution:
         return f"contribution-{self.id}"
 
     def with_changes(self, **changes) -> "Contribution":
-        """A copy with some fields changed."""
+        """A copy with some fields changed (`path` too: the whole path, or "" for none)."""
+        if "path" in changes:
+            changes.update(root="", name=changes.pop("path"))
         return replace(self, **changes)
 
     def redacted(self, moderator: str, when: dt.datetime) -> "Contribution":
@@ -131,6 +146,11 @@ class Thread:
     placeholder: bool = False  # True: shown without text or identity to keep the thread
     replies: list["Thread"] = field(default_factory=list)
     depth: int = 0
+
+
+def located(root: str, name: str, article: str, ident: str) -> str:
+    """The `name` a contribution keeps for its file `name` under `root` ("" for the usual place)."""
+    return "" if root and name == os.path.join(article, ident + ".md") else name
 
 
 def parse_bool(value: str) -> bool | None:

@@ -20,7 +20,7 @@ from blogcore.isodate import format_iso, parse_iso
 
 from .cache import FileCache, digest
 from .model import (
-    FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, parse_bool,
+    FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, located, parse_bool,
 )
 
 DATE_FIX = "write an ISO 8601 date with its offset, e.g. 2009-02-27 10:00:00+01:00"
@@ -44,11 +44,12 @@ def import_id(system: str, *key: str) -> str:
 
 
 def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None = None,
-                       file_key: str = "") -> tuple[Contribution | None, list[Problem]]:
+                       file_key: str = "", root: str = "") -> tuple[Contribution | None, list[Problem]]:
     """Parse one contribution file; return it (or None) and its problems.
 
-    `path` names the file in messages; `real_path` (default: `path`) is
-    stored, with `file_key`, the digest of the file's bytes (see Contribution.key).
+    `path` names the file in messages; `real_path` (default: `path`;
+    relative to `root` if given) is stored, with `file_key`, the digest of
+    the file's bytes (see Contribution.key).
     """
     header = parse_header(text)
     problems: list[Problem] = []
@@ -125,7 +126,7 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
         moderator=header.get("moderator", ""), moderated_at=dates["moderated_at"],
         reason=header.get("reason", ""), votes=votes, idea_status=idea_status,
         original_id=header.get("original_id", ""), imported_from=header.get("imported_from", ""),
-        key=file_key, path=real_path or path,
+        key=file_key, root=root, name=located(root, real_path or path, header.get("article"), ident),
     )
     return contribution, problems
 
@@ -209,12 +210,12 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
         contribution = None
         if cache:
             status = entry.stat()
-            contribution = cache.recall(relative, status, path)
+            contribution = cache.recall(relative, status, root_text)
         if contribution is None:
             with open(path, "rb") as handle:
                 raw = handle.read()
             key = digest(raw) if cache else ""
-            contribution = cache.recall_bytes(relative, status, key, path) if cache else None
+            contribution = cache.recall_bytes(relative, status, key, root_text) if cache else None
             if contribution is None:
                 shown = root_shown + "/" + relative
                 try:
@@ -222,7 +223,8 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
                 except UnicodeDecodeError:
                     problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
                     continue
-                contribution, found = parse_contribution(text, shown, tz, real_path=path, file_key=key)
+                contribution, found = parse_contribution(text, shown, tz, real_path=relative, file_key=key,
+                                                         root=root_text)
                 problems += found
                 if contribution is None:
                     continue
@@ -278,15 +280,16 @@ def check_collection(contributions: list[Contribution], articles: set[str],
         if c.article not in articles:
             problems.append(Problem(str(shown), "Article:", c.article, "no article has this slug",
                                     "write the slug of an existing article (see its Slug: line or its address)"))
-        # os.path, not pathlib: this runs for every contribution of the site.
-        folder, file_name = os.path.split(c.path) if c.path else (c.article, c.id + ".md")
-        folder = os.path.basename(folder)
-        if folder != c.article:
-            problems.append(Problem(str(shown), "Article:", c.article, f"the file is in the folder of '{folder}'",
-                                    f"move the file to content/contributions/{c.article}/ or fix Article:"))
-        if file_name != c.id + ".md":
-            problems.append(Problem(str(shown), "Id:", c.id, f"the file is named '{file_name}'",
-                                    f"rename the file to {c.id}.md"))
+        if c.name:  # else a file in its usual place, or no file yet (see model.located)
+            # os.path, not pathlib: this can run for every contribution of the site.
+            folder, file_name = os.path.split(c.name)
+            folder = os.path.basename(folder)
+            if folder != c.article:
+                problems.append(Problem(str(shown), "Article:", c.article, f"the file is in the folder of '{folder}'",
+                                        f"move the file to content/contributions/{c.article}/ or fix Article:"))
+            if file_name != c.id + ".md":
+                problems.append(Problem(str(shown), "Id:", c.id, f"the file is named '{file_name}'",
+                                        f"rename the file to {c.id}.md"))
         if c.status == "approved" and not c.source:
             problems.append(Problem(str(shown), "Source:", None, "a contribution without a source cannot be approved",
                                     "add 'Source: <where it was first published>' (site comments, e-mail, forum...)"))

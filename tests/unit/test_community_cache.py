@@ -58,9 +58,9 @@ def write_stored(folder, header, entries):
     (folder / cache.FILES_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_path_is_the_last_field_so_records_rebuild_positionally():
-    assert Contribution.__slots__[-2:] == ("key", "path")
-    assert "path" not in cache.RECORD_FIELDS and "key" not in cache.RECORD_FIELDS
+def test_the_file_location_comes_last_so_records_rebuild_positionally():
+    assert Contribution.__slots__[-3:] == ("key", "root", "name")
+    assert not {"key", "root", "name"} & set(cache.RECORD_FIELDS)
 
 
 def test_a_cached_file_gives_the_same_contribution_without_private_fields(tmp_path, monkeypatch):
@@ -371,3 +371,38 @@ def test_dates_with_the_same_offset_share_one_offset_object(tmp_path, monkeypatc
     again, _, _ = load(root, tmp_path / "cache")
     assert [c.date for c in again] == [c.date for c in first]
     assert again[0].date.tzinfo is again[1].date.tzinfo is again[0].moderated_at.tzinfo
+
+
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_a_misplaced_file_is_reported_whether_or_not_it_comes_from_the_cache(tmp_path, monkeypatch, use_cache):
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = write_site(tmp_path)
+    (root / "autre-article").mkdir()
+    (root / "un-article" / "c-1.md").rename(root / "autre-article" / "c-1.md")
+    (root / "un-article" / "nom-libre.md").write_text(FILE.replace("Id: c-1", "Id: c-2"), encoding="utf-8")
+    folder = tmp_path / "cache" if use_cache else None
+    for _ in range(2 if use_cache else 1):  # the second load comes from the cache
+        files = cache.FileCache(str(folder) if folder else None, TZ)
+        contributions, problems = store.load_all(root, TZ, files)
+        files.save()
+    assert all((c.body is None) == use_cache for c in contributions)
+    found = {c.id: c for c in contributions}
+    assert found["c-1"].path == str(root / "autre-article" / "c-1.md")
+    assert found["c-2"].path == str(root / "un-article" / "nom-libre.md")
+    shown = [str(p) for p in store.check_collection(contributions, {"un-article", "autre-article"}, ())]
+    assert any("autre-article/c-1.md" in m and "in the folder of 'autre-article'" in m for m in shown), shown
+    assert any("nom-libre.md" in m and "the file is named 'nom-libre.md'" in m for m in shown), shown
+    assert len(shown) == 2
+
+
+def test_a_file_in_its_usual_place_keeps_no_path_of_its_own(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    root = write_site(tmp_path)
+    for _ in range(2):
+        files = cache.FileCache(str(tmp_path / "cache"), TZ)
+        (c,), problems = store.load_all(root, TZ, files)
+        files.save()
+    assert problems == [] and not files.changed()
+    # 10,000 contributions of a build share one root string instead of holding a path each.
+    assert c.name == "" and c.root == str(root) and c.path == str(root / "un-article" / "c-1.md")
+    assert store.check_collection([c], {"un-article"}, ()) == []
