@@ -50,6 +50,7 @@ FRAGMENTS_FILE = "community-fragments.sqlite3"
 # holding them all until the end would double its memory.
 FRAGMENT_BATCH = 256
 FRAGMENT_PAGE_CACHE_KIB = 128  # enough for the B-tree's inner pages
+FRAGMENT_FREE_SHARE = 0.25  # of the fragment file's pages free: it is written back compact
 # A file status this close to the moment the cache is written is not stored:
 # two seconds covers the coarsest timestamps (FAT) and the kernel's clock tick.
 RACY_NS = 2_000_000_000
@@ -511,6 +512,15 @@ class FragmentCache:
                     self.db.execute("DELETE FROM used")
                     self.db.executemany("INSERT OR IGNORE INTO used (key) VALUES (?)", ((k,) for k in self.used))
                     self.db.execute("DELETE FROM fragments WHERE key NOT IN (SELECT key FROM used)")
+                # New fragments are written before the old ones are deleted, so
+                # after a change to the code or the settings (every fragment
+                # made again) most of the file is free pages: written back
+                # compact, a kept CI cache does not grow, and the next build
+                # reads its fragments in the order it wrote them.
+                free, pages = (self.db.execute(f"PRAGMA {name}").fetchone()[0]
+                               for name in ("freelist_count", "page_count"))
+                if free > pages * FRAGMENT_FREE_SHARE:
+                    self.db.execute("VACUUM")
         except sqlite3.Error as exc:
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
         self.close()

@@ -294,6 +294,22 @@ def test_fragment_cache_keeps_only_what_the_build_used(tmp_path):
     third.save()
 
 
+def test_the_fragment_file_does_not_grow_when_every_fragment_is_made_again(tmp_path):
+    def build(code):
+        fragments = cache.FragmentCache(str(tmp_path), code)
+        for n in range(300):
+            fragments.put(fragments.key([str(n)]), f"{code} {n} " + "é" * 4000)
+        fragments.save()
+        return (tmp_path / cache.FRAGMENTS_FILE).stat().st_size
+
+    first = build("code")
+    # New code or settings: every fragment is made again, and the old ones are deleted.
+    assert build("new code") < first * 1.2 and build("newer code") < first * 1.2
+    kept = cache.FragmentCache(str(tmp_path), "newer code")
+    assert kept.rows == 300 and kept.get(kept.key(["7"])).startswith("newer code 7 ")
+    kept.save()
+
+
 def test_fragments_are_written_in_batches_during_a_long_build(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "FRAGMENT_BATCH", 10)
     fragments = cache.FragmentCache(str(tmp_path), "code")
