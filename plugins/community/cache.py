@@ -514,7 +514,7 @@ class FragmentCache:
                     self.db.execute("DELETE FROM fragments WHERE key NOT IN (SELECT key FROM used)")
                 # New fragments are written before the old ones are deleted, so
                 # after a change to the code or the settings (every fragment
-                # made again) most of the file is free pages: written back
+                # made again) about half the file is free pages: written back
                 # compact, a kept CI cache does not grow, and the next build
                 # reads its fragments in the order it wrote them.
                 free, pages = (self.db.execute(f"PRAGMA {name}").fetchone()[0]
