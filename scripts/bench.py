@@ -42,6 +42,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TARGET_PCT = 15  # issue 3: the plugin adds at most 15 % to a build
 WORDS = ("marque communauté conversation transparence réseau confiance message public idée écoute "
          "dialogue partage client produit service valeur identité réputation contenu lecteur "
          "question réponse projet équipe qualité usage attente engagement").split()
@@ -303,6 +304,21 @@ def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5, instr
     return figures
 
 
+def verdict(figures: dict, target: float = TARGET_PCT) -> str:
+    """The warm build against the target, for time and for peak memory, saying when the rounds disagree."""
+    time_pct, memory_pct = figures["warm_time_pct"], figures["warm_memory_pct"]
+    low, high = figures["warm_time_pct_range"]
+    text = (f"  target: the plugin adds at most {target:.0f} % to a warm build: "
+            f"time {'met' if time_pct <= target else 'NOT met'} (median {time_pct:+.1f} %), "
+            f"peak memory {'met' if memory_pct <= target else 'NOT met'} ({memory_pct:+.1f} %)")
+    if low <= target < high:
+        # Shared machines change speed from one minute to the next: a median
+        # of a few rounds can land on either side of the target by chance.
+        text += (f"\n  the rounds disagree ({low:+.1f} to {high:+.1f} %): the time verdict is not settled; "
+                 "run again with more rounds (--repeat 20), and compare the instruction counts (--instructions)")
+    return text
+
+
 def report(figures: dict) -> str:
     """The figures as a small table."""
     def line(label: str, key: str) -> str:
@@ -316,7 +332,6 @@ def report(figures: dict) -> str:
                      f"CPU {figures[key + '_cpu_pct']:+6.1f} %, memory {figures[key + '_memory_pct']:+6.1f} %")
         return text
 
-    verdict = "met" if figures["warm_time_pct"] <= 15 else "NOT met"
     return "\n".join([
         f"Community plugin benchmark: {figures['articles']} articles, {figures['contributions']} contributions, "
         f"{figures['contributors']} contributors ({figures['runs']} rounds; medians; each overhead against "
@@ -328,8 +343,7 @@ def report(figures: dict) -> str:
         "  every build (s): " + "; ".join(
             f"{key} " + " ".join(f"{t:.2f}" for t in figures[f"{key}_rounds"])
             for key in ("without", "floor", "cold", "warm")),
-        f"  target: the plugin adds at most 15 % to a warm build: {verdict} "
-        f"(median {figures['warm_time_pct']:+.1f} %)",
+        verdict(figures),
     ] + ([
         f"  instructions run in user space (valgrind; no kernel work, no memory stalls): without "
         f"{figures['without_instructions'] / 1e9:.2f} G, warm {figures['warm_instructions'] / 1e9:.2f} G, "

@@ -26,6 +26,20 @@ def test_bench_builds_each_configuration_and_reports_them():
         assert needle in text
 
 
+@pytest.mark.parametrize("time_pct, time_range, memory_pct, expected, settled", [
+    (6.9, (-9.9, 34.9), 13.4, "time met (median +6.9 %), peak memory met (+13.4 %)", False),
+    (18.5, (6.4, 30.2), 13.4, "time NOT met (median +18.5 %), peak memory met (+13.4 %)", False),
+    (12.0, (10.0, 14.0), 22.0, "time met (median +12.0 %), peak memory NOT met (+22.0 %)", True),
+    (19.0, (16.0, 25.0), 13.0, "time NOT met (median +19.0 %)", True),
+])
+def test_the_verdict_covers_time_and_memory_and_says_when_the_rounds_disagree(
+        time_pct, time_range, memory_pct, expected, settled):
+    text = bench.verdict({"warm_time_pct": time_pct, "warm_time_pct_range": time_range,
+                          "warm_memory_pct": memory_pct})
+    assert expected in text
+    assert ("the rounds disagree" not in text) == settled
+
+
 def test_different_files_sees_a_changed_byte_and_a_missing_file(tmp_path):
     for side in ("a", "b"):
         (tmp_path / side / "x").mkdir(parents=True)
