@@ -315,7 +315,8 @@ def verdict(figures: dict, target: float = TARGET_PCT) -> str:
         # Shared machines change speed from one minute to the next: a median
         # of a few rounds can land on either side of the target by chance.
         text += (f"\n  the rounds disagree ({low:+.1f} to {high:+.1f} %): the time verdict is not settled; "
-                 "run again with more rounds (--repeat 20), and compare the instruction counts (--instructions)")
+                 f"more rounds than {figures.get('runs', 1)} (--repeat) make the median steadier, and "
+                 "--instructions counts the work without the machine's noise")
     return text
 
 
