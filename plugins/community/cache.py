@@ -81,8 +81,6 @@ _SHARED = tuple(RECORD_FIELDS.index(name) for name in (
 
 
 _SCAN = json.JSONDecoder().scan_once
-
-
 KEY_LENGTH = 32  # characters of a digest
 
 
@@ -265,7 +263,7 @@ class FileCache:
         if line is None:
             return None
         stored, _, fields = line.partition("\t")
-        expected = f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino} "
+        expected = _status_text(status) + " "
         if not stored.startswith(expected):
             self.dropped = True
             return None
@@ -361,8 +359,7 @@ class FileCache:
                     if name in self.new:
                         status, key, fields = self.new[name]
                         trusted = max(status.st_mtime_ns, status.st_ctime_ns) < limit
-                        stored = (f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino} {key}"
-                                  if trusted else f"- {key}")
+                        stored = f"{_status_text(status) if trusted else '-'} {key}"
                         handle.write(f"{name}\t{stored}\t{fields}\n")
                         continue
                     while found is not None and found[0] != name:
@@ -376,6 +373,11 @@ class FileCache:
             log.warning(PREFIX + "could not write the cache %s: %s", self.path, exc)
         finally:
             old.close()
+
+
+def _status_text(status: os.stat_result) -> str:
+    """How a file's status is written in the files cache (compared as text when the file is met again)."""
+    return f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}"
 
 
 def scan_order(name: str) -> tuple:
