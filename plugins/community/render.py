@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from blogcore.frdates import fr_date
 
@@ -50,10 +50,15 @@ def figures_table(figures: Figures) -> str:
 
 
 class ArticleParts(NamedTuple):
-    """What the community adds to an article page."""
+    """What the community adds to an article page, as HTML in which every untrusted value is escaped.
 
-    threads: Markup  # the nested list of published contributions ("" when none)
-    json_ld: Markup  # the schema.org <script> block
+    Plain strings, not Markup: they are the biggest part of an article page,
+    and Markup() and the template's escape() would each copy them once more.
+    The theme writes them with autoescape off (_contributions.html).
+    """
+
+    threads: str  # the nested list of published contributions ("" when none)
+    json_ld: str  # the schema.org <script> block
 
 
 def article_parts(article, index: CommunityIndex, site_url: str) -> ArticleParts:
@@ -75,19 +80,18 @@ def article_parts(article, index: CommunityIndex, site_url: str) -> ArticleParts
         data["author"] = {"@type": "Person", "name": str(author)}
     if getattr(article, "modified", None):
         data["dateModified"] = article.modified.isoformat()
-    text = sanitize.escape_json_for_script(data)
-    threads = ""
-    if published:
-        # The thread and the comments are the costly part, and the same until
-        # a contribution of the article changes: made (and cached) together.
-        # The comments go last in the object, where json.dumps would have put
-        # them, with its separators.
-        packed = index.fragment("article", index.of_article(article.slug), (page_url,), lambda: _pack(
-            _threads(article.slug, index),
-            sanitize.escape_json_for_script(_comments(published, index, page_url))))
-        threads, comments = _unpack(packed)
-        text = f'{text[:-1]}, "comment": {comments}}}'
-    return ArticleParts(Markup(threads), Markup(f'<script type="application/ld+json">{text}</script>'))
+    head = sanitize.escape_json_for_script(data)
+    if not published:
+        return ArticleParts("", f'<script type="application/ld+json">{head}</script>')
+    # The thread and the comments are the costly part, and the same until a
+    # contribution of the article or the head (its address among them)
+    # changes: made and cached together, the whole <script> block included.
+    # The comments go last in the object, where json.dumps would have put
+    # them, with its separators.
+    return ArticleParts(*_unpack(index.fragment("article", index.of_article(article.slug), (head,), lambda: _pack(
+        _threads(article.slug, index),
+        f'<script type="application/ld+json">{head[:-1]}, "comment": '
+        f"{sanitize.escape_json_for_script(_comments(published, index, page_url))}}}</script>"))))
 
 
 def _pack(first: str, second: str) -> str:
@@ -95,8 +99,10 @@ def _pack(first: str, second: str) -> str:
 
 
 def _unpack(packed: str) -> tuple[str, str]:
-    size, _, rest = packed.partition(":")
-    return rest[:int(size)], rest[int(size):]
+    # Sliced straight out of the packed text: each part is copied once.
+    colon = packed.index(":")
+    end = colon + 1 + int(packed[:colon])
+    return packed[colon + 1:end], packed[end:]
 
 
 def _comments(published: list[Contribution], index: CommunityIndex, page_url: str) -> list[dict]:
@@ -183,14 +189,13 @@ def _item(thread, index: CommunityIndex, out: list[str]) -> None:
 
 
 def contribution_cards(items: list[Contribution], index: CommunityIndex, site_url: str,
-                       heading_level: int = 2, show_author: bool = True) -> Markup:
-    """Published contributions shown outside their article (community and contributor pages)."""
+                       heading_level: int = 2, show_author: bool = True) -> str:
+    """Published contributions shown outside their article, as escaped HTML (see ArticleParts: autoescape off)."""
     values = [site_url, str(heading_level), str(show_author)]
     for c in items:
         title = index.article(c).title
         values += (index.url(c), type(title).__name__, str(title))
-    return Markup(index.fragment("cards", items, values,
-                                 lambda: _cards(items, index, site_url, heading_level, show_author)))
+    return index.fragment("cards", items, values, lambda: _cards(items, index, site_url, heading_level, show_author))
 
 
 def _cards(items: list[Contribution], index: CommunityIndex, site_url: str, heading_level: int,
