@@ -88,10 +88,12 @@ def article_parts(article, index: CommunityIndex, site_url: str) -> ArticleParts
     # changes: made and cached together, the whole <script> block included.
     # The comments go last in the object, where json.dumps would have put
     # them, with its separators.
-    return ArticleParts(*_unpack(index.fragment("article", index.of_article(article.slug), (head,), lambda: _pack(
-        _threads(article.slug, index),
-        f'<script type="application/ld+json">{head[:-1]}, "comment": '
-        f"{sanitize.escape_json_for_script(_comments(published, index, page_url))}}}</script>"))))
+    def make() -> str:
+        comments = sanitize.escape_json_for_script(_comments(published, index, page_url))
+        script = f'<script type="application/ld+json">{head[:-1]}, "comment": {comments}}}</script>'
+        return _pack(_threads(article.slug, index), script)
+
+    return ArticleParts(*_unpack(index.fragment("article", index.of_article(article.slug), (head,), make)))
 
 
 def _pack(first: str, second: str) -> str:
