@@ -111,7 +111,7 @@ class Contribution:
         """The contribution's file ("" when it has none yet)."""
         if not self.root:
             return self.name
-        return os.path.join(self.root, self.name or os.path.join(self.article, self.id + ".md"))
+        return os.path.join(self.root, self.name or usual_name(self.article, self.id))
 
     @property
     def published(self) -> bool:
@@ -148,9 +148,14 @@ class Thread:
     depth: int = 0
 
 
+def usual_name(article: str, ident: str) -> str:
+    """Where a contribution's file belongs, relative to the contributions folder: ``<article>/<id>.md``."""
+    return os.path.join(article, ident + ".md")
+
+
 def located(root: str, name: str, article: str, ident: str) -> str:
     """The `name` a contribution keeps for its file `name` under `root` ("" for the usual place)."""
-    return "" if root and name == os.path.join(article, ident + ".md") else name
+    return "" if root and name == usual_name(article, ident) else name
 
 
 def parse_bool(value: str) -> bool | None:

@@ -20,7 +20,7 @@ from blogcore.isodate import format_iso, parse_iso
 
 from .cache import FileCache, digest
 from .model import (
-    FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, located, parse_bool,
+    FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, located, parse_bool, usual_name,
 )
 
 DATE_FIX = "write an ISO 8601 date with its offset, e.g. 2009-02-27 10:00:00+01:00"
@@ -171,7 +171,7 @@ def dump_contribution(contribution: Contribution) -> str:
 
 def file_path(root: Path, contribution: Contribution) -> Path:
     """Where a contribution's file lives."""
-    return Path(root) / contribution.article / f"{contribution.id}.md"
+    return Path(root) / usual_name(contribution.article, contribution.id)
 
 
 def write(root: Path, contribution: Contribution) -> Path:

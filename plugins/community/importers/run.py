@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from blogcore.errors import Problem
 
 from .. import store
-from ..model import Contribution
+from ..model import Contribution, usual_name
 from . import csvfile, disqus, wxr
 from .detect import detect
 from .mapping import ArticleMatcher, load_map
@@ -165,7 +165,7 @@ def check_new(contributions: list[Contribution], root: Path, tz: ZoneInfo) -> No
     problems: list[Problem] = []
     folder = Path(store.display(root))  # resolved once: large exports hold tens of thousands
     for contribution in contributions:
-        shown = str(folder / contribution.article / f"{contribution.id}.md")
+        shown = str(folder / usual_name(contribution.article, contribution.id))
         reread, found = store.parse_contribution(store.dump_contribution(contribution), shown, tz)
         problems += found
         if reread is not None and reread.with_changes(path="") != contribution:
