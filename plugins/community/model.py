@@ -25,6 +25,10 @@ field           required  meaning
 ``Moderator``   no        who approved, rejected or redacted it
 ``Moderated_at``no        when (ISO 8601)
 ``Reason``      no        why it was rejected (required to reject)
+``Decisions``   no        every moderation decision, oldest first, one per
+                          line: ``<ISO date> <approved|rejected|redacted|
+                          pending> by <moderator>``, entries separated by
+                          ``;`` (written by the tasks; see decision_log)
 ``Votes``       no        ideas only: number of votes (integer >= 0)
 ``Idea_status`` no        ideas only: proposed, reviewing, adopted, done
 ``Original_id`` no        id in the system it was imported from
@@ -57,8 +61,12 @@ PRIVATE_FIELDS = ("author_email", "author_ip")
 FIELD_ORDER = (
     "id", "article", "author", "author_url", "author_email", "author_ip", "date", "kind",
     "status", "reply_to", "official", "source", "source_url", "moderator", "moderated_at",
-    "reason", "votes", "idea_status", "original_id", "imported_from",
+    "reason", "decisions", "votes", "idea_status", "original_id", "imported_from",
 )
+DECISIONS = ("approved", "rejected", "redacted", "pending")
+_DECISION = re.compile(
+    r"(?P<when>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2}))\s+"
+    r"(?P<action>[a-z]+)\s+by\s+(?P<who>[^;]*\S)")
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TRUE_WORDS = {"yes", "true", "oui", "1"}
 FALSE_WORDS = {"no", "false", "non", "0", ""}
@@ -90,6 +98,8 @@ class Contribution:
     moderator: str = ""
     moderated_at: dt.datetime | None = None
     reason: str = ""
+    # The decisions record as written in the file ("" for none): see decision_log.
+    decisions: str = ""
     votes: int | None = None
     idea_status: str = ""
     original_id: str = ""
@@ -129,13 +139,67 @@ class Contribution:
             changes.update(root="", name=changes.pop("path"))
         return replace(self, **changes)
 
-    def redacted(self, moderator: str, when: dt.datetime) -> "Contribution":
+    def decided(self, action: str, moderator: str, when: dt.datetime | None, **changes) -> "Contribution":
+        """A copy with a moderation decision applied and appended to the record (earlier ones kept).
+
+        Without `when` (an import: the source does not say when it was
+        decided) the status changes and the record stays as it was.
+        """
+        record = self.decisions
+        if when is not None:
+            entry = Decision(when, action, moderator).text()
+            record = f"{record}; {entry}" if record else entry
+        return replace(self, status=action, moderator=moderator, moderated_at=when, decisions=record, **changes)
+
+    def redacted(self, moderator: str, when: dt.datetime | None) -> "Contribution":
         """The tombstone kept after redaction: no text, no identity."""
-        return replace(
-            self, body="", author="", author_url="", author_email="", author_ip="",
-            source_url="", status="redacted", moderator=moderator, moderated_at=when,
-            original_id="",
+        return self.decided(
+            "redacted", moderator, when, body="", author="", author_url="", author_email="", author_ip="",
+            source_url="", original_id="",
         )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One moderation decision: when, what (a status), by whom (never published)."""
+
+    when: dt.datetime
+    action: str
+    moderator: str
+
+    def text(self) -> str:
+        """The decision as written in a file's ``Decisions:`` field."""
+        return f"{self.when.isoformat(sep=' ', timespec='seconds')} {self.action} by {self.moderator}"
+
+
+def parse_decisions(text: str) -> list[Decision]:
+    """The entries of a ``Decisions:`` field; ValueError naming the first bad entry."""
+    found = []
+    for part in (text or "").split(";"):
+        part = " ".join(part.split())
+        if not part:
+            continue
+        match = _DECISION.fullmatch(part)
+        if not match or match.group("action") not in DECISIONS:
+            raise ValueError(part)
+        when = dt.datetime.fromisoformat(match.group("when").replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            raise ValueError(part)
+        found.append(Decision(when, match.group("action"), match.group("who")))
+    return found
+
+
+def decision_log(contribution: "Contribution") -> list[Decision]:
+    """Every decision taken on a contribution, oldest first.
+
+    Files written before the record existed (and imports) carry only their
+    latest decision, in ``Moderator:``/``Moderated_at:``: it stands for the record.
+    """
+    if contribution.decisions:
+        return parse_decisions(contribution.decisions)
+    if contribution.moderated_at and contribution.status != "pending":
+        return [Decision(contribution.moderated_at, contribution.status, contribution.moderator)]
+    return []
 
 
 @dataclass

@@ -7,8 +7,11 @@ raise :class:`~blogcore.errors.SiteError` naming the value and the fix.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import fcntl
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -131,26 +134,57 @@ def _validate_one(site: Site, contribution: Contribution, others: list[Contribut
     raise_if_any([p for p in problems if p.file == contribution.id or contribution.id in str(p.value)])
 
 
-def _decide(site: Site, contribution_id: str, **changes) -> Contribution:
-    contribution = find(site, contribution_id)
-    updated = contribution.with_changes(**changes)
-    _validate_one(site, updated.with_changes(path=""), load(site))
-    store.write(site.contributions_root, updated)
+@contextlib.contextmanager
+def _locked(site: Site):
+    """Hold the contributions folder's lock: one decision at a time, across processes."""
+    # flock on the folder itself: no lock file to leave behind or to commit.
+    root = site.contributions_root
+    root.mkdir(parents=True, exist_ok=True)
+    handle = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _now(site: Site, now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(site.tz).replace(microsecond=0)
+
+
+def _check_moderator(moderator: str) -> str:
+    name = " ".join((moderator or "").split())
+    if not name or ";" in name:
+        raise SiteError("--moderator", "moderator", moderator, "a decision records who took it",
+                        "give your name without ';' (default: git config user.name)")
+    return name
+
+
+def _decide(site: Site, contribution_id: str, action: str, moderator: str, now: dt.datetime | None,
+            refuse, **changes) -> Contribution:
+    """Apply one decision under the lock, to the file as it is now (read again under the lock)."""
+    moderator = _check_moderator(moderator)
+    with _locked(site):
+        contribution = find(site, contribution_id)
+        refuse(contribution)
+        updated = contribution.decided(action, moderator, _now(site, now), **changes)
+        _validate_one(site, updated.with_changes(path=""), load(site))
+        store.write(site.contributions_root, updated)
     return updated
 
 
 def approve(site: Site, contribution_id: str, moderator: str, now: dt.datetime | None = None) -> Contribution:
     """Mark a contribution approved (it needs a source)."""
-    contribution = find(site, contribution_id)
-    if contribution.status == "redacted":
-        raise SiteError(store.display(contribution.path), "Status:", "redacted",
-                        "a redacted contribution has no text left to publish", "add a new contribution instead")
-    if not contribution.source:
-        raise SiteError(store.display(contribution.path), "Source:", None,
-                        "a contribution without a source cannot be approved",
-                        "add 'Source: <where it was first published>' to the file, then approve it")
-    return _decide(site, contribution_id, status="approved", moderator=moderator, reason="",
-                   moderated_at=now or dt.datetime.now(site.tz).replace(microsecond=0))
+    def refuse(contribution: Contribution) -> None:
+        if contribution.status == "redacted":
+            raise SiteError(store.display(contribution.path), "Status:", "redacted",
+                            "a redacted contribution has no text left to publish", "add a new contribution instead")
+        if not contribution.source:
+            raise SiteError(store.display(contribution.path), "Source:", None,
+                            "a contribution without a source cannot be approved",
+                            "add 'Source: <where it was first published>' to the file, then approve it")
+
+    return _decide(site, contribution_id, "approved", moderator, now, refuse, reason="")
 
 
 def reject(site: Site, contribution_id: str, reason: str, moderator: str,
@@ -159,19 +193,22 @@ def reject(site: Site, contribution_id: str, reason: str, moderator: str,
     if not (reason or "").strip():
         raise SiteError("--reason", "reason", reason, "a refusal records its reason",
                         "e.g. --reason 'spam' or --reason 'données personnelles'")
-    contribution = find(site, contribution_id)
-    if contribution.status == "redacted":
-        raise SiteError(store.display(contribution.path), "Status:", "redacted",
-                        "it is already redacted (nothing of it is published)", "leave it as it is")
-    return _decide(site, contribution_id, status="rejected", reason=reason.strip(), moderator=moderator,
-                   moderated_at=now or dt.datetime.now(site.tz).replace(microsecond=0))
+
+    def refuse(contribution: Contribution) -> None:
+        if contribution.status == "redacted":
+            raise SiteError(store.display(contribution.path), "Status:", "redacted",
+                            "it is already redacted (nothing of it is published)", "leave it as it is")
+
+    return _decide(site, contribution_id, "rejected", moderator, now, refuse, reason=reason.strip())
 
 
 def redact(site: Site, contribution_id: str, moderator: str, now: dt.datetime | None = None) -> Contribution:
     """Remove a contribution's text and its author's identity; keep a tombstone for its thread."""
-    contribution = find(site, contribution_id)
-    tombstone = contribution.redacted(moderator, now or dt.datetime.now(site.tz).replace(microsecond=0))
-    store.write(site.contributions_root, tombstone)
+    moderator = _check_moderator(moderator)
+    with _locked(site):
+        contribution = find(site, contribution_id)
+        tombstone = contribution.redacted(moderator, _now(site, now))
+        store.write(site.contributions_root, tombstone)
     return tombstone
 
 

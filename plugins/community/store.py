@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,8 @@ from blogcore.isodate import format_iso, parse_iso
 
 from .cache import FileCache, digest
 from .model import (
-    FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, located, parse_bool, usual_name,
+    FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, located, parse_bool, parse_decisions,
+    usual_name,
 )
 
 DATE_FIX = "write an ISO 8601 date with its offset, e.g. 2009-02-27 10:00:00+01:00"
@@ -113,6 +115,14 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
     if _EMAIL.search(author):
         bad("author", author, "an e-mail address would be published as the author's name",
             "put the address in 'Author_email:' (never published) and a name in 'Author:'")
+    decisions = header.get("decisions") or ""
+    if decisions:
+        try:
+            parse_decisions(decisions)
+        except ValueError as exc:
+            bad("decisions", str(exc), "not a decision of the record",
+                "each entry reads '2026-11-22 10:00:00+01:00 approved by Name', entries separated by ';' "
+                "(the contributions.* tasks write them)")
     if status == "rejected" and not header.get("reason"):
         bad("reason", None, "a rejected contribution records why", "add 'Reason: <why it was rejected>'")
     if problems:
@@ -124,7 +134,7 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
         kind=kind, status=status, reply_to=header.get("reply_to", ""), official=bool(official),
         source=header.get("source", ""), source_url=header.get("source_url", ""),
         moderator=header.get("moderator", ""), moderated_at=dates["moderated_at"],
-        reason=header.get("reason", ""), votes=votes, idea_status=idea_status,
+        reason=header.get("reason", ""), decisions=decisions, votes=votes, idea_status=idea_status,
         original_id=header.get("original_id", ""), imported_from=header.get("imported_from", ""),
         key=file_key, root=root, name=located(root, real_path or path, header.get("article"), ident),
     )
@@ -163,6 +173,9 @@ def dump_contribution(contribution: Contribution) -> str:
         elif value is None:
             value = ""
         value = " ".join(str(value).split())  # a header value is one line
+        if key == "decisions" and value:
+            # One decision per line (continuation lines), so that a diff shows each one added.
+            value = ";\n    ".join(" ".join(part.split()) for part in value.split(";") if part.strip())
         if value:
             lines.append(f"{key.capitalize()}: {value}")
     body = contribution.body.strip()
@@ -178,9 +191,17 @@ def write(root: Path, contribution: Contribution) -> Path:
     """Write (or rewrite) one contribution file; returns its path."""
     path = Path(contribution.path) if contribution.path else file_path(root, contribution)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(dump_contribution(contribution), encoding="utf-8")
-    os.replace(tmp, path)
+    # A temporary file of its own (two writers never share one), renamed over
+    # the file in one step: a reader sees the old file or the new one, never half.
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(dump_contribution(contribution))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path
 
 
