@@ -1,7 +1,14 @@
 """Strict ISO 8601 dates for headers (articles and contributions).
 
 dateutil, which Pelican uses, guesses: '02/03/2009' becomes 3 February, and
-'2009-02' gets today's day. Headers here must be unambiguous.
+'2009-02' gets today's day. Headers here must be unambiguous, and every date
+must be one that feeds, sitemaps and JSON can write:
+
+- between the years MIN_YEAR and MAX_YEAR (``0001-01-01 00:00+01:00`` is
+  year 0 in UTC, which Python cannot represent, and crashed the feeds);
+- a date written without offset gets the site's time zone, and must then
+  exist there: the wall-clock hour skipped when clocks go forward (the
+  spring gap in Europe/Paris) is refused rather than silently moved.
 """
 
 from __future__ import annotations
@@ -10,13 +17,26 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+MIN_YEAR = 1000
+MAX_YEAR = 9998
+RANGE_FIX = f"write a date between the years {MIN_YEAR} and {MAX_YEAR}"
+GAP_FIX = "this hour is skipped when the clocks go forward: write the real time with its offset, e.g. 03:30:00+02:00"
 _SPACED_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?) ([+-]\d{2}:?\d{2})$")
 
 
-def parse_iso(value: str, tz: ZoneInfo | None = None) -> dt.datetime:
+class DateError(ValueError):
+    """A date that cannot be used, with the fix to give the writer."""
+
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.fix = fix
+
+
+def parse_iso(value: str, tz: ZoneInfo | None = None, *, require_offset: bool = False) -> dt.datetime:
     """Parse an ISO 8601 date or datetime; naive values get `tz` (default UTC).
 
-    Raises ValueError on anything else.
+    Raises ValueError on anything else (DateError, with a fix, for a date
+    out of range, in a time-zone gap, or without the offset `require_offset` asks for).
     """
     text = (value or "").strip().replace("_", " ")
     if text.endswith("Z"):
@@ -26,8 +46,34 @@ def parse_iso(value: str, tz: ZoneInfo | None = None) -> dt.datetime:
         raise ValueError(f"{value!r} is not an ISO 8601 date")
     parsed = dt.datetime.fromisoformat(text)
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=tz or dt.timezone.utc)
+        if require_offset:
+            raise DateError("the date has no offset (time zone)",
+                            "write it with its offset, e.g. 2009-02-27 10:00:00+01:00")
+        zone = tz or dt.timezone.utc
+        parsed = parsed.replace(tzinfo=zone)
+        if not _exists(parsed):
+            raise DateError(f"{value.strip()} does not exist in {zone}", GAP_FIX)
+    check_range(parsed)
     return parsed
+
+
+def check_range(value: dt.datetime) -> None:
+    """DateError when a date is outside what feeds and sitemaps can write, in any time zone."""
+    try:
+        utc = value.astimezone(dt.timezone.utc)
+    except (OverflowError, ValueError):
+        raise DateError("the date is out of range", RANGE_FIX) from None
+    if not (MIN_YEAR <= value.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR):
+        raise DateError("the date is out of range", RANGE_FIX)
+
+
+def _exists(value: dt.datetime) -> bool:
+    """Whether an aware wall-clock time exists in its zone (not in a spring-forward gap)."""
+    try:
+        round_trip = value.astimezone(dt.timezone.utc).astimezone(value.tzinfo)
+    except (OverflowError, ValueError):
+        return True  # out of range: check_range says so
+    return round_trip.replace(tzinfo=None) == value.replace(tzinfo=None)
 
 
 def format_iso(value: dt.datetime) -> str:

@@ -57,9 +57,10 @@ RACY_NS = 2_000_000_000
 HERE = Path(__file__).parent
 BLOGCORE = HERE.parent / "blogcore"
 # Code whose behaviour decides a rendered body, and a checked file.
-RENDER_CODE = (HERE / "sanitize.py", HERE / "prerender.py", HERE / "cache.py", BLOGCORE / "typography.py")
+RENDER_CODE = (HERE / "sanitize.py", HERE / "prerender.py", HERE / "cache.py", BLOGCORE / "typography.py",
+               BLOGCORE / "personal.py")
 CHECK_CODE = (HERE / "store.py", HERE / "model.py", HERE / "cache.py", BLOGCORE / "headers.py",
-              BLOGCORE / "isodate.py")
+              BLOGCORE / "isodate.py", BLOGCORE / "personal.py")
 # ...and a finished fragment (it shows checked files and rendered bodies).
 FRAGMENT_CODE = tuple(sorted(set(RENDER_CODE + CHECK_CODE) | {
     HERE / "render.py", HERE / "index.py", HERE / "config.py", BLOGCORE / "frdates.py"}))
@@ -206,9 +207,9 @@ class FileCache:
     written back as it was read (copied again from the old file).
     """
 
-    def __init__(self, folder: str | None, tz: ZoneInfo):
+    def __init__(self, folder: str | None, tz: ZoneInfo, *rules: str):
         self.path = Path(folder) / FILES_FILE if folder else None
-        self.fingerprint = fingerprint(CHECK_CODE, (), (str(tz),))
+        self.fingerprint = fingerprint(CHECK_CODE, ("pyicu-wheels", "phonenumbers"), (str(tz), *rules))
         self.tz = tz
         self.zones: dict[dt.tzinfo, dt.tzinfo] = {}  # one offset object per offset, not per date
         self.new: dict[str, tuple[os.stat_result, str, str]] = {}  # name → (status, digest, fields) to store

@@ -8,6 +8,14 @@ Settings (``COMMUNITY`` dict in pelicanconf.py; every key optional):
 ``brand_names`` (list of str, default ``[SITENAME, PUBLISHER]``)
     Names under which the brand speaks. A contribution signed with one of
     them must be marked ``Official: yes``: the brand never poses as a user.
+``official_authors`` (list of str, default ``[]``)
+    The brand's team: the only people, with the brand's own names, who may
+    sign a contribution marked ``Official: yes`` (shown with the badge
+    "Réponse officielle de la marque"). Names are compared as readers see
+    them (see blogcore/names.py).
+``max_body_chars`` (int, default ``20000``)
+    The longest contribution text, in characters: a longer one fails the
+    build naming its file, and an import reports it instead of writing it.
 ``max_depth`` (int, default ``4``)
     Replies nest visually up to this depth; deeper replies are shown at that
     depth with an "en réponse à …" link, so that long threads stay readable.
@@ -49,6 +57,8 @@ class CommunityConfig:
 
     path: str = "contributions"
     brand_names: tuple[str, ...] = ()
+    official_authors: tuple[str, ...] = ()
+    max_body_chars: int = 20_000
     max_depth: int = 4
     latest: int = 20
     community_url: str = "communaute/"
@@ -80,14 +90,14 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityCo
         if key == "cache":
             if not isinstance(value, bool):
                 raise SiteError(origin, name, value, "must be True or False", "write True or False")
-        elif key in ("max_depth", "latest"):
+        elif key in ("max_depth", "latest", "max_body_chars"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SiteError(origin, name, value, "must be a whole number >= 1", "write e.g. 4")
         elif key == "render_workers":
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise SiteError(origin, name, value, "must be a whole number >= 0",
                                 "write 0 (one per core) or 1 (no worker process)")
-        elif key == "brand_names":
+        elif key in ("brand_names", "official_authors"):
             if isinstance(value, str) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise SiteError(origin, name, value, "must be a list of names", 'write ["Marque", "Équipe Marque"]')
             value = tuple(v.strip() for v in value)

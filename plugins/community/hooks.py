@@ -25,15 +25,15 @@ def attach_contributions(generator) -> None:
     tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     cache_folder = settings.get("CACHE_PATH") if cfg.cache else None
     root = Path(settings["PATH"]) / cfg.path
-    files = FileCache(cache_folder, tz)
-    contributions, problems = store.load_all(root, tz, files)
+    files = FileCache(cache_folder, tz, str(cfg.max_body_chars))
+    contributions, problems = store.load_all(root, tz, files, cfg.max_body_chars)
     files.save()
     del files  # freed before anything else loads: its lines duplicate the contributions' fields
     groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations")
     every = [a for name in groups for a in getattr(generator, name, [])]
     all_articles = {a.slug: a for a in every}
     listed = {a.slug: a for a in generator.articles}
-    problems += store.check_collection(contributions, set(all_articles), cfg.brand_names)
+    problems += store.check_collection(contributions, set(all_articles), cfg.brand_names, cfg.official_authors)
     raise_if_any(problems, prefix=PREFIX + "contribution files have errors. ")
     fragments = None
     if cache_folder:

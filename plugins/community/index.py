@@ -8,20 +8,15 @@ keep a thread readable), so templates and feeds cannot leak the others.
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import slugify
-
-from . import prerender, sanitize, store
+from . import identity, prerender, sanitize, store
 from .cache import BodyCache, FragmentCache, body_key
 from .config import CommunityConfig
 from .model import STATUSES, Contribution, Thread
-
-ANONYMOUS = {"anonyme", "anonymous", ""}
-
 
 @dataclass
 class Contributor:
@@ -52,7 +47,7 @@ class CommunityIndex:
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
                  listed_articles: dict[str, object], all_articles: dict[str, object],
                  cache: BodyCache | Callable[[], BodyCache] | None = None, *,
-                 fragments: FragmentCache | None = None, workers: int = 1):
+                 fragments: FragmentCache | None = None, workers: int = 1, now: float | None = None):
         self.config = config
         # The body cache, or a function that loads it: a build whose
         # fragments are all in the fragment cache never needs a body.
@@ -62,7 +57,12 @@ class CommunityIndex:
         self._prerendered = False
         # Sorted on the UTC timestamp: comparing aware datetimes whose offsets
         # are distinct objects is ten times slower, and 10,000 of them are sorted.
-        self._all = sorted(contributions, key=lambda c: (c.date.timestamp(), c.id))
+        # Like an article, a contribution dated in the future waits for its day:
+        # until then the build treats it as unpublished (it is not in the index at all).
+        limit = time.time() if now is None else now
+        self.scheduled = sum(1 for c in contributions if c.date.timestamp() > limit)
+        self._all = sorted((c for c in contributions if c.date.timestamp() <= limit),
+                           key=lambda c: (c.date.timestamp(), c.id))
         self._by_id: dict[str, Contribution] | None = None  # see _ids
         self._articles = all_articles
         self._listed = listed_articles
@@ -278,17 +278,21 @@ class CommunityIndex:
         return self._figures
 
     def contributors(self) -> list[Contributor]:
-        """People with published contributions, by name (the brand and anonymous ones excluded)."""
+        """People with published contributions, by name (the brand and anonymous ones excluded).
+
+        store.check_collection has made sure that two readers never share a
+        page: one page per name, its address from identity.slug.
+        """
         people: dict[str, Contributor] = {}
-        brand = {n.casefold() for n in self.config.brand_names}
-        subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
-        slugs: dict[str, str] = {}  # slugify is slow and most people write several times
+        names = identity.Names.of(self.config.brand_names, self.config.official_authors)
+        seen: dict[str, str | None] = {}  # author → slug (None: no page); the same names recur
         for c in self.published:
-            if c.official or c.author.casefold() in brand or c.author.strip().casefold() in ANONYMOUS:
+            if c.author not in seen:
+                excluded = identity.is_anonymous(c.author) or names.is_brand(c.author)
+                seen[c.author] = None if excluded else identity.slug(c.author)
+            slug = seen[c.author]
+            if slug is None or c.official:
                 continue
-            slug = slugs.get(c.author)
-            if slug is None:
-                slug = slugs[c.author] = slugify(c.author, regex_subs=subs) or "contributeur"
             person = people.get(slug)
             if person is None:
                 url = self.config.contributor_url.format(slug=slug)

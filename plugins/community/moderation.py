@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from blogcore.errors import SiteError, raise_if_any
-from blogcore.isodate import parse_iso
+from blogcore.isodate import DateError, parse_iso
 
 from . import config as community_config
 from . import store
@@ -33,6 +33,8 @@ class Site:
     tz: ZoneInfo
     articles: dict[str, str]  # slug → URL path ("/slug/")
     brand_names: tuple[str, ...]
+    official_authors: tuple[str, ...] = ()
+    max_body: int = store.DEFAULT_MAX_BODY
 
 
 def load_site(settings_file: Path) -> Site:
@@ -52,12 +54,13 @@ def load_site(settings_file: Path) -> Site:
     }
     cfg = community_config.from_settings(settings)
     root = Path(settings["PATH"])
-    return Site(root, root / cfg.path, ZoneInfo(settings.get("TIMEZONE") or "UTC"), articles, cfg.brand_names)
+    return Site(root, root / cfg.path, ZoneInfo(settings.get("TIMEZONE") or "UTC"), articles, cfg.brand_names,
+                cfg.official_authors, cfg.max_body_chars)
 
 
 def load(site: Site) -> list[Contribution]:
     """Every contribution; fails if a file is broken."""
-    contributions, problems = store.load_all(site.contributions_root, site.tz)
+    contributions, problems = store.load_all(site.contributions_root, site.tz, max_body=site.max_body)
     raise_if_any(problems)
     return contributions
 
@@ -86,7 +89,9 @@ def add(site: Site, *, article: str, author: str, date: str, source: str, body: 
     """Create a pending contribution file; return it (with its new id)."""
     _check_article(site, article)
     try:
-        when = parse_iso(date, site.tz)
+        when = parse_iso(date, site.tz, require_offset=True)
+    except DateError as exc:
+        raise SiteError("--date", "date", date, str(exc), exc.fix.replace(" 10:00:00", "T10:30:00")) from None
     except ValueError:
         raise SiteError("--date", "date", date, "not an ISO 8601 date",
                         "write e.g. 2026-11-22T10:30:00+01:00") from None
@@ -127,10 +132,11 @@ def _validate_one(site: Site, contribution: Contribution, others: list[Contribut
     """Run the file rules on a contribution before writing it."""
     text = store.dump_contribution(contribution)
     shown = store.display(store.file_path(site.contributions_root, contribution))
-    parsed, problems = store.parse_contribution(text, shown, site.tz)
+    parsed, problems = store.parse_contribution(text, shown, site.tz, max_body=site.max_body)
     raise_if_any(problems)
     rest = [c for c in others if c.id != contribution.id]
-    problems = store.check_collection(rest + [parsed.with_changes(path="")], set(site.articles), site.brand_names)
+    problems = store.check_collection(rest + [parsed.with_changes(path="")], set(site.articles), site.brand_names,
+                                      site.official_authors)
     raise_if_any([p for p in problems if p.file == contribution.id or contribution.id in str(p.value)])
 
 

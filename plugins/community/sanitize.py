@@ -49,7 +49,10 @@ from urllib.parse import quote, urlsplit
 
 import markdown
 
-EMAIL_MASK = "[adresse e-mail masquée]"
+from blogcore import personal
+
+EMAIL_MASK = personal.EMAIL_MASK
+PHONE_MASK = personal.PHONE_MASK
 LINK_REL = "ugc nofollow noopener"
 
 ALLOWED_TAGS = frozenset({
@@ -85,8 +88,6 @@ _TRAILING_SPACES = re.compile(r"[^\S\n]+(?=\n|$)")
 # (with our extensions): _plain_paragraphs renders it without the converter.
 _MARKDOWN_CHARACTERS = re.compile(r"[\\`*_\[\]<>&~\t]")
 _BLOCK_START = re.compile(r"^(?: {4}| *(?:[-+*]|\d+[.)])(?: |$))", re.MULTILINE)
-# Same local-part and domain shape as store.py uses to find addresses.
-_EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 # A scheme at the start of a URL (a relative URL never matches: it starts
 # with "/", "#", or has a non-scheme character before its first colon).
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -283,18 +284,17 @@ def _relative_url(url: str) -> str | None:
 
 
 def _post_process(fragment: str, own_hosts: frozenset[str]) -> str:
-    """Mask e-mails, neutralise foreign images, unwrap dead links, link bare URLs."""
-    if "@" in fragment:
-        fragment = _EMAIL.sub(EMAIL_MASK, fragment)
+    """Mask personal data, neutralise foreign images, unwrap dead links, link bare URLs."""
     if "<img" not in fragment and "<a " not in fragment and "://" not in fragment:
-        return fragment
+        # No URL anywhere: masking the whole fragment cannot break one.
+        return personal.mask(fragment)
     out: list[str] = []
     anchors: list[bool] = []  # for each open <a>: was it kept?
     code_depth = 0
     position = 0
     for match in _TAG.finditer(fragment):
         text = fragment[position:match.start()]
-        out.append(_link_bare_urls(text) if not anchors and not code_depth else text)
+        out.append(_text(text, link=not anchors and not code_depth))
         position = match.end()
         closing, name, attributes = match.group(1), match.group(2), match.group(3)
         tag = match.group(0)
@@ -303,18 +303,37 @@ def _post_process(fragment: str, own_hosts: frozenset[str]) -> str:
                 if anchors and not anchors.pop():
                     continue
             else:
-                keep = "href" in _attributes(attributes)
+                found = _attributes(attributes)
+                # A link whose address holds an e-mail or a phone number is unwrapped
+                # (its text stays, masked): masking inside the address would break it.
+                keep = "href" in found and not personal.find(found["href"])
                 anchors.append(keep)
                 if not keep:
                     continue
+                tag = _tag("a", {key: personal.mask(value) if key == "title" else value
+                                 for key, value in found.items()})
         elif name in ("code", "pre"):
             code_depth += -1 if closing else 1
         elif name == "img":
             tag = _image(_attributes(attributes), own_hosts, inside_link=bool(anchors))
+        elif attributes:
+            tag = f"<{name}{personal.mask(attributes)}>"  # abbr title, ol start: no URL in them
         out.append(tag)
-    tail = fragment[position:]
-    out.append(_link_bare_urls(tail) if not anchors and not code_depth else tail)
+    out.append(_text(fragment[position:], link=not anchors and not code_depth))
     return "".join(out)
+
+
+def _text(text: str, link: bool) -> str:
+    """A text segment of the serialised fragment: bare addresses linked (when allowed), personal data masked."""
+    if not link or "://" not in text:
+        return personal.mask(text)
+    parts, position = [], 0
+    for match in _BARE_URL.finditer(text):
+        parts.append(personal.mask(text[position:match.start()]))
+        parts.append(_bare_url_link(match))
+        position = match.end()
+    parts.append(personal.mask(text[position:]))
+    return "".join(parts)
 
 
 def _attributes(source: str) -> dict[str, str]:
@@ -325,7 +344,10 @@ def _attributes(source: str) -> dict[str, str]:
 def _image(attributes: dict[str, str], own_hosts: frozenset[str], inside_link: bool) -> str:
     """The image itself if it is on our site, else a text (or link) that loads nothing."""
     src = attributes.get("src", "")
-    alt = attributes.get("alt", "").strip()
+    alt = personal.mask(attributes.get("alt", "").strip())
+    attributes = {**attributes, "alt": alt} if "alt" in attributes else attributes
+    if personal.find(src):  # an image address carrying personal data is neither loaded nor linked
+        src = ""
     host = ""
     if src:
         if src.startswith("/") and not src.startswith("//"):
@@ -346,13 +368,6 @@ def _tag(name: str, attributes: dict[str, str]) -> str:
     return f"<{name}{rendered}>"
 
 
-def _link_bare_urls(text: str) -> str:
-    """Link http(s) addresses written as plain text (escaped HTML text in, out)."""
-    if "://" not in text:
-        return text
-    return _BARE_URL.sub(_bare_url_link, text)
-
-
 def _bare_url_link(match: re.Match) -> str:
     """One bare address as a link; trailing punctuation stays outside it."""
     url = match.group(0)
@@ -365,7 +380,9 @@ def _bare_url_link(match: re.Match) -> str:
         trailing = url[-1] + trailing
         url = url[:-1]
     if "://" not in url or url.endswith("://"):
-        return match.group(0)
+        return personal.mask(match.group(0))
+    if personal.find(url):  # an address that carries an e-mail or a phone number: text, masked
+        return personal.mask(url) + trailing
     # The text is escaped HTML, so it is already a valid attribute value
     # (it holds no '"' or '<'); the second sanitising pass checks the URL.
     return f'<a href="{url}">{url}</a>{trailing}'

@@ -17,8 +17,11 @@ from zoneinfo import ZoneInfo
 
 from blogcore.errors import Problem, SiteError, display_path
 from blogcore.headers import parse_header
-from blogcore.isodate import format_iso, parse_iso
+from blogcore import personal
+from blogcore.names import identity_key
+from blogcore.isodate import DateError, format_iso, parse_iso
 
+from . import identity
 from .cache import FileCache, digest
 from .model import (
     FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, located, parse_bool, parse_decisions,
@@ -27,7 +30,16 @@ from .model import (
 
 DATE_FIX = "write an ISO 8601 date with its offset, e.g. 2009-02-27 10:00:00+01:00"
 REQUIRED = ("id", "article", "date")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+DEFAULT_MAX_BODY = 20_000  # characters: COMMUNITY["max_body_chars"]
+# Header fields that reach a page, a feed or the JSON-LD (the body is masked instead: sanitize.py).
+PUBLISHED_TEXT_FIELDS = ("author", "author_url", "source", "source_url", "reason")
+PERSONAL_FIX = {
+    "author": "put the address in 'Author_email:' (never published) and the name the author chose in 'Author:'",
+    "author_url": "give the author's web page, or remove the line",
+    "source": "name the channel without the address or number, e.g. 'Source: e-mail à la rédaction'",
+    "source_url": "give the address of a public page, or remove the line",
+    "reason": "write the reason without the address or number",
+}
 
 
 # Messages name files the way the writer sees them (shared with the other plugins).
@@ -46,12 +58,14 @@ def import_id(system: str, *key: str) -> str:
 
 
 def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None = None,
-                       file_key: str = "", root: str = "") -> tuple[Contribution | None, list[Problem]]:
+                       file_key: str = "", root: str = "",
+                       max_body: int = DEFAULT_MAX_BODY) -> tuple[Contribution | None, list[Problem]]:
     """Parse one contribution file; return it (or None) and its problems.
 
     `path` names the file in messages; `real_path` (default: `path`;
     relative to `root` if given) is stored, with `file_key`, the digest of
-    the file's bytes (see Contribution.key).
+    the file's bytes (see Contribution.key). A body longer than `max_body`
+    characters is refused (COMMUNITY["max_body_chars"]).
     """
     header = parse_header(text)
     problems: list[Problem] = []
@@ -87,7 +101,10 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
     for key in dates:
         if header.get(key):
             try:
-                dates[key] = parse_iso(header.get(key), tz)
+                # A contribution's date says when someone wrote it, wherever they were: its offset is required.
+                dates[key] = parse_iso(header.get(key), tz, require_offset=True)
+            except DateError as exc:
+                bad(key, header.get(key), str(exc), exc.fix)
             except ValueError:
                 bad(key, header.get(key), "not a valid date", DATE_FIX)
     official = parse_bool(header.get("official") or "")
@@ -112,9 +129,15 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
         if value and not re.match(r"https?://[^\s/]+", value):
             bad(key, value, "not an absolute web address", "write it with https:// or http://, or remove it")
     author = header.get("author") or ""
-    if _EMAIL.search(author):
-        bad("author", author, "an e-mail address would be published as the author's name",
-            "put the address in 'Author_email:' (never published) and a name in 'Author:'")
+    for key in PUBLISHED_TEXT_FIELDS:
+        found = personal.find(header.get(key) or "")
+        if found:
+            bad(key, header.get(key), f"{' and '.join(found)} would be published (personal data)",
+                PERSONAL_FIX[key])
+    body = header.body.strip()
+    if len(body) > max_body:
+        bad("body", f"{len(body)} characters", f"the text is longer than the limit of {max_body} characters",
+            "shorten it, split it, or raise COMMUNITY['max_body_chars'] in pelicanconf.py")
     decisions = header.get("decisions") or ""
     if decisions:
         try:
@@ -129,7 +152,7 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
         return None, problems
     contribution = Contribution(
         id=ident, article=header.get("article"), author=author, date=dates["date"],
-        body=header.body.strip(), author_url=header.get("author_url", ""),
+        body=body, author_url=header.get("author_url", ""),
         author_email=header.get("author_email", ""), author_ip=header.get("author_ip", ""),
         kind=kind, status=status, reply_to=header.get("reply_to", ""), official=bool(official),
         source=header.get("source", ""), source_url=header.get("source_url", ""),
@@ -205,7 +228,8 @@ def write(root: Path, contribution: Contribution) -> Path:
     return path
 
 
-def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[list[Contribution], list[Problem]]:
+def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None,
+             max_body: int = DEFAULT_MAX_BODY) -> tuple[list[Contribution], list[Problem]]:
     """Read every contribution file under `root`, sorted by path.
 
     With a cache, a file checked by an earlier build is neither parsed again
@@ -245,7 +269,7 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None) -> tuple[
                     problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
                     continue
                 contribution, found = parse_contribution(text, shown, tz, real_path=relative, file_key=key,
-                                                         root=root_text)
+                                                         root=root_text, max_body=max_body)
                 problems += found
                 if contribution is None:
                     continue
@@ -272,6 +296,32 @@ def _entries(folder: str):
         yield from _entries(entry.path)
 
 
+def _contributor_pages(contributions: list[Contribution]) -> list[Problem]:
+    """Each reader with published contributions gets a page of their own: no look-alike names, no shared address."""
+    problems: list[Problem] = []
+    spelled: dict[str, Contribution] = {}  # identity key → the first published contribution under it
+    pages: dict[str, Contribution] = {}  # page slug → the first published contribution on it
+    for c in sorted((c for c in contributions if c.published and not c.official and not identity.is_anonymous(c.author)),
+                    key=lambda c: (c.date.timestamp(), c.id)):
+        key = identity_key(c.author)
+        first = spelled.setdefault(key, c)
+        if first.author != c.author:
+            problems.append(Problem(str(_Shown(c)), "Author:", c.author,
+                                    f"looks like '{first.author}' ({_Shown(first)}) but is written differently: "
+                                    "readers would take one for the other",
+                                    f"if it is the same person, write the name exactly as '{first.author}'; "
+                                    "otherwise the author must choose a name that looks different"))
+            continue
+        first_on_page = pages.setdefault(identity.slug(c.author), c)
+        if identity_key(first_on_page.author) != key:
+            problems.append(Problem(str(_Shown(c)), "Author:", c.author,
+                                    f"would share the page contributeur/{identity.slug(c.author)}/ with "
+                                    f"'{first_on_page.author}' ({_Shown(first_on_page)})",
+                                    "if it is the same person, write the name the same way; otherwise the author "
+                                    "must choose a name that gives another address"))
+    return problems
+
+
 class _Shown:
     """A contribution's file name for messages, computed only if a message needs it."""
 
@@ -286,11 +336,11 @@ class _Shown:
 
 
 def check_collection(contributions: list[Contribution], articles: set[str],
-                     brand_names: tuple[str, ...] = ()) -> list[Problem]:
+                     brand_names: tuple[str, ...] = (), official_authors: tuple[str, ...] = ()) -> list[Problem]:
     """Rules that span files: articles exist, ids unique, threads hold, honest identity."""
     problems: list[Problem] = []
     by_id: dict[str, Contribution] = {}
-    brand = {name.casefold() for name in brand_names}
+    names = identity.Names.of(brand_names, official_authors)
     for c in contributions:
         shown = _Shown(c)
         if c.id in by_id:
@@ -314,9 +364,14 @@ def check_collection(contributions: list[Contribution], articles: set[str],
         if c.status == "approved" and not c.source:
             problems.append(Problem(str(shown), "Source:", None, "a contribution without a source cannot be approved",
                                     "add 'Source: <where it was first published>' (site comments, e-mail, forum...)"))
-        if c.author.casefold() in brand and not c.official:
-            problems.append(Problem(str(shown), "Official:", "no", f"'{c.author}' is the brand itself",
-                                    "mark the brand's replies 'Official: yes' (the brand never speaks as a user)"))
+        if c.author and not c.official and names.is_brand(c.author):
+            problems.append(Problem(str(shown), "Author:", c.author, "a reader would take this name for the brand's",
+                                    "if the brand wrote it, mark it 'Official: yes' (the brand never speaks as a "
+                                    "reader); otherwise the author must choose another name"))
+        if c.official and not names.may_sign_officially(c.author):
+            problems.append(Problem(str(shown), "Official:", "yes", f"'{c.author}' is not one of the brand's team",
+                                    "remove 'Official: yes', or add the name to COMMUNITY['official_authors'] in "
+                                    "pelicanconf.py if this person speaks for the brand"))
         if c.official and c.kind == "testimonial":
             problems.append(Problem(str(shown), "Kind:", c.kind, "the brand cannot write a testimonial about itself",
                                     "use 'Kind: comment' for an official reply"))
@@ -334,6 +389,7 @@ def check_collection(contributions: list[Contribution], articles: set[str],
         elif parent.id == c.id:
             problems.append(Problem(str(shown), "Reply_to:", c.reply_to, "a contribution cannot answer itself",
                                     "remove the line"))
+    problems += _contributor_pages(contributions)
     # A cycle (a answers b answers a) would hide both: refuse it.
     for c in contributions:
         seen, current = set(), c

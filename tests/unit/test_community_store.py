@@ -82,7 +82,7 @@ def test_collection_rules():
     assert "Reply_to: = 'missing'" in text
     assert "Article: = 'ailleurs'" in text and "no article has this slug" in text
     assert "cannot be approved" in text
-    assert "Official: = 'no'" in text and "the brand never speaks as a user" in text
+    assert "Author: = 'Marques & communautés'" in text and "the brand never speaks as a reader" in text
 
 
 def test_reply_to_other_article_and_loops():

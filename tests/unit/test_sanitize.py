@@ -406,3 +406,42 @@ def benchmark(count: int = 10_000) -> dict[str, float]:
 if __name__ == "__main__":  # .venv/bin/python tests/unit/test_sanitize.py
     for kind, microseconds in benchmark().items():
         print(f"{kind:10s} {microseconds:7.1f} µs per body")
+
+
+@pytest.mark.parametrize("address", [
+    "anne.secret@example.fr", "anne.secret＠example.fr", '"anne secret"@example.fr', "anne@[192.0.2.7]",
+    "anne@[IPv6:2001:db8::1]", "anne [at] example [dot] fr", "anne(at)example.fr",
+])
+def test_every_form_of_e_mail_address_is_masked_in_a_body(address):
+    output = render_body(f"Écrivez-moi : {address} merci", OWN)
+    assert sanitize.EMAIL_MASK in output and "anne" not in output
+
+
+@pytest.mark.parametrize("number", ["06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+1 415-555-2671"])
+def test_phone_numbers_are_masked_in_a_body(number):
+    output = render_body(f"Appelez le {number} ce soir.", OWN)
+    assert sanitize.PHONE_MASK in output and number not in output
+
+
+def test_ordinary_numbers_and_dates_are_not_taken_for_phone_numbers():
+    body = "En 2009, 1 200 000 visiteurs ; le 27/02/2009 à 10 h ; ISBN 978-2-07-036822-8."
+    assert sanitize.PHONE_MASK not in render_body(body, OWN)
+
+
+def test_masking_never_breaks_the_link_around_it():
+    output = render_body('Voir [le site, ou anne@example.fr](https://example.org/contact "anne@example.fr") ici.', OWN)
+    link = BeautifulSoup(output, "html.parser").find("a")
+    assert link["href"] == "https://example.org/contact"
+    assert link.text == f"le site, ou {sanitize.EMAIL_MASK}" and link["title"] == sanitize.EMAIL_MASK
+
+
+@pytest.mark.parametrize("body", [
+    "[mon profil](https://social.example/@anne@example.fr)",
+    "https://example.org/?mail=anne@example.fr",
+    "[appel](https://example.org/tel/0612345678)",
+])
+def test_an_address_carrying_personal_data_is_not_published_as_a_link(body):
+    output = render_body(body, OWN)
+    soup = BeautifulSoup(output, "html.parser")
+    assert soup.find("a") is None
+    assert "anne@" not in output and "0612345678" not in output

@@ -1,0 +1,63 @@
+"""Who may sign what: the brand's names, its team, readers and their pages.
+
+Every comparison of names goes through :func:`blogcore.names.identity_key`
+(Unicode normalisation, accents and case folded, TR39 confusable skeleton),
+so a reader cannot pass as the brand, sign an official reply or take another
+reader's page with a name that merely looks different to Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
+
+from blogcore.names import identity_key
+
+ANONYMOUS = frozenset({"anonyme", "anonymous", ""})
+
+
+@dataclass(frozen=True)
+class Names:
+    """The brand's names and the people allowed to sign its official replies, as identity keys."""
+
+    brand: frozenset[str]
+    brand_slugs: frozenset[str]  # the addresses a brand name would have as a contributor's page
+    official: frozenset[str]
+
+    @classmethod
+    def of(cls, brand_names: tuple[str, ...] = (), official_authors: tuple[str, ...] = ()) -> "Names":
+        """Keys of the brand's names; official signers are the team plus the brand's own names."""
+        brand = frozenset(identity_key(n) for n in brand_names) - {""}
+        slugs = frozenset(slug_of_key(n) for n in brand_names) | frozenset(slug_of_key(k) for k in brand)
+        return cls(brand, slugs - {""}, brand | (frozenset(identity_key(n) for n in official_authors) - {""}))
+
+    def is_brand(self, name: str) -> bool:
+        """Whether a reader would read this name as the brand's (its key, or its page's address)."""
+        key = identity_key(name)
+        return key in self.brand or bool({slug_of_key(name), slug_of_key(key)} & self.brand_slugs)
+
+    def may_sign_officially(self, name: str) -> bool:
+        """Whether this name belongs to the brand or to its team (COMMUNITY["official_authors"])."""
+        return identity_key(name) in self.official
+
+
+def is_anonymous(name: str) -> bool:
+    """Whether the author chose no name ("Anonyme", "anonymous" or nothing)."""
+    return identity_key(name) in ANONYMOUS
+
+
+def slug(name: str) -> str:
+    """The address part of a contributor's page: the name's slug, or a stable one for a name without letters."""
+    made = slug_of_key(name)
+    if made:
+        return made
+    # A name of emoji or punctuation only: two such names must not share a page.
+    return "contributeur-" + hashlib.sha256(identity_key(name).encode("utf-8") or name.encode("utf-8")).hexdigest()[:8]
+
+
+def slug_of_key(text: str) -> str:
+    """The plain slug of a name or an identity key ("" when it has no letter or digit)."""
+    return slugify(text, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
