@@ -39,6 +39,9 @@ SUMMARY_MAX_LENGTH = 60
 DEFAULT_DATE = None  # an article without a Date: fails the build instead of getting one
 WITH_FUTURE_DATES = False  # future-dated articles are drafts until their day
 SLUGIFY_SOURCE = "title"
+# Hidden files and editor backups are never read nor copied (plugins/editorial/inventory.py
+# fails the build on a hidden file that is not an editor's, so none vanishes unnoticed).
+IGNORE_FILES = [".*", "*~", "#*#"]
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
@@ -117,6 +120,8 @@ PLUGINS = ["editorial", "community", "syndication"]
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {
     "brand_names": [SITENAME, PUBLISHER, "La rédaction"],
+    # The brand's team: with the names above, the only signers of "Official: yes" replies.
+    "official_authors": [],
 }
 
 # Editorial plugin (plugins/editorial/config.py documents every key).

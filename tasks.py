@@ -41,31 +41,79 @@ def pelican_command(settings: Path, output: Path, fatal: str | None = "errors", 
     return command + shlex.split(extra)
 
 
+def _staging(target: Path, kind: str = "new") -> Path:
+    """A fresh folder beside `target`, named for this process, after removing those of dead builds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    import re
+
+    own = re.compile(rf"\.{re.escape(target.name)}-(?:new|old)-(\d+)-")
+    for stale in target.parent.glob(f".{target.name}-*-*"):
+        found = own.match(stale.name)
+        if found and stale.is_dir() and not _alive(int(found.group(1))):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}-{kind}-{os.getpid()}-", dir=target.parent))
+    # mkdtemp makes it private (0700): a web server running as another user must read the site.
+    folder.chmod(0o755)
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put a finished folder in place of `target` (two renames: never a half-written site)."""
+    old = target.with_name(f".{target.name}-old-{os.getpid()}-{staging.name[-8:]}")
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # so that the finally blocks remove the staging folder
+
+
 def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool = False) -> Path:
     """Build into a temporary folder, then swap it in place of `output`.
 
-    Raises Exit (non-zero) and leaves `output` untouched when Pelican fails.
+    Raises Exit (non-zero) and leaves `output` untouched when Pelican fails;
+    an interrupted build (Ctrl-C, SIGTERM) leaves no temporary folder behind.
     """
+    import signal
+
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
-    command = pelican_command(settings, staging, fatal)
-    if quiet:
-        command.append("--quiet")
-    result = subprocess.run(command, cwd=ROOT)
-    if result.returncode != 0:
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
+    staging = _staging(output)
+    try:
+        command = pelican_command(settings, staging, fatal)
+        if quiet:
+            command.append("--quiet")
+        result = subprocess.run(command, cwd=ROOT)
+        if result.returncode != 0:
+            raise Exit(
+                f"Build failed ({settings.name}); {output} was left as it was. "
+                "Read the messages above: each names the file, the field and the fix.",
+                code=result.returncode or 1,
+            )
+        _swap_in(staging, output)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise Exit(
-            f"Build failed ({settings.name}); {output} was left as it was. "
-            "Read the messages above: each names the file, the field and the fix.",
-            code=result.returncode or 1,
-        )
-    old = output.with_name(f".{output.name}-old-{os.getpid()}")
-    if output.exists():
-        output.rename(old)
-    staging.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return output
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 @task(help={"output": "Folder to write the site to (default: output/)."})
@@ -113,7 +161,7 @@ def preview(c, output=str(OUTPUT)):
 @task
 def clean(c):
     """Delete the build output and caches."""
-    for path in [OUTPUT, ROOT / "cache", ROOT / ".pytest_cache", *ROOT.glob(".output-*")]:
+    for path in [OUTPUT, ROOT / "cache", ROOT / ".pytest_cache", *ROOT.glob(".output-*-*")]:
         shutil.rmtree(path, ignore_errors=True)
     print("Removed output/ and caches.")
 
@@ -140,10 +188,12 @@ def _most_used_category() -> str:
         "title": "The article's title, in quotes.",
         "author": "Author's name (default: your git user.name).",
         "category": "Category (default: the most used one).",
+        "slug": "The article's address (default: made from the title): a-z, 0-9 and single hyphens.",
     }
 )
-def new(c, title, author=None, category=None):
+def new(c, title, author=None, category=None, slug=None):
     """Create a draft article content/articles/<slug>.md with every header field filled."""
+    import re
     from zoneinfo import ZoneInfo
 
     from pelican.settings import DEFAULT_CONFIG
@@ -152,7 +202,14 @@ def new(c, title, author=None, category=None):
     title = title.strip()
     if not title:
         raise Exit('Give a title: invoke new "Mon titre"', code=2)
-    slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+    if slug is None:
+        slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+        if not slug:
+            raise Exit(f"error: title {title!r} has no letter or digit to make the article's address (its slug). "
+                       f'Fix: give one with --slug, e.g. invoke new "{title}" --slug mon-article', code=2)
+    elif not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise Exit(f"error: --slug {slug!r}: a slug is a lower-case web address part. "
+                   "Fix: use only a-z, 0-9 and single hyphens, e.g. --slug mon-article", code=2)
     path = ARTICLES / f"{slug}.md"
     if path.exists():
         raise Exit(f"{path.relative_to(ROOT)} already exists: choose another title", code=2)
@@ -354,11 +411,13 @@ def contributions_import(c, path, map=None, dry_run=False):
         raise Exit(f"error: {path!r}: no such file", code=2)
     if map and not Path(map).is_file():
         raise Exit(f"error: --map {map!r}: no such file", code=2)
+    from community.importers.run import Rules
+
     site = moderation.load_site(LOCAL_SETTINGS)
-    existing = {c_.id for c_ in _site_errors(lambda: moderation.load(site))}
+    rules = Rules(site.brand_names, site.official_authors, site.max_body)
     report = _site_errors(lambda: import_file(
         source, contributions_root=site.contributions_root, articles=site.articles,
-        map_csv=Path(map) if map else None, tz=site.tz, existing_ids=existing, dry_run=dry_run))
+        map_csv=Path(map) if map else None, tz=site.tz, rules=rules, dry_run=dry_run))
     for line in report.summary():
         print(line)
 
@@ -422,14 +481,12 @@ def _production_site(tmp: Path):
 
 def _replace_folder(source: Path, target: Path) -> None:
     """Copy `source` next to `target`, then swap it in place of `target`."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    shutil.copytree(source, staging, dirs_exist_ok=True)
-    old = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    staging = _staging(target)
+    try:
+        shutil.copytree(source, staging, dirs_exist_ok=True)
+        _swap_in(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 @task(help={

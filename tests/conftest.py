@@ -61,7 +61,7 @@ def project_copy(tmp_path: Path, content: Path = FIXTURE_SITE / "content") -> Pa
     project.mkdir()
     for name in ["tasks.py", "pelicanconf.py", "publishconf.py"]:
         shutil.copy(ROOT / name, project / name)
-    for name in ["plugins", "theme"]:
+    for name in ["plugins", "theme", "scripts"]:
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(content, project / "content")
     return project

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import locale
 import multiprocessing
 import sys
 from pathlib import Path
@@ -23,7 +24,13 @@ SECRET = "Texte très personnel de Zoé"
 @pytest.fixture
 def site(tmp_path):
     project = project_copy(tmp_path)
-    return moderation.load_site(project / "pelicanconf.py")
+    # Pelican's read_settings sets the process locale (LOCALE = C): later tests decode
+    # their subprocesses' output with the locale's encoding, so it is put back.
+    saved = locale.setlocale(locale.LC_ALL)
+    try:
+        yield moderation.load_site(project / "pelicanconf.py")
+    finally:
+        locale.setlocale(locale.LC_ALL, saved)
 
 
 def pending(site, ident: str) -> Path:

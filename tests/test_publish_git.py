@@ -65,9 +65,7 @@ needs_gate_tools = pytest.mark.skipif(
 def publish_project(tmp_path: Path, content: Path = ROOT / "content") -> Path:
     """A copy of the project that `invoke publish` can run in: tasks, settings, plugins, theme, content,
     the publish pipeline, the browser harness it reuses, node_modules (linked); committed to git."""
-    project = project_copy(tmp_path, content)
-    shutil.copytree(ROOT / "scripts" / "publishing", project / "scripts" / "publishing",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    project = project_copy(tmp_path, content)  # scripts/ (the publish pipeline) included
     (project / "tests").mkdir()
     for name in ("browser.py", "htmlcheck.py"):
         shutil.copy(ROOT / "tests" / name, project / "tests" / name)

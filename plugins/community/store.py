@@ -30,6 +30,7 @@ from .model import (
 
 DATE_FIX = "write an ISO 8601 date with its offset, e.g. 2009-02-27 10:00:00+01:00"
 REQUIRED = ("id", "article", "date")
+IMPORT_LEDGER = "imports.tsv"  # importers/ledger.py: what imports wrote, at the folder's root
 DEFAULT_MAX_BODY = 20_000  # characters: COMMUNITY["max_body_chars"]
 # Header fields that reach a page, a feed or the JSON-LD (the body is masked instead: sanitize.py).
 PUBLISHED_TEXT_FIELDS = ("author", "author_url", "source", "source_url", "reason")
@@ -248,6 +249,8 @@ def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None,
         path = entry.path
         name = entry.name
         relative = path[start:]
+        if relative == IMPORT_LEDGER:  # the imports' record (importers/ledger.py), not a contribution
+            continue
         if not name.endswith(".md"):
             problems.append(Problem(root_shown + "/" + relative, "file name", name, "not a contribution file (.md)",
                                     "rename it to .md or move it out of content/contributions/"))

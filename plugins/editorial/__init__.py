@@ -22,4 +22,6 @@ def register():
     signals.generator_init.connect(hooks.install_filters)
     signals.article_generator_init.connect(hooks.validate_content)
     signals.content_object_init.connect(hooks.french_typography)
+    signals.article_generator_finalized.connect(hooks.refuse_active_html)
+    signals.page_generator_finalized.connect(hooks.refuse_active_html)
     signals.all_generators_finalized.connect(hooks.embargo_statics)

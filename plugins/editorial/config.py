@@ -13,6 +13,18 @@ Settings (``EDITORIAL`` dict in pelicanconf.py; every key optional):
 ``extra_fields`` (list of str, default ``[]``)
     Header fields that other tools add to articles, accepted in addition to
     the fields this plugin knows.
+``ignored_files`` (list of str, default ``[]``)
+    Files of the content folder that stay unpublished on purpose, as
+    patterns relative to it (``"notes/*"``, ``"articles/TODO.md"``). Any other
+    file where the build does not look, or hidden, fails the build (see
+    inventory.py); editor backups (``*~``, ``.*.swp``, ``#*#``) are always
+    skipped.
+``allow_scripts`` (bool, default ``False``)
+    Let articles and pages carry active HTML: ``<script>``, ``<iframe>``,
+    ``<object>``, ``<embed>``, ``<base>``, ``<meta>``, event handlers
+    (``onclick=``...) and ``javascript:`` addresses. Off, such markup in the
+    Markdown fails the build: a script could load anything from anywhere,
+    which no gate can see.
 
 Unknown keys are rejected, so that a typo in a setting is not silently
 ignored. The user's settings dict is never modified.
@@ -34,6 +46,8 @@ class EditorialConfig:
     authors_path: str = "authors"
     production: bool = False
     extra_fields: tuple[str, ...] = ()
+    ignored_files: tuple[str, ...] = ()
+    allow_scripts: bool = False
 
 
 def from_settings(settings: dict, origin: str = "pelicanconf.py") -> EditorialConfig:
@@ -52,9 +66,16 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> EditorialCo
     if "authors_path" in values and not isinstance(values["authors_path"], str):
         raise SiteError(origin, f"{SETTING}['authors_path']", values["authors_path"],
                         "must be a folder name", 'write "authors"')
-    if "production" in values and not isinstance(values["production"], bool):
-        raise SiteError(origin, f"{SETTING}['production']", values["production"],
-                        "must be True or False", "write True or False")
+    for key in ("production", "allow_scripts"):
+        if key in values and not isinstance(values[key], bool):
+            raise SiteError(origin, f"{SETTING}[{key!r}]", values[key], "must be True or False",
+                            "write True or False")
+    if "ignored_files" in values:
+        ignored = values["ignored_files"]
+        if isinstance(ignored, str) or not all(isinstance(x, str) and x.strip() for x in ignored):
+            raise SiteError(origin, f"{SETTING}['ignored_files']", ignored, "must be a list of file patterns",
+                            'write ["notes/*", "articles/TODO.md"] (relative to the content folder)')
+        values["ignored_files"] = tuple(x.strip().lstrip("/") for x in ignored)
     if "extra_fields" in values:
         extra = values["extra_fields"]
         if isinstance(extra, str) or not all(isinstance(x, str) for x in extra):

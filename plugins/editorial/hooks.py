@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pelican.contents import Article, Page
 
-from blogcore.errors import raise_if_any
+from blogcore.errors import Problem, display_path, raise_if_any
 from blogcore.typography import fix_html, fix_text
 
-from . import authors, config, embargo, filters, validate
+from . import active, authors, config, embargo, filters, inventory, validate
 
 log = logging.getLogger(__name__)
 PREFIX = "[editorial] "
@@ -27,6 +27,11 @@ def validate_content(generator) -> None:
     cfg = config.from_settings(settings)
     checker = validate.Validator(settings, cfg)
     problems = checker.run()
+    content = Path(settings["PATH"])
+    problems += inventory.Inventory(settings, cfg.authors_path, cfg.ignored_files).problems()
+    problems += inventory.outside_links(content, inventory.repository_of(content))
+    theme = Path(settings["THEME"])
+    problems += inventory.outside_links(theme, inventory.repository_of(theme))
     profiles, profile_problems = authors.load_profiles(Path(settings["PATH"]), cfg.authors_path, settings)
     raise_if_any(problems + profile_problems, prefix=PREFIX + "the content has errors. ")
     for warning in checker.warnings:
@@ -37,6 +42,23 @@ def validate_content(generator) -> None:
             log.warning(PREFIX + "%s: Author: %r has no profile in content/%s/; add one (Name:, Role:, Organisation:)",
                         entry.display, name, cfg.authors_path)
     generator.context["author_profiles"] = profiles
+
+
+def refuse_active_html(generator) -> None:
+    """Fail the build on scripts, frames or event handlers in articles and pages (unless allowed)."""
+    if config.from_settings(generator.settings).allow_scripts:
+        return
+    groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
+              "pages", "hidden_pages", "draft_pages")
+    problems = []
+    for item in (item for name in groups for item in getattr(generator, name, []) or []):
+        found = active.find(getattr(item, "_content", "") or "")
+        if found:
+            problems.append(Problem(display_path(item.source_path), "HTML", ", ".join(found),
+                                    "active HTML can load anything from anywhere once a reader's browser runs it",
+                                    "remove it (link to the page instead of embedding it), or set "
+                                    "EDITORIAL['allow_scripts'] = True in pelicanconf.py if it is really needed"))
+    raise_if_any(problems, prefix=PREFIX + "active HTML in content. ")
 
 
 def french_typography(instance) -> None:

@@ -22,9 +22,10 @@ from pelican.utils import slugify
 
 from blogcore.errors import Problem, display_path
 from blogcore.headers import Header, parse_header
-from blogcore.isodate import parse_iso
+from blogcore.isodate import DateError, parse_iso
 
 from .config import EditorialConfig
+from .inventory import is_editor_file
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def _content_files(root: Path, subpaths: list[str], excludes: list[str]) -> list
                 d for d in dirnames
                 if not d.startswith(".") and str(rel_dir / d) not in excludes and d not in excludes
             )
-            found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".")]
+            found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".") and not is_editor_file(f)]
     return found
 
 
@@ -186,6 +187,9 @@ class Validator:
             if header.get(key):
                 try:
                     value = parse_date(header.get(key), self.tz)
+                except DateError as exc:
+                    self.problem(entry, key.capitalize() + ":", header.get(key), str(exc), exc.fix)
+                    continue
                 except ValueError:
                     self.problem(entry, key.capitalize() + ":", header.get(key), "not a valid date", DATE_FIX)
                     continue
@@ -223,6 +227,9 @@ class Validator:
                 preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
                 use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
             )
+            if not slug:
+                self.problem(entry, "Title:", title, "the title has no letter or digit to make the page's address",
+                             "add a line 'Slug: mon-article' (a-z, 0-9 and single hyphens) under the title")
         elif slug and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
             self.problem(entry, "Slug:", slug, "a slug is a lower-case web address part",
                          "use only a-z, 0-9 and single hyphens, e.g. 'mon-article'")

@@ -160,7 +160,7 @@ def static_third_party(site: Site) -> list[Problem]:
 
     for file in site.files():
         base = site.url_of(site.relative(file))
-        if file.suffix in (".html", ".htm"):
+        if file.suffix in (".html", ".htm", ".svg"):
             soup = BeautifulSoup(file.read_text(encoding="utf-8", errors="replace"), "html.parser")
             loaded = [url for url in htmlcheck.loaded_urls(soup) if "url(" not in url]
             report(file, "loaded without a click", loaded, base)

@@ -18,6 +18,7 @@ import pytest
 from blogcore.errors import SiteError
 from community import store
 from community.importers import ImportReport, import_file
+from community.importers.run import Rules
 from community.importers.mapping import ArticleMatcher, address_key
 from community.importers.records import SourceThread
 
@@ -53,9 +54,9 @@ def need(path: Path) -> Path:
 
 
 def run(path: Path, root: Path, articles: dict[str, str], map_csv: Path | None = None,
-        existing: set[str] | None = None, dry_run: bool = False) -> ImportReport:
+        dry_run: bool = False, rules: Rules = Rules()) -> ImportReport:
     return import_file(path, contributions_root=root, articles=articles, map_csv=map_csv, tz=TZ,
-                       existing_ids=existing or set(), dry_run=dry_run)
+                       rules=rules, dry_run=dry_run)
 
 
 def load(root: Path, articles: dict[str, str]) -> dict[str, store.Contribution]:
@@ -67,7 +68,7 @@ def load(root: Path, articles: dict[str, str]) -> dict[str, store.Contribution]:
 
 
 def files(root: Path) -> dict[Path, str]:
-    return {p: p.read_text(encoding="utf-8") for p in sorted(root.rglob("*")) if p.is_file()} if root.exists() else {}
+    return {p: p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.md"))} if root.exists() else {}
 
 
 def assert_round_trip(root: Path) -> None:
@@ -207,13 +208,11 @@ def test_wordpress_second_import_creates_nothing(tmp_path):
     chosen = next(c for c in contributions if c.original_id == "919")
     store.write(root, chosen.with_changes(status="rejected", reason="hors sujet", moderator="Claire"))
     before = files(root)
-    again = run(WP_SAMPLE, root, WP_ARTICLES, existing={c.id for c in contributions})
+    again = run(WP_SAMPLE, root, WP_ARTICLES)
     assert again.created == 0 and again.already_present == 33 and again.by_status == {}
     assert "created 0 contributions" in again.summary()
     assert files(root) == before
-    # Even a caller that forgets existing_ids never overwrites a file.
-    assert run(WP_SAMPLE, root, WP_ARTICLES).already_present == 33
-    assert files(root) == before
+
 
 
 def test_wordpress_dry_run_writes_nothing(tmp_path):
@@ -248,7 +247,7 @@ def test_wordpress_unmatched_threads_reported_then_mapped(tmp_path):
     # The map: an old slug, an old address (other scheme, host case, no trailing slash).
     map_csv = write_map(tmp_path, [("page-with-comments", "nouveau-nom"),
                                    ("http://WPThemeTestData.wordpress.com/blog", "autre-article")])
-    mapped = run(WP_SAMPLE, root, articles, map_csv=map_csv, existing=set(load(root, articles)))
+    mapped = run(WP_SAMPLE, root, articles, map_csv=map_csv)
     assert mapped.created == 5 and mapped.already_present == 20
     assert sum(mapped.skipped_unmatched.values()) == 8
     contributions = load(root, articles)
@@ -550,3 +549,82 @@ def test_matching_rules():
     assert matcher.match(SourceThread("2", "x", urls=("http://old.example/2009/02/mon-article.html",))) == "mon-article"
     assert matcher.match(SourceThread("3", "x", urls=("https://new.example/pages/autre-page",))) == "autre"
     assert matcher.match(SourceThread("4", "x", urls=("https://old.example/",), slugs=("rien",))) is None
+
+
+# --- imports respect decisions and the build's rules (trust guards) ----------------------------
+
+BRAND_RULES = Rules(brand_names=("Marques & communautés", "La rédaction"), official_authors=("Claire Durand",))
+
+
+def csv_rows(tmp_path: Path, *rows: str, header: str = "id,thread,author,date,body,status,source,official") -> Path:
+    path = tmp_path / "lot.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_contribution_deleted_by_a_moderator_is_not_recreated_by_the_next_import(tmp_path):
+    need(WP_SAMPLE)
+    root = tmp_path / "contributions"
+    run(WP_SAMPLE, root, WP_ARTICLES)
+    ledger = (root / "imports.tsv").read_text(encoding="utf-8").splitlines()
+    assert ledger[0] == "id\timported_from\toriginal_id\timported_on" and len(ledger) == 1 + 33
+    deleted = next(p for p in root.rglob("*.md"))
+    deleted.unlink()
+    again = run(WP_SAMPLE, root, WP_ARTICLES)
+    assert again.created == 0 and again.deleted == 1 and not deleted.exists()
+    assert any("deleted by a moderator since: not recreated" in line for line in again.summary())
+    assert len((root / "imports.tsv").read_text(encoding="utf-8").splitlines()) == 1 + 33
+
+
+def test_an_approved_comment_now_spam_at_the_source_is_reported_not_changed(tmp_path):
+    root = tmp_path / "contributions"
+    first = csv_rows(tmp_path, "s1,citoyens,Ann,2009-01-01 10:00+01:00,Oui.,approved,Forum,")
+    run(first, root, CSV_ARTICLES)
+    (path,) = root.rglob("*.md")
+    before = path.read_text(encoding="utf-8")
+    now_spam = csv_rows(tmp_path, "s1,citoyens,Ann,2009-01-01 10:00+01:00,Oui.,rejected,Forum,",
+                        header="id,thread,author,date,body,status,source,reason").read_text(encoding="utf-8")
+    (tmp_path / "lot.csv").write_text(now_spam.replace("Forum,\n", "Forum,spam\n"), encoding="utf-8")
+    report = run(tmp_path / "lot.csv", root, CSV_ARTICLES)
+    assert path.read_text(encoding="utf-8") == before
+    review = [line for line in report.summary() if line.startswith("to review:")]
+    assert len(review) == 1 and "approved here, now 'spam' at the source" in review[0] and path.name in review[0]
+
+
+@pytest.mark.parametrize("row, field, words", [
+    ("b1,citoyens,La Re\u0301daction,2009-01-01 10:00+01:00,Bonjour.,approved,Forum,", "Author:", "for the brand's"),
+    ("b2,citoyens,Troll,2009-01-01 10:00+01:00,Bonjour.,approved,Forum,yes", "Official:", "brand's team"),
+    ("b3,citoyens,anne@example.fr,2009-01-01 10:00+01:00,Bonjour.,approved,Forum,", None, None),
+    ("b4,citoyens,Ann,2009-01-01 10:00+01:00,Bonjour.,approved,e-mail de anne.secret@example.fr,", "Source:",
+     "personal data"),
+])
+def test_a_csv_row_the_build_would_refuse_stops_the_import_before_anything_is_written(tmp_path, row, field, words):
+    good = "g1,citoyens,Zoé,2009-01-01 09:00+01:00,Premier.,approved,Forum,"
+    path = csv_rows(tmp_path, good, row)
+    root = tmp_path / "contributions"
+    if field is None:  # an e-mail address as the author's name is kept as the (private) e-mail instead
+        run(path, root, CSV_ARTICLES, rules=BRAND_RULES)
+        assert all("anne@example.fr" not in c.author for c in load(root, CSV_ARTICLES).values())
+        return
+    with pytest.raises(SiteError) as error:
+        run(path, root, CSV_ARTICLES, rules=BRAND_RULES)
+    assert f"{field} =" in str(error.value) and words in str(error.value)
+    assert not root.exists() or list(root.rglob("*")) == []
+
+
+def test_an_official_row_by_the_brands_team_is_imported(tmp_path):
+    path = csv_rows(tmp_path, "o1,citoyens,Claire Durand,2009-01-01 10:00+01:00,Merci.,approved,Forum,yes")
+    run(path, tmp_path / "contributions", CSV_ARTICLES, rules=BRAND_RULES)
+    (contribution,) = store.load_all(tmp_path / "contributions", TZ)[0]
+    assert contribution.official and contribution.author == "Claire Durand"
+
+
+def test_texts_over_the_length_limit_are_reported_not_written(tmp_path):
+    long_text = "Très long. " * 300
+    path = csv_rows(tmp_path, "l1,citoyens,Ann,2009-01-01 10:00+01:00,Court.,approved,Forum,",
+                    f"l2,citoyens,Bea,2009-01-01 11:00+01:00,{long_text},approved,Forum,")
+    report = run(path, tmp_path / "contributions", CSV_ARTICLES, rules=Rules(max_body=1000))
+    assert report.created == 1
+    assert [c.author for c in load(tmp_path / "contributions", CSV_ARTICLES).values()] == ["Ann"]
+    assert any("over the length limit" in line and "l2 (3299 characters, limit 1000)" in line
+               for line in report.summary())

@@ -37,11 +37,15 @@ column         required  meaning
 ``source``     no*       where it was first published; * required when approved
 ``source_url`` no        address of the original (http:// or https://)
 ``reason``     no*       why it was rejected; * required when rejected
+``official``   no        yes for a reply of the brand's (its author must be one of
+                         the brand's names or COMMUNITY["official_authors"])
 ============== ========= ==========================================================
 
 Any bad value stops the import before anything is written, with the file,
 the row (the header is row 1, as in a spreadsheet), the column, the value and
-the fix.
+the fix; so does a row the build would refuse (an author named like the
+brand, an official reply by someone outside the brand's team, a look-alike
+of another contributor's name, an e-mail address in a published column).
 """
 
 from __future__ import annotations
@@ -53,15 +57,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from blogcore.errors import Problem, SiteError
-from blogcore.isodate import parse_iso
+from blogcore.isodate import DateError, parse_iso
 
 from .. import store
-from ..model import KINDS, Contribution
+from ..model import KINDS, Contribution, parse_bool
 from .cleaning import author_name, body_text, one_line, web_address
 from .records import Item, ParsedExport, SourceThread, raise_problems
 
 COLUMNS = ("thread", "author", "date", "body", "id", "reply_to", "author_url", "author_email",
-           "kind", "status", "source", "source_url", "reason")
+           "kind", "status", "source", "source_url", "reason", "official")
 REQUIRED = ("thread", "author", "date", "body")
 CSV_STATUSES = ("pending", "approved", "rejected")
 MODERATOR = "import CSV"
@@ -208,6 +212,8 @@ def _row(shown: str, row: Row, get: dict[str, str], tz: ZoneInfo,
     if values.get("date"):
         try:
             date = parse_iso(values["date"], tz).astimezone(tz).replace(microsecond=0)
+        except DateError as exc:
+            bad("date", values["date"], str(exc), exc.fix)
         except ValueError:
             bad("date", values["date"], "not an ISO 8601 date",
                 "write e.g. 2009-02-27 10:00:00+01:00 (or 2009-02-27 10:00 in the site's time zone)")
@@ -232,6 +238,9 @@ def _row(shown: str, row: Row, get: dict[str, str], tz: ZoneInfo,
     email = values.get("author_email", "")
     if email and "@" not in email:
         bad("author_email", email, "not an e-mail address", "write name@example.org, or leave it empty")
+    official = parse_bool(values.get("official", ""))
+    if official is None:
+        bad("official", values.get("official"), "not yes or no", "write yes for the brand's own replies, or leave it empty")
     source_id = values.get("id", "")
     if len(problems) > before or date is None:
         return None
@@ -239,7 +248,7 @@ def _row(shown: str, row: Row, get: dict[str, str], tz: ZoneInfo,
     key = (source_id,) if source_id else (values["thread"], values["author"], values["date"], body)
     contribution = Contribution(
         id=store.import_id("csv", *key), article="", author=author, date=date, body=body,
-        author_url=urls["author_url"], author_email=email, kind=kind, status=status,
+        author_url=urls["author_url"], author_email=email, kind=kind, status=status, official=official,
         source=values.get("source", ""), source_url=urls["source_url"],
         moderator=MODERATOR if status in ("approved", "rejected") else "",
         reason=values.get("reason", ""), original_id=source_id,

@@ -44,6 +44,9 @@ class ImportReport:
     held: int = 0                    # approved at the source, pending here (protected/private post)
     detached: int = 0                # replies whose parent is missing: attached to the article
     duplicates: int = 0              # the same id twice in the file: the later one ignored
+    deleted: int = 0                 # imported before, deleted by a moderator since: not recreated
+    to_review: list[str] = field(default_factory=list)  # approved here, spam or trash at the source now
+    too_long: list[str] = field(default_factory=list)   # texts over the site's limit: not written
     written: list[Path] = field(default_factory=list)
 
     @property
@@ -76,6 +79,14 @@ class ImportReport:
         if self.duplicates:
             lines.append(f"{plural(self.duplicates, 'contribution')} listed twice in the export: "
                          "the repetition was ignored")
+        if self.deleted:
+            lines.append(f"{plural(self.deleted, 'contribution')} imported before and deleted by a moderator "
+                         "since: not recreated (see imports.tsv)")
+        if self.too_long:
+            lines.append(f"not imported, {plural(len(self.too_long), 'text')} over the length limit "
+                         f"(COMMUNITY['max_body_chars']): " + "; ".join(self.too_long))
+        for line in self.to_review:
+            lines.append(f"to review: {line}")
         if self.skipped_unmatched:
             threads = "; ".join(f"'{label}' ({count})" for label, count in sorted(self.skipped_unmatched.items()))
             lines.append(f"skipped {plural(self.skipped, 'contribution')} from "

@@ -11,12 +11,18 @@ The steps, and why in this order:
    imported (now or before); a reply whose parent is missing from the export
    is attached to the article directly, so that the build never meets a
    dangling reply;
-4. drop what is already in the collection: an id present in
-   ``existing_ids`` (or a file already at its place) is never rewritten, so
-   importing the same file twice creates nothing and moderation decisions
-   made after an import survive the next import;
-5. check every new contribution the way the build will read it (written,
-   re-read, compared), then write them all; a dry run stops before writing.
+4. drop what is already in the collection: an id present in the
+   contributions folder (or a file already at its place) is never
+   rewritten, so importing the same file twice creates nothing and
+   moderation decisions made after an import survive the next import; an id
+   that an earlier import wrote (the ledger, ledger.py) and a moderator has
+   deleted since is not recreated; an approved contribution that the source
+   now marks as spam or trash is listed for review, never changed;
+5. a text longer than the site's limit is reported, not written;
+6. check every new contribution the way the build will read it (written,
+   re-read, compared, then the rules across files: brand names, official
+   replies, look-alike names), then write them all and record them in the
+   ledger; a dry run stops before writing.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from blogcore.errors import Problem
 
 from .. import store
 from ..model import Contribution, usual_name
-from . import csvfile, disqus, wxr
+from . import csvfile, disqus, ledger, wxr
 from .detect import detect
 from .mapping import ArticleMatcher, load_map
 from .records import Item, ParsedExport, raise_problems
@@ -46,31 +52,53 @@ class Plan:
     matched: dict[str, str] = field(default_factory=dict)   # thread label → article
     detached: int = 0
     duplicates: int = 0
+    deleted: int = 0                                          # imported before, deleted by a moderator since
+    to_review: list[str] = field(default_factory=list)        # approved here, spam or trash at the source now
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The site's rules an imported contribution must follow (the build's: see store.check_collection)."""
+
+    brand_names: tuple[str, ...] = ()
+    official_authors: tuple[str, ...] = ()
+    max_body: int = store.DEFAULT_MAX_BODY
 
 
 def import_file(path: Path, *, contributions_root: Path, articles: dict[str, str], map_csv: Path | None,
-                tz: ZoneInfo, existing_ids: set[str], dry_run: bool = False) -> ImportReport:
-    """Import the contributions of a WordPress, Disqus or CSV export; SiteError on bad input."""
-    path = Path(path)
+                tz: ZoneInfo, rules: Rules = Rules(), dry_run: bool = False) -> ImportReport:
+    """Import the contributions of a WordPress, Disqus or CSV export; SiteError on bad input.
+
+    What is already in the collection, and what earlier imports wrote
+    (ledger.py), is read from `contributions_root` itself.
+    """
+    path, root = Path(path), Path(contributions_root)
     thread_map = load_map(Path(map_csv), articles) if map_csv else None
     parsed = read_export(path, tz)
-    plan = make_plan(parsed, ArticleMatcher(articles, thread_map), set(existing_ids), Path(contributions_root))
-    new = [contribution for _, contribution in plan.new]
-    check_new(new, Path(contributions_root), tz)
+    existing, problems = store.load_all(root, tz, max_body=rules.max_body)
+    raise_problems(problems)
+    imported = ledger.read(root)
+    plan = make_plan(parsed, ArticleMatcher(articles, thread_map), {c.id: c for c in existing}, imported, root)
+    too_long = [(item, c) for item, c in plan.new if len(c.body) > rules.max_body]
+    new = [contribution for item, contribution in plan.new if len(contribution.body) <= rules.max_body]
+    check_new(new, existing, root, tz, set(articles), rules)
     report = ImportReport(
         file=store.display(path), description=parsed.description, dry_run=dry_run,
         read=len(parsed.items) - plan.duplicates,
         threads=len({item.thread for item in parsed.items}),
         created=len(new), already_present=plan.already_present,
         skipped_unmatched=plan.skipped, matched=plan.matched, detached=plan.detached,
-        duplicates=plan.duplicates, held=sum(1 for item, _ in plan.new if item.held),
+        duplicates=plan.duplicates, held=sum(1 for item, c in plan.new if item.held and c in new),
+        deleted=plan.deleted, to_review=plan.to_review,
+        too_long=[f"{c.original_id or c.id} ({len(c.body)} characters, limit {rules.max_body})" for _, c in too_long],
     )
     for contribution in new:
         report.by_status[contribution.status] = report.by_status.get(contribution.status, 0) + 1
         report.by_kind[contribution.kind] = report.by_kind.get(contribution.kind, 0) + 1
-    if not dry_run:
+    if not dry_run and new:
         for contribution in new:
-            report.written.append(store.write(Path(contributions_root), contribution))
+            report.written.append(store.write(root, contribution))
+        ledger.add(root, new, imported)
     return report
 
 
@@ -84,7 +112,8 @@ def read_export(path: Path, tz: ZoneInfo) -> ParsedExport:
     return csvfile.read(path, tz)
 
 
-def make_plan(parsed: ParsedExport, matcher: ArticleMatcher, existing_ids: set[str], root: Path) -> Plan:
+def make_plan(parsed: ParsedExport, matcher: ArticleMatcher, existing: dict[str, Contribution],
+              imported: set[str], root: Path) -> Plan:
     """Decide, for every item of an export, whether and how it is imported."""
     plan = Plan()
     items: dict[str, Item] = {}
@@ -93,6 +122,7 @@ def make_plan(parsed: ParsedExport, matcher: ArticleMatcher, existing_ids: set[s
             plan.duplicates += 1
         else:
             items[item.contribution.id] = item
+    existing_ids = set(existing)
     article_of = {key: matcher.match(thread) for key, thread in parsed.threads.items()}
     for key, article in article_of.items():
         if article:
@@ -153,25 +183,37 @@ def make_plan(parsed: ParsedExport, matcher: ArticleMatcher, existing_ids: set[s
 
     for ident, (item, article) in kept.items():
         contribution = item.contribution.with_changes(article=article, reply_to=replies.get(ident, ""))
-        if ident in existing_ids or store.file_path(root, contribution).exists():
+        here = existing.get(ident)
+        if here is not None or store.file_path(root, contribution).exists():
             plan.already_present += 1
+            if here is not None and here.status == "approved" and contribution.status == "rejected":
+                # The source changed its mind (spam, trash): a moderator decides, the import does not.
+                plan.to_review.append(f"{here.id} ({store.display(here.path)}): approved here, now "
+                                      f"'{contribution.reason}' at the source")
+        elif ident in imported:
+            plan.deleted += 1  # a moderator deleted it after an earlier import: never recreated
         else:
             plan.new.append((item, contribution))
     return plan
 
 
-def check_new(contributions: list[Contribution], root: Path, tz: ZoneInfo) -> None:
-    """Refuse to write a contribution that the build would not read back identically."""
+def check_new(contributions: list[Contribution], existing: list[Contribution], root: Path, tz: ZoneInfo,
+              articles: set[str], rules: Rules) -> None:
+    """Refuse to write anything if one new contribution would fail the build, or not read back identically."""
     problems: list[Problem] = []
     folder = Path(store.display(root))  # resolved once: large exports hold tens of thousands
+    shown = {c.id: str(folder / usual_name(c.article, c.id)) for c in contributions}
     for contribution in contributions:
-        shown = str(folder / usual_name(contribution.article, contribution.id))
-        reread, found = store.parse_contribution(store.dump_contribution(contribution), shown, tz)
+        reread, found = store.parse_contribution(store.dump_contribution(contribution), shown[contribution.id], tz,
+                                                 max_body=rules.max_body)
         problems += found
         if reread is not None and reread.with_changes(path="") != contribution:
-            problems.append(Problem(shown, "file", contribution.id, "would not read back as imported",
+            problems.append(Problem(shown[contribution.id], "file", contribution.id, "would not read back as imported",
                                     "report this export to the site's developers (importer bug)"))
-        if contribution.status == "approved" and not contribution.source:
-            problems.append(Problem(shown, "Source:", None, "an approved contribution needs a source",
-                                    "give the source column a value"))
+    if not problems:
+        # The rules across files (brand names, official replies, look-alike names, threads), with what is there.
+        new = {c.id for c in contributions}
+        every = list(existing) + [c.with_changes(path=shown[c.id]) for c in contributions]
+        problems = [p for p in store.check_collection(every, articles, rules.brand_names, rules.official_authors)
+                    if any(ident in p.file for ident in new) or p.value in new]
     raise_problems(problems)

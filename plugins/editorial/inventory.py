@@ -1,0 +1,162 @@
+"""Every file under content/ and theme/ is either published from where it belongs, or refused by name.
+
+Two ways a file could reach readers without anyone having checked it, or
+vanish without anyone noticing, both closed here before Pelican reads a file:
+
+- a symbolic link that points outside the repository (``content/images/env.txt
+  -> /proc/self/environ`` would publish the build's environment: CI tokens,
+  cloud keys). Pelican follows links when it copies files; this refuses them,
+  naming the link and its target;
+- a file where the build does not look (the root of content/, content/drafts/,
+  an unknown folder, ``Article.MD``, which Pelican does not read because it
+  only knows lower-case extensions) or a hidden file (``.notes.md``: hidden
+  files are never read, see IGNORE_FILES in pelicanconf.py). Each is an error
+  saying where it belongs, unless ``EDITORIAL["ignored_files"]`` lists it.
+
+Editor backups and swap files (``*~``, ``.*.swp``, ``#*#``...) are skipped
+quietly (and IGNORE_FILES keeps Pelican from publishing them).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from pathlib import Path, PurePosixPath
+
+from blogcore.errors import Problem, display_path
+
+# What editors leave beside the files they edit (vim, emacs, gedit, kate...).
+EDITOR_FILES = ("*~", ".*.sw?", ".*.swp", "#*#", ".#*", ".*.kate-swp", ".~lock.*#")
+# The extensions Pelican's readers know (exactly: it compares them case-sensitively).
+READ_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm")
+TEXT_EXTENSIONS = frozenset(READ_EXTENSIONS)
+PLACE_FIX = ("articles go in content/articles/ (with 'Status: draft' while they are drafts), pages in "
+             "content/pages/, images in content/images/; or list the file in EDITORIAL['ignored_files'] "
+             "(pelicanconf.py) if it must stay where it is unpublished")
+
+
+def repository_of(path: Path) -> Path:
+    """The repository holding a folder: git's top level, or the folder's parent outside git."""
+    try:
+        found = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True,
+                               timeout=10)
+        if found.returncode == 0 and found.stdout.strip():
+            return Path(found.stdout.strip()).resolve()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return path.resolve().parent
+
+
+def is_editor_file(name: str) -> bool:
+    """Whether a file name is an editor's backup, swap or lock file."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_FILES)
+
+
+def outside_links(folder: Path, repository: Path) -> list[Problem]:
+    """Symbolic links under `folder` whose target is outside `repository` (or missing)."""
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return problems
+    seen: set[Path] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        real = current.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
+        with os.scandir(current) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                path = Path(entry.path)
+                if entry.is_symlink():
+                    target = path.resolve()
+                    if not target.is_relative_to(repository):
+                        problems.append(Problem(display_path(path.parent) + "/" + entry.name, "symbolic link",
+                                                f"{entry.name} -> {os.readlink(path)}",
+                                                f"points outside the repository ({target}): its content would be "
+                                                "published", "replace the link by a copy of the file, inside the "
+                                                "repository, or delete it"))
+                        continue
+                    if not target.exists():
+                        problems.append(Problem(display_path(path.parent) + "/" + entry.name, "symbolic link",
+                                                f"{entry.name} -> {os.readlink(path)}", "points to nothing",
+                                                "fix the link's target or delete the link"))
+                        continue
+                if entry.is_dir():  # a link to a folder inside the repository is walked too
+                    pending.append(path)
+    return problems
+
+
+class Inventory:
+    """Places of the content folder and what may be found in each (from the Pelican settings)."""
+
+    def __init__(self, settings: dict, authors_path: str, ignored: tuple[str, ...]):
+        self.root = Path(settings["PATH"])
+        self.readable = tuple(settings.get("ARTICLE_PATHS", [])) + tuple(settings.get("PAGE_PATHS", []))
+        # Folders that hold data read by a plugin of ours (authors, contributions): not Pelican's business.
+        excluded = set(settings.get("ARTICLE_EXCLUDES", [])) | set(settings.get("PAGE_EXCLUDES", []))
+        self.data = tuple(sorted((excluded | {authors_path}) - set(self.readable)))
+        self.static = tuple(settings.get("STATIC_PATHS", []))
+        self.ignored = ignored
+
+    def _place(self, relative: PurePosixPath) -> str:
+        text = relative.as_posix()
+
+        def under(folders) -> bool:
+            return any(text == f or text.startswith(f.rstrip("/") + "/") for f in folders)
+
+        if under(self.readable):
+            return "read"
+        if under(self.data):
+            return "data"
+        if under(self.static):
+            return "static"
+        return "nowhere"
+
+    def problems(self) -> list[Problem]:
+        """Every file that would be silently ignored or published unchecked."""
+        problems: list[Problem] = []
+        if not self.root.is_dir():
+            return problems
+        shown_root = display_path(self.root)
+        for folder, folders, files in os.walk(self.root, followlinks=False):
+            base = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
+            for name in sorted(folders):
+                relative = base / name
+                if name.startswith(".") and not self._is_ignored(relative):
+                    problems.append(Problem(f"{shown_root}/{relative}/", "folder name", name,
+                                            "a hidden folder is never published nor checked",
+                                            "rename it without the leading dot, move it out of content/, or list "
+                                            f"'{relative}/*' in EDITORIAL['ignored_files']"))
+            folders[:] = sorted(d for d in folders if not d.startswith("."))
+            for name in sorted(files):
+                relative = base / name
+                if is_editor_file(name) or self._is_ignored(relative):
+                    continue
+                problem = self._check_file(relative, name, f"{shown_root}/{relative}")
+                if problem:
+                    problems.append(problem)
+        return problems
+
+    def _is_ignored(self, relative: PurePosixPath) -> bool:
+        return any(fnmatch.fnmatchcase(relative.as_posix(), pattern) for pattern in self.ignored)
+
+    def _check_file(self, relative: PurePosixPath, name: str, shown: str) -> Problem | None:
+        suffix = os.path.splitext(name)[1]
+        if name.startswith("."):
+            return Problem(shown, "file name", name, "a hidden file is never published nor checked",
+                           "rename it without the leading dot (to publish it), delete it, or list it in "
+                           "EDITORIAL['ignored_files']")
+        place = self._place(relative)
+        if place == "read" and suffix.lower() in TEXT_EXTENSIONS and suffix not in READ_EXTENSIONS:
+            return Problem(shown, "file name", name, "Pelican only reads lower-case extensions: it would skip it",
+                           f"rename it to {name[:-len(suffix)]}{suffix.lower()}")
+        if place == "static" and suffix.lower() in (".md", ".markdown", ".mkd", ".mdown"):
+            return Problem(shown, "file name", name,
+                           "a Markdown file in a static folder is published as raw text, unchecked", PLACE_FIX)
+        if place == "nowhere":
+            what = "Markdown or HTML file" if suffix.lower() in TEXT_EXTENSIONS else "file"
+            return Problem(shown, "file name", name, f"this {what} is in a folder the build does not read, "
+                           "so it would never be published", PLACE_FIX)
+        return None

@@ -1,0 +1,226 @@
+"""The site's promises, tried as a hostile user would, on real builds of the fixture site."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_site, invoke, project_copy, run_pelican
+
+pytestmark = pytest.mark.build
+
+
+def flat(build) -> str:
+    return " ".join(build.log.split())
+
+
+def contribution(content: Path, ident: str, *lines: str, body: str = "Un avis.") -> Path:
+    path = content / "contributions" / "second" / f"{ident}.md"
+    header = [f"Id: {ident}", "Article: second", "Date: 2021-06-25 10:00:00+02:00", "Status: approved",
+              "Source: Commentaires du site"]
+    keys = {line.split(":")[0] for line in lines}
+    header = [line for line in header if line.split(":")[0] not in keys] + list(lines)
+    path.write_text("\n".join(header) + "\n\n" + body + "\n", encoding="utf-8")
+    return path
+
+
+# 1. Nothing from outside the project is published -------------------------------------------------
+
+def test_a_symlink_out_of_the_repository_fails_the_build_and_the_check(tmp_path):
+    project = project_copy(tmp_path)
+    (project / "content" / "images" / "env.txt").symlink_to("/proc/self/environ")
+    (project / "theme" / "static" / "passwd.css").symlink_to("/etc/passwd")
+    build = invoke(project, "build")
+    log = " ".join((build.stdout + build.stderr).split())
+    assert build.returncode != 0
+    assert "content/images/env.txt" in log and "env.txt -> /proc/self/environ" in log and "outside the repository" in log
+    assert "theme/static/passwd.css" in log and "-> /etc/passwd" in log
+    assert not (project / "output").exists()
+    check = invoke(project, "check", "--production", "--gates", "links")
+    assert check.returncode != 0 and "env.txt -> /proc/self/environ" in check.stdout + check.stderr
+
+
+def test_a_symlink_inside_the_repository_is_published(tmp_path):
+    project = project_copy(tmp_path)
+    (project / "content" / "images" / "copie.png").symlink_to(project / "content" / "images" / "public.png")
+    assert invoke(project, "build").returncode == 0
+    assert (project / "output" / "images" / "copie.png").read_bytes()[:4] == b"\x89PNG"
+
+
+# 2. No file is silently ignored ------------------------------------------------------------------
+
+def test_misplaced_and_hidden_files_fail_the_build_saying_where_they_belong(tmp_path):
+    content = copy_site(tmp_path)
+    article = (content / "articles" / "second.md").read_text(encoding="utf-8")
+    (content / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    (content / "drafts").mkdir()
+    (content / "drafts" / "idee.md").write_text(article.replace("Slug: second", "Slug: idee"), encoding="utf-8")
+    (content / "divers").mkdir()
+    (content / "divers" / "page.html").write_text("<p>x</p>", encoding="utf-8")
+    (content / "articles" / "Article.MD").write_text(article.replace("Slug: second", "Slug: autre"), encoding="utf-8")
+    (content / "articles" / ".notes.md").write_text(article.replace("Slug: second", "Slug: cache"), encoding="utf-8")
+    build = run_pelican(content, tmp_path / "out")
+    log = flat(build)
+    assert build.returncode != 0
+    for name in ("content/notes.md", "content/drafts/idee.md", "content/divers/page.html"):
+        assert name in log and "a folder the build does not read" in log
+    assert "Article.MD" in log and "rename it to Article.md" in log
+    assert ".notes.md" in log and "a hidden file is never published nor checked" in log
+    assert "articles go in content/articles/" in log and "EDITORIAL['ignored_files']" in log
+
+
+def test_editor_files_are_ignored_quietly_and_listed_files_on_purpose(tmp_path):
+    content = copy_site(tmp_path)
+    for name in ("second.md~", ".second.md.swp", "#second.md#"):
+        (content / "articles" / name).write_text("brouillon d'éditeur", encoding="utf-8")
+    (content / "notes.md").write_text("# Notes internes\n", encoding="utf-8")
+    build = run_pelican(content, tmp_path / "out", fatal="warnings",
+                        overrides={"EDITORIAL": {"authors_path": "authors", "ignored_files": ["notes.md"]}})
+    assert build.returncode == 0, build.log
+    written = [p.name for p in build.files()]
+    assert not any(name.endswith(("~", ".swp", "#")) or name == "notes.md" for name in written)
+
+
+# 3, 4. The brand never speaks as a reader; only its team signs official replies -------------------
+
+@pytest.mark.parametrize("author", ["La re\u0301daction", "La redaction", "La r\u200bédaction",
+                                    "Ｌａ ｒéｄａｃｔｉｏｎ", "La  rédaction", "La rédaction."])
+def test_a_reader_named_like_the_brand_fails_the_build(tmp_path, author):
+    content = copy_site(tmp_path)
+    path = contribution(content, "c-faux", f"Author: {author}")
+    build = run_pelican(content, tmp_path / "out")
+    assert build.returncode != 0 and path.name in build.log and "for the brand's" in build.log
+
+
+def test_an_official_reply_needs_a_member_of_the_team(tmp_path):
+    project = project_copy(tmp_path)
+    added = invoke(project, "contributions.add", "--article", "second", "--author", "Troll", "--official",
+                   "--date", "2021-07-02T08:30:00+02:00", "--source", "e-mail", "--body", "Je suis la marque.")
+    assert added.returncode != 0 and "Official: = 'yes'" in added.stderr + added.stdout
+    assert not list((project / "content" / "contributions" / "second").glob("c-*.md"))
+    path = contribution(project / "content", "c-troll", "Author: Troll", "Official: yes")
+    build = run_pelican(project / "content", tmp_path / "out")
+    assert build.returncode != 0 and path.name in build.log and "official_authors" in build.log
+
+
+# 5. No personal data through metadata ------------------------------------------------------------
+
+def test_an_e_mail_address_in_the_source_fails_and_the_task_refuses_it(tmp_path):
+    project = project_copy(tmp_path)
+    added = invoke(project, "contributions.add", "--article", "second", "--author", "Anne",
+                   "--date", "2021-07-02T08:30:00+02:00", "--source", "e-mail de anne.secret@example.fr",
+                   "--body", "Bonjour.")
+    assert added.returncode != 0 and "Source:" in added.stderr and "personal data" in added.stderr
+    path = contribution(project / "content", "c-mail", "Author: Anne", "Source: e-mail de anne.secret@example.fr")
+    build = run_pelican(project / "content", tmp_path / "out")
+    assert build.returncode != 0 and path.name in build.log and "Source:" in build.log
+
+
+def test_personal_data_in_a_body_is_masked_on_the_page(tmp_path):
+    content = copy_site(tmp_path)
+    contribution(content, "c-corps", "Author: Anne",
+                 body="Écrivez à [anne.secret@example.fr](https://example.org/contact) ou au 06 12 34 56 78.")
+    build = run_pelican(content, tmp_path / "out")
+    assert build.returncode == 0, build.log
+    for page in ["second/index.html", "flux/communaute.atom.xml", "contributeur/anne/index.html"]:
+        text = build.page(page)
+        assert "anne.secret" not in text and "06 12 34 56 78" not in text, page
+    assert 'href="https://example.org/contact"' in build.page("second/index.html")
+
+
+# 7. Dates never crash the build ------------------------------------------------------------------
+
+@pytest.mark.parametrize("where, value", [("contribution", "0001-01-01 00:00+01:00"),
+                                          ("article", "9999-12-31 23:30-05:00"),
+                                          ("article", "2026-03-29 02:30:00"),
+                                          ("contribution", "2021-06-25 10:00:00")])
+def test_dates_out_of_range_in_a_gap_or_without_offset_fail_with_the_fix(tmp_path, where, value):
+    content = copy_site(tmp_path)
+    if where == "contribution":
+        path = contribution(content, "c-date", "Author: Anne", f"Date: {value}")
+    else:
+        path = content / "articles" / "second.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text("\n".join(f"Date: {value}" if line.startswith("Date:") else line
+                                  for line in text.splitlines()) + "\n", encoding="utf-8")
+    build = run_pelican(content, tmp_path / "out", "publishconf.py")
+    log = flat(build)
+    assert build.returncode != 0 and path.name in log and f"Date: = '{value}'" in log and "Fix:" in log
+    assert "ValueError" not in log and "OverflowError" not in log
+
+
+def test_a_contribution_dated_in_the_future_waits_for_its_day(tmp_path):
+    content = copy_site(tmp_path)
+    contribution(content, "c-demain", "Author: Anne", "Date: 2999-01-01 10:00:00+01:00", body="Message du futur.")
+    build = run_pelican(content, tmp_path / "out", "publishconf.py")
+    assert build.returncode == 0, build.log
+    for page in ["second/index.html", "communaute/index.html", "flux/communaute.atom.xml"]:
+        assert "Message du futur" not in build.page(page)
+
+
+# 8. Titles that make no slug ---------------------------------------------------------------------
+
+def test_a_title_without_letters_never_makes_a_nameless_file(tmp_path):
+    project = project_copy(tmp_path)
+    made = invoke(project, "new", "🎉🔥💯")
+    assert made.returncode != 0 and "--slug" in made.stderr
+    assert not (project / "content" / "articles" / ".md").exists()
+    made = invoke(project, "new", "🎉🔥💯", "--slug", "fete")
+    assert made.returncode == 0 and "Slug: fete" in (project / "content/articles/fete.md").read_text(encoding="utf-8")
+    text = (project / "content" / "articles" / "second.md").read_text(encoding="utf-8")
+    (project / "content" / "articles" / "second.md").write_text(
+        text.replace("Title: Second article", "Title: 🎉🔥💯").replace("Slug: second\n", ""), encoding="utf-8")
+    build = run_pelican(project / "content", tmp_path / "out")
+    assert build.returncode != 0 and "Title: = '🎉🔥💯'" in build.log and "add a line 'Slug:" in flat(build)
+    assert "outside output path" not in build.log
+
+
+# 9. Contribution size ----------------------------------------------------------------------------
+
+def test_a_huge_body_fails_the_build_naming_the_file(tmp_path):
+    content = copy_site(tmp_path)
+    path = contribution(content, "c-enorme", "Author: Anne", body="Bla " * 1_300_000)
+    build = run_pelican(content, tmp_path / "out")
+    assert build.returncode != 0 and path.name in flat(build) and "'5199999 characters'" in flat(build)
+
+
+# 11. Active HTML in articles ---------------------------------------------------------------------
+
+def test_a_script_in_an_article_fails_unless_allowed(tmp_path):
+    content = copy_site(tmp_path)
+    path = content / "articles" / "second.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n<script>fetch('https://evil.example/')</script>\n",
+                    encoding="utf-8")
+    build = run_pelican(content, tmp_path / "out")
+    assert build.returncode != 0 and "second.md" in build.log and "HTML = '<script>'" in build.log
+    allowed = run_pelican(content, tmp_path / "allowed",
+                          overrides={"EDITORIAL": {"authors_path": "authors", "allow_scripts": True}})
+    assert allowed.returncode == 0, allowed.log
+
+
+# 12. Builds leave nothing behind, and the site is readable by a web server ------------------------
+
+def test_an_interrupted_build_leaves_no_temporary_folder_and_the_site_is_world_readable(tmp_path):
+    project = project_copy(tmp_path)
+    assert invoke(project, "build").returncode == 0
+    assert oct((project / "output").stat().st_mode & 0o777) == "0o755"
+    before = sorted(p.name for p in project.iterdir())
+    process = subprocess.Popen([sys.executable, "-m", "invoke", "build"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not list(project.glob(".output-new-*")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert list(project.glob(".output-new-*")), "the build never started"
+    process.send_signal(signal.SIGTERM)
+    process.wait(30)
+    assert sorted(p.name for p in project.iterdir()) == before
+    # A build killed outright (SIGKILL) cannot clean up: the next build does.
+    os.makedirs(project / ".output-new-999999-abcd")
+    assert invoke(project, "build").returncode == 0
+    assert not list(project.glob(".output-new-*"))
