@@ -68,12 +68,19 @@ def _alive(pid: int) -> bool:
 
 
 def _swap_in(staging: Path, target: Path) -> None:
-    """Put a finished folder in place of `target` (two renames: never a half-written site)."""
+    """Put a finished folder in place of `target` (two renames, never interrupted: never a half-written site)."""
+    import signal
+
     old = target.with_name(f".{target.name}-old-{os.getpid()}-{staging.name[-8:]}")
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
+    try:
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _on_sigterm(signum, frame):
@@ -95,12 +102,12 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
         command = pelican_command(settings, staging, fatal)
         if quiet:
             command.append("--quiet")
-        result = subprocess.run(command, cwd=ROOT)
-        if result.returncode != 0:
+        returncode = _run_to_the_end(command)
+        if returncode != 0:
             raise Exit(
                 f"Build failed ({settings.name}); {output} was left as it was. "
                 "Read the messages above: each names the file, the field and the fix.",
-                code=result.returncode or 1,
+                code=returncode or 1,
             )
         _swap_in(staging, output)
     finally:
@@ -108,6 +115,29 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     return output
+
+
+def _run_to_the_end(command: list[str]) -> int:
+    """Run a command; if this process is interrupted, the command is stopped too, never left running."""
+    import signal
+
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    # Blocked while the child starts: an interruption between its fork and the moment we hold
+    # it would leave it running, writing a site into a folder we already removed.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
+    try:
+        process = subprocess.Popen(command, cwd=ROOT,
+                                   preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping))
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        raise
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # an interruption meanwhile arrives here
+        return process.wait()
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
 
 
 def _main_thread() -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import SHARED, invoke, project_copy, run_pelican
@@ -60,12 +62,11 @@ def approve_and_build_with_caches(project, tmp_path):
 
 
 def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
-    # The build caches checked files, rendered bodies and finished fragments;
+    # The build caches Pelican's read articles and the rendered bodies;
     # a decision taken after a build must still win on the next one, with the same caches.
     ident, caches, build = approve_and_build_with_caches(project, tmp_path)
     assert "Un avis sincère" in build.page("second/index.html")
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
-        "community-bodies.json", "community-files.jsonl", "community-fragments.sqlite3"]
+    assert "community-bodies.json" in [p.name for p in (tmp_path / "cache").iterdir()]
     rejected = invoke(project, "contributions.reject", ident, "--reason", "hors sujet")
     assert rejected.returncode == 0, out(rejected)
     build = run_pelican(project / "content", tmp_path / "rejected", overrides=caches)
@@ -76,8 +77,8 @@ def test_moderation_changes_reach_a_build_with_warm_caches(project, tmp_path):
 
 
 def test_edits_reach_every_page_with_warm_caches(project, tmp_path):
-    # Finished fragments (threads, JSON-LD, contributor cards) are cached by
-    # their inputs: an edited body and a renamed article must show everywhere.
+    # Articles and bodies come from the caches: an edited body and a renamed
+    # article must show everywhere all the same.
     ident, caches, build = approve_and_build_with_caches(project, tmp_path)
     assert "Un avis sincère" in build.page("contributeur/zoe-lectrice/index.html")
     contribution = project / "content" / "contributions" / "second" / f"{ident}.md"
@@ -96,19 +97,20 @@ def test_edits_reach_every_page_with_warm_caches(project, tmp_path):
         assert "Un titre tout neuf" in build.page(page), page
 
 
-def test_bodies_are_read_from_their_files_when_their_renderings_are_gone(project, tmp_path):
-    # The files cache keeps a digest of each body, not the body: when the
-    # rendered bodies and fragments are gone (a new sanitiser, a new theme),
-    # the bodies are read from their files again, and the pages are the same.
+def test_a_lost_bodies_cache_is_written_back_with_every_body_feeds_included(project, tmp_path):
+    # The bodies cache is saved once every generator has run: the bodies that only
+    # the feeds show are in it too, so a lost file is rebuilt whole by the next build.
     ident, caches, build = approve_and_build_with_caches(project, tmp_path)
-    assert "Un avis sincère" not in (tmp_path / "cache" / "community-files.jsonl").read_text(encoding="utf-8")
-    for name in ("community-bodies.json", "community-fragments.sqlite3"):
-        for suffix in ("", "-wal", "-shm"):
-            (tmp_path / "cache" / f"{name}{suffix}").unlink(missing_ok=True)
+    stored = tmp_path / "cache" / "community-bodies.json"
+    first = json.loads(stored.read_text(encoding="utf-8"))["bodies"]
+    published = [line for line in build.page("flux/communaute.atom.xml").splitlines() if "<entry>" in line]
+    assert len(first) >= len(published) > 0
+    stored.unlink()
     again = run_pelican(project / "content", tmp_path / "again", overrides=caches)
     assert again.returncode == 0, again.log
-    for page in ("second/index.html", "contributeur/zoe-lectrice/index.html", "communaute/index.html"):
-        assert "Un avis sincère" in again.page(page) and again.page(page) == build.page(page), page
+    assert json.loads(stored.read_text(encoding="utf-8"))["bodies"] == first
+    for page in ("second/index.html", "contributeur/zoe-lectrice/index.html", "flux/communaute.atom.xml"):
+        assert again.page(page) == build.page(page), page
 
 
 def test_reject_records_the_reason(project):

@@ -223,4 +223,5 @@ def test_an_interrupted_build_leaves_no_temporary_folder_and_the_site_is_world_r
     # A build killed outright (SIGKILL) cannot clean up: the next build does.
     os.makedirs(project / ".output-new-999999-abcd")
     assert invoke(project, "build").returncode == 0
-    assert not list(project.glob(".output-new-*"))
+    left = list(project.glob(".output-new-*"))
+    assert not left, [(p.name, sorted(str(q.relative_to(p)) for q in p.rglob("*"))[:5]) for p in left]

@@ -62,6 +62,19 @@ def find(text: str) -> list[str]:
     return found
 
 
+def find_in_url(url: str) -> list[str]:
+    """Like find, for a web address: credentials before the host ("user:pass@host") are not an
+    e-mail address (and such a link is never published: sanitize.clean_url refuses it)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:
+        return find(url)
+    host = parts.netloc.rpartition("@")[2]
+    return find(f"{parts.scheme}://{host}{parts.path}?{parts.query}#{parts.fragment}")
+
+
 def mask(text: str) -> str:
     """The text with every e-mail address and phone number replaced by a mask."""
     if not text:

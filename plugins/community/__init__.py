@@ -24,3 +24,4 @@ def register():
     signals.article_generator_finalized.connect(hooks.attach_contributions)
     signals.page_generator_finalized.connect(hooks.pages_figures_and_quotes)
     signals.get_generators.connect(hooks.add_generator)
+    signals.finalized.connect(hooks.save_bodies)

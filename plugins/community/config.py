@@ -26,14 +26,10 @@ Settings (``COMMUNITY`` dict in pelicanconf.py; every key optional):
     index (``contributeurs/``) and a contributor's page
     (``contributeur/{slug}/``); each is saved as ``<url>index.html``.
 ``cache`` (bool, default ``True``)
-    Keep checked contribution files, rendered bodies and finished fragments
-    (threads, JSON-LD, cards) in Pelican's CACHE_PATH between builds (see
-    cache.py: entries are keyed by content and by the code that produced
-    them, so any change invalidates them).
-``render_workers`` (int, default ``0``)
-    Processes that render the bodies missing from the cache (a first
-    build): ``0`` uses the machine's cores (at most 4), ``1`` renders in the
-    build's own process. See prerender.py.
+    Keep the rendered bodies in Pelican's CACHE_PATH between builds (see
+    bodies.py: keyed by each body's digest and by the code that renders).
+    Bodies missing from it are rendered on every core (the ``BUILD_WORKERS``
+    setting, see blogcore/parallel.py).
 ``figures_marker`` (str, default ``"[[chiffres-moderation]]"``)
     Written alone in a page's Markdown, it is replaced by the live moderation
     figures (the Transparence page uses it).
@@ -66,14 +62,7 @@ class CommunityConfig:
     contributor_url: str = "contributeur/{slug}/"
     figures_marker: str = "[[chiffres-moderation]]"
     cache: bool = True
-    render_workers: int = 0
     own_hosts: frozenset[str] = frozenset()
-
-    def describe(self) -> tuple[str, ...]:
-        """Every setting as text, the same from one process to the next (cache fingerprints)."""
-        # repr() of a frozenset follows string hashes, which change per process.
-        return tuple(f"{f.name}={sorted(value) if isinstance(value, frozenset) else value!r}"
-                     for f in fields(self) for value in (getattr(self, f.name),))
 
 
 def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityConfig:
@@ -93,10 +82,6 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityCo
         elif key in ("max_depth", "latest", "max_body_chars"):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SiteError(origin, name, value, "must be a whole number >= 1", "write e.g. 4")
-        elif key == "render_workers":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise SiteError(origin, name, value, "must be a whole number >= 0",
-                                "write 0 (one per core) or 1 (no worker process)")
         elif key in ("brand_names", "official_authors"):
             if isinstance(value, str) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise SiteError(origin, name, value, "must be a list of names", 'write ["Marque", "Équipe Marque"]')

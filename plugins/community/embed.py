@@ -12,14 +12,15 @@ import re
 
 from blogcore.errors import Problem, display_path
 
+from . import views
 from .index import CommunityIndex
-from .render import quote_card
+from .model import KIND_LABELS
 
 MARKER = re.compile(r"<p>\s*\[\[contribution:\s*([^\]\s]*)\s*\]\]\s*</p>")
 STRAY = re.compile(r"\[\[contribution:([^\]]*)\]\]")
 
 
-def replace_quotes(item, index: CommunityIndex) -> list[Problem]:
+def replace_quotes(item, index: CommunityIndex, env) -> list[Problem]:
     """Replace every marker in an article's or page's HTML; return problems found."""
     html = getattr(item, "_content", "") or ""
     if "[[contribution:" not in html:
@@ -42,7 +43,9 @@ def replace_quotes(item, index: CommunityIndex) -> list[Problem]:
             return match.group(0)
         article = index.article(contribution)
         href = "{filename}/" + article.relative_source_path + "#" + contribution.anchor
-        return quote_card(contribution, index, href)
+        label = views.OFFICIAL_LABEL if contribution.official else KIND_LABELS[contribution.kind]
+        return views.render_template(env, "_quote_card.html", contribution=contribution, href=href, label=label,
+                                     body=index.body_html(contribution))
 
     html = MARKER.sub(card, html)
     for stray in STRAY.finditer(html):

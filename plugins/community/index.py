@@ -11,10 +11,11 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
-from . import identity, prerender, sanitize, store
-from .cache import BodyCache, FragmentCache, body_key
+from markupsafe import Markup
+
+from . import identity, sanitize
+from .bodies import Bodies
 from .config import CommunityConfig
 from .model import STATUSES, Contribution, Thread
 
@@ -46,15 +47,9 @@ class CommunityIndex:
 
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
                  listed_articles: dict[str, object], all_articles: dict[str, object],
-                 cache: BodyCache | Callable[[], BodyCache] | None = None, *,
-                 fragments: FragmentCache | None = None, workers: int = 1, now: float | None = None):
+                 bodies: Bodies | None = None, *, now: float | None = None):
         self.config = config
-        # The body cache, or a function that loads it: a build whose
-        # fragments are all in the fragment cache never needs a body.
-        self._cache = cache or BodyCache(None, config.own_hosts)
-        self._fragments = fragments
-        self._workers = workers
-        self._prerendered = False
+        self.bodies = bodies or Bodies(None, config.own_hosts)
         # Sorted on the UTC timestamp: comparing aware datetimes whose offsets
         # are distinct objects is ten times slower, and 10,000 of them are sorted.
         # Like an article, a contribution dated in the future waits for its day:
@@ -63,10 +58,9 @@ class CommunityIndex:
         self.scheduled = sum(1 for c in contributions if c.date.timestamp() > limit)
         self._all = sorted((c for c in contributions if c.date.timestamp() <= limit),
                            key=lambda c: (c.date.timestamp(), c.id))
-        self._by_id: dict[str, Contribution] | None = None  # see _ids
+        self._by_id = {c.id: c for c in self._all}
         self._articles = all_articles
         self._listed = listed_articles
-        self._rendered: dict[str, tuple[str, str]] = {}
         self._article_urls: dict[str, str] = {}  # Pelican computes article.url on every access
         self._links: dict[str, str | None] = {}
         self._figures: Figures | None = None
@@ -80,96 +74,19 @@ class CommunityIndex:
     # -- single contributions ---------------------------------------------------
     def get(self, contribution_id: str) -> Contribution | None:
         """A contribution by id, whatever its status (callers check .published)."""
-        return self._ids().get(contribution_id)
+        return self._by_id.get(contribution_id)
 
-    def _ids(self) -> dict[str, Contribution]:
-        # Made on first use: a build whose fragments are all cached, and
-        # that quotes no contribution, never looks one up by id.
-        if self._by_id is None:
-            self._by_id = {c.id: c for c in self._all}
-        return self._by_id
+    def prepare_bodies(self) -> None:
+        """Render every published body not in the cache (on every core when there are many)."""
+        self.bodies.prepare([c for c in self._all if c.published])
 
-    def body_html(self, contribution: Contribution) -> str:
-        """The sanitised HTML of an approved contribution's body (cached per build)."""
-        return self._render(contribution)[0]
+    def body_html(self, contribution: Contribution) -> Markup:
+        """The sanitised HTML of an approved contribution's body (Markup: safe in templates)."""
+        return self.bodies.html(contribution) if contribution.published else Markup("")
 
     def body_text(self, contribution: Contribution) -> str:
         """The plain text of an approved contribution's body (JSON-LD, feeds)."""
-        return self._render(contribution)[1]
-
-    @property
-    def cache(self) -> BodyCache:
-        """The body cache, loaded when a body is first needed."""
-        if callable(self._cache):
-            self._cache = self._cache()
-        return self._cache
-
-    def _render(self, contribution: Contribution) -> tuple[str, str]:
-        if not contribution.published:
-            return ("", "")
-        rendered = self._rendered.get(contribution.id)
-        if rendered is None and not self._prerendered:
-            # The first body this build needs: render every missing one now, on every core.
-            self._prerendered = True
-            self.render_missing(self._workers)
-            rendered = self._rendered.get(contribution.id)
-        if rendered is None:
-            key = body_key(contribution)
-            rendered = self.cache.get(key)
-            if rendered is None:
-                rendered = prerender.page_body(store.read_body(contribution), self.config.own_hosts)
-                self.cache.put(key, *rendered)
-            self._rendered[contribution.id] = rendered
-        return rendered
-
-    def render_missing(self, workers: int, minimum: int = prerender.MIN_BODIES) -> int:
-        """Render the published bodies missing from the cache in worker processes; return how many."""
-        missing: dict[str, list[str]] = {}  # digest of a body → ids of the contributions that have it
-        bodies: dict[str, str] = {}  # body → its digest
-        for c in self._all:
-            if c.published and c.id not in self._rendered:
-                key = body_key(c)
-                found = self.cache.get(key)
-                if found is not None:
-                    self._rendered[c.id] = found
-                elif key in missing:
-                    missing[key].append(c.id)
-                else:
-                    missing[key] = [c.id]
-                    bodies[store.read_body(c)] = key
-
-        def keep(body: str, html: str, text: str) -> None:
-            key = bodies[body]
-            self.cache.put(key, html, text)
-            for ident in missing[key]:
-                self._rendered[ident] = (html, text)
-
-        done = prerender.render_all(list(bodies), self.config.own_hosts, workers, keep, minimum)
-        return len(missing) if done else 0
-
-    def fragment(self, kind: str, contributions: Iterable[Contribution], values: Iterable[str],
-                 make: Callable[[], str]) -> str:
-        """A finished fragment shown from these contributions and values, made only if not cached."""
-        if self._fragments is None:
-            return make()
-        parts = [kind, *values]
-        for c in contributions:
-            if not c.key:  # a contribution not read through the files cache
-                return make()
-            parts.append(c.key)
-        key = self._fragments.key(parts)
-        text = self._fragments.get(key)
-        if text is None:
-            text = make()
-            self._fragments.put(key, text)
-        return text
-
-    def save_caches(self) -> None:
-        """Write back the caches this build changed (after the last page is written)."""
-        if not callable(self._cache):
-            self._cache.save()
-        if self._fragments is not None:
-            self._fragments.save()
+        return self.bodies.text(contribution) if contribution.published else ""
 
     def author_link(self, contribution: Contribution) -> str | None:
         """The author's web address when it is safe to link, else None."""
@@ -203,10 +120,6 @@ class CommunityIndex:
         return f"{url}#{contribution.anchor}" if url else ""
 
     # -- per article ---------------------------------------------------------------
-    def of_article(self, slug: str) -> list[Contribution]:
-        """Every contribution of one article, whatever its status, oldest first (fragment keys)."""
-        return self._by_article.get(slug, [])
-
     def for_article(self, slug: str) -> list[Contribution]:
         """Approved contributions of one article, oldest first."""
         return [c for c in self._by_article.get(slug, []) if c.published]
@@ -218,7 +131,7 @@ class CommunityIndex:
         (no text, no identity) so that the reply keeps its place.
         """
         items = self._by_article.get(slug, [])
-        by_id = self._ids()
+        by_id = self._by_id
         keep: set[str] = set()
         for c in items:
             if c.published:

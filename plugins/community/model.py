@@ -74,9 +74,8 @@ FALSE_WORDS = {"no", "false", "non", "0", ""}
 
 # Slots: 10,000 of them stay in memory during a build. Not frozen, because
 # a frozen dataclass sets each field through object.__setattr__, which makes
-# it six times slower to create, and a build makes 10,000; it is never
-# changed in place all the same (changes make a copy: with_changes), and it
-# keeps the hash a frozen one would have.
+# it six times slower to create; it is never changed in place all the same
+# (changes make a copy: with_changes).
 @dataclass(slots=True, unsafe_hash=True)
 class Contribution:
     """One contribution as stored in its file (all fields, private ones included)."""
@@ -85,7 +84,7 @@ class Contribution:
     article: str
     author: str
     date: dt.datetime
-    body: str | None = ""  # None: left in its file (see key)
+    body: str = ""
     author_url: str = ""
     author_email: str = ""
     author_ip: str = ""
@@ -104,24 +103,7 @@ class Contribution:
     idea_status: str = ""
     original_id: str = ""
     imported_from: str = ""
-    # The digest of the file's bytes when it was read through the files
-    # cache ("" otherwise): the key of its cached fragments and rendered body.
-    # A build that finds a file in that cache leaves the body in the file
-    # (None): most builds never need a body's Markdown.
-    key: str = ""
-    # Where the file is: `name`, relative to `root`. A build's contributions
-    # share one root string, and `name` is "" for a file in its usual place
-    # (see located), so that 10,000 contributions do not each hold a long
-    # path. Without a root, `name` is the whole path ("" for no file yet).
-    root: str = ""
-    name: str = ""
-
-    @property
-    def path(self) -> str:
-        """The contribution's file ("" when it has none yet)."""
-        if not self.root:
-            return self.name
-        return os.path.join(self.root, self.name or usual_name(self.article, self.id))
+    path: str = ""  # its file ("" when it has none yet)
 
     @property
     def published(self) -> bool:
@@ -134,9 +116,7 @@ class Contribution:
         return f"contribution-{self.id}"
 
     def with_changes(self, **changes) -> "Contribution":
-        """A copy with some fields changed (`path` too: the whole path, or "" for none)."""
-        if "path" in changes:
-            changes.update(root="", name=changes.pop("path"))
+        """A copy with some fields changed."""
         return replace(self, **changes)
 
     def decided(self, action: str, moderator: str, when: dt.datetime | None, **changes) -> "Contribution":
@@ -216,10 +196,6 @@ def usual_name(article: str, ident: str) -> str:
     """Where a contribution's file belongs, relative to the contributions folder: ``<article>/<id>.md``."""
     return os.path.join(article, ident + ".md")
 
-
-def located(root: str, name: str, article: str, ident: str) -> str:
-    """The `name` a contribution keeps for its file `name` under `root` ("" for the usual place)."""
-    return "" if root and name == usual_name(article, ident) else name
 
 
 def parse_bool(value: str) -> bool | None:

@@ -15,12 +15,21 @@ log = logging.getLogger(__name__)
 
 
 class CommunityPagesGenerator(Generator):
-    """Writes the community pages from ``context["community"]``."""
+    """Writes the community pages from ``context["community"]``.
+
+    hooks.add_generator makes a subclass per run whose ``pelican`` is that
+    run's Pelican object: the index is left on it for hooks.save_bodies, which
+    writes the bodies cache once every generator has run.
+    """
+
+    pelican = None
 
     def generate_context(self):
         """Expose the contributors to every template (index, sitemap)."""
         index = self.context.get("community")
         self.context["contributors"] = index.contributors() if index is not None else []
+        if self.pelican is not None and index is not None:
+            self.pelican.community_index = index
 
     def generate_output(self, writer):
         """Write the community page, the contributors' index and each contributor's page."""
@@ -39,5 +48,3 @@ class CommunityPagesGenerator(Generator):
                 url + "index.html", self.get_template(template[:-5]), self.context,
                 relative_urls=self.settings["RELATIVE_URLS"], url=url, **extra,
             )
-        # Article pages were written before this generator runs: every fragment is made now.
-        index.save_caches()

@@ -22,9 +22,8 @@ from blogcore.names import identity_key
 from blogcore.isodate import DateError, format_iso, parse_iso
 
 from . import identity
-from .cache import FileCache, digest
 from .model import (
-    FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, located, parse_bool, parse_decisions,
+    FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, parse_bool, parse_decisions,
     usual_name,
 )
 
@@ -59,13 +58,11 @@ def import_id(system: str, *key: str) -> str:
 
 
 def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None = None,
-                       file_key: str = "", root: str = "",
                        max_body: int = DEFAULT_MAX_BODY) -> tuple[Contribution | None, list[Problem]]:
     """Parse one contribution file; return it (or None) and its problems.
 
-    `path` names the file in messages; `real_path` (default: `path`;
-    relative to `root` if given) is stored, with `file_key`, the digest of
-    the file's bytes (see Contribution.key). A body longer than `max_body`
+    `path` names the file in messages; `real_path` (default: `path`) is
+    stored as the contribution's path. A body longer than `max_body`
     characters is refused (COMMUNITY["max_body_chars"]).
     """
     header = parse_header(text)
@@ -131,7 +128,8 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
             bad(key, value, "not an absolute web address", "write it with https:// or http://, or remove it")
     author = header.get("author") or ""
     for key in PUBLISHED_TEXT_FIELDS:
-        found = personal.find(header.get(key) or "")
+        finder = personal.find_in_url if key.endswith("_url") else personal.find
+        found = finder(header.get(key) or "")
         if found:
             bad(key, header.get(key), f"{' and '.join(found)} would be published (personal data)",
                 PERSONAL_FIX[key])
@@ -160,29 +158,9 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
         moderator=header.get("moderator", ""), moderated_at=dates["moderated_at"],
         reason=header.get("reason", ""), decisions=decisions, votes=votes, idea_status=idea_status,
         original_id=header.get("original_id", ""), imported_from=header.get("imported_from", ""),
-        key=file_key, root=root, name=located(root, real_path or path, header.get("article"), ident),
+        path=real_path or path,
     )
     return contribution, problems
-
-
-def read_body(contribution: Contribution) -> str:
-    """The Markdown body of a contribution, read from its file if it was left there (see Contribution.key).
-
-    Read exactly as parse_contribution reads it, and only if the file still
-    has the bytes that were checked: a file edited during the build fails it
-    rather than publish text that was never checked.
-    """
-    if contribution.body is not None:
-        return contribution.body
-    shown = display(contribution.path)
-    try:
-        with open(contribution.path, "rb") as handle:
-            raw = handle.read()
-        if digest(raw) != contribution.key:
-            raise SiteError(shown, "body", None, "the file changed while the site was being built", "build again")
-        return parse_header(raw.decode("utf-8-sig")).body.strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SiteError(shown, "body", None, f"the file can no longer be read ({exc})", "build again") from exc
 
 
 def dump_contribution(contribution: Contribution) -> str:
@@ -229,74 +207,53 @@ def write(root: Path, contribution: Contribution) -> Path:
     return path
 
 
-def load_all(root: Path, tz: ZoneInfo, cache: FileCache | None = None,
-             max_body: int = DEFAULT_MAX_BODY) -> tuple[list[Contribution], list[Problem]]:
-    """Read every contribution file under `root`, sorted by path.
-
-    With a cache, a file checked by an earlier build is neither parsed again
-    (same bytes) nor even read (same status; see cache.py). Files with
-    problems are never cached.
-    """
+def load_all(root: Path, tz: ZoneInfo, max_body: int = DEFAULT_MAX_BODY) -> tuple[list[Contribution], list[Problem]]:
+    """Read and check every contribution file under `root`, sorted by path."""
     contributions: list[Contribution] = []
     problems: list[Problem] = []
     root = Path(root)
     if not root.is_dir():
         return contributions, problems
     root_shown = display(root)  # once: resolving 10,000 paths one by one is slow
-    root_text = str(root)
-    start = len(root_text) + 1
-    for entry in _entries(root_text):
-        path = entry.path
-        name = entry.name
+    start = len(str(root)) + 1
+    for path in _files(str(root)):
         relative = path[start:]
+        name = os.path.basename(path)
+        shown = root_shown + "/" + relative
         if relative == IMPORT_LEDGER:  # the imports' record (importers/ledger.py), not a contribution
             continue
         if not name.endswith(".md"):
-            problems.append(Problem(root_shown + "/" + relative, "file name", name, "not a contribution file (.md)",
+            problems.append(Problem(shown, "file name", name, "not a contribution file (.md)",
                                     "rename it to .md or move it out of content/contributions/"))
             continue
-        contribution = None
-        if cache:
-            status = entry.stat()
-            contribution = cache.recall(relative, status, root_text)
-        if contribution is None:
-            with open(path, "rb") as handle:
-                raw = handle.read()
-            key = digest(raw) if cache else ""
-            contribution = cache.recall_bytes(relative, status, key, root_text) if cache else None
-            if contribution is None:
-                shown = root_shown + "/" + relative
-                try:
-                    text = raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
-                    continue
-                contribution, found = parse_contribution(text, shown, tz, real_path=relative, file_key=key,
-                                                         root=root_text, max_body=max_body)
-                problems += found
-                if contribution is None:
-                    continue
-                if cache:
-                    cache.store(relative, status, key, contribution)
-        contributions.append(contribution)
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
+            continue
+        contribution, found = parse_contribution(text, shown, tz, real_path=path, max_body=max_body)
+        problems += found
+        if contribution is not None:
+            contributions.append(contribution)
     return contributions, problems
 
 
-def _entries(folder: str):
-    """Files under a folder, depth first, sorted by name; hidden files and folders skipped.
-
-    A folder's files come before its subfolders: cache.scan_order is this order.
-    """
+def _files(folder: str):
+    """Files under a folder, depth first, sorted by name; hidden files and editor backups skipped
+    (the editorial plugin's inventory reports a hidden file that is not an editor's)."""
     with os.scandir(folder) as scan:
-        entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+        entries = sorted((e for e in scan if not e.name.startswith(".") and not e.name.endswith("~")),
+                         key=lambda e: e.name)
     folders = []
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             folders.append(entry)
         else:
-            yield entry
+            yield entry.path
     for entry in folders:
-        yield from _entries(entry.path)
+        yield from _files(entry.path)
 
 
 def _contributor_pages(contributions: list[Contribution]) -> list[Problem]:
@@ -354,9 +311,9 @@ def check_collection(contributions: list[Contribution], articles: set[str],
         if c.article not in articles:
             problems.append(Problem(str(shown), "Article:", c.article, "no article has this slug",
                                     "write the slug of an existing article (see its Slug: line or its address)"))
-        if c.name:  # else a file in its usual place, or no file yet (see model.located)
+        if c.path:  # else not written yet
             # os.path, not pathlib: this can run for every contribution of the site.
-            folder, file_name = os.path.split(c.name)
+            folder, file_name = os.path.split(c.path)
             folder = os.path.basename(folder)
             if folder != c.article:
                 problems.append(Problem(str(shown), "Article:", c.article, f"the file is in the folder of '{folder}'",

@@ -9,14 +9,15 @@ from community.config import CommunityConfig, from_settings
 def test_defaults_and_brand_names_from_the_site():
     cfg = from_settings({"SITENAME": "Marque", "PUBLISHER": "Équipe Marque", "SITEURL": "https://exemple.fr"})
     assert cfg.brand_names == ("Marque", "Équipe Marque") and cfg.own_hosts == frozenset({"exemple.fr"})
-    assert (cfg.cache, cfg.render_workers, cfg.max_depth) == (True, 0, 4)
+    assert (cfg.cache, cfg.max_depth, cfg.max_body_chars, cfg.official_authors) == (True, 4, 20_000, ())
 
 
 @pytest.mark.parametrize("key, value, expected", [
     ("render_cache", True, "unknown setting"),  # the former name of "cache"
     ("cache", "yes", "must be True or False"),
-    ("render_workers", -1, "must be a whole number >= 0"),
-    ("render_workers", "4", "must be a whole number >= 0"),
+    ("render_workers", 1, "unknown setting"),  # replaced by BUILD_WORKERS (blogcore/parallel.py)
+    ("max_body_chars", 0, "must be a whole number >= 1"),
+    ("official_authors", "Claire", "must be a list of names"),
     ("max_depth", 0, "must be a whole number >= 1"),
     ("contributor_url", "contributeur/", "must contain {slug}"),
 ])
@@ -27,7 +28,7 @@ def test_bad_keys_and_values_are_named(key, value, expected):
 
 
 def test_settings_are_not_modified():
-    settings = {"COMMUNITY": {"brand_names": [" Marque "], "render_workers": 1}}
+    settings = {"COMMUNITY": {"brand_names": [" Marque "], "official_authors": ["Claire "]}}
     cfg = from_settings(settings)
-    assert settings == {"COMMUNITY": {"brand_names": [" Marque "], "render_workers": 1}}
-    assert isinstance(cfg, CommunityConfig) and cfg.brand_names == ("Marque",) and cfg.render_workers == 1
+    assert settings == {"COMMUNITY": {"brand_names": [" Marque "], "official_authors": ["Claire "]}}
+    assert isinstance(cfg, CommunityConfig) and cfg.brand_names == ("Marque",) and cfg.official_authors == ("Claire",)
