@@ -42,8 +42,16 @@ SLUGIFY_SOURCE = "title"
 # Hidden files and editor backups are never read nor copied (plugins/editorial/inventory.py
 # fails the build on a hidden file that is not an editor's, so none vanishes unnoticed).
 IGNORE_FILES = [".*", "*~", "#*#"]
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
+# Pelican's reader cache: an unchanged article is not rendered again (its md5 decides, so a fresh
+# clone or a CI cache restore still hits). One folder per settings file; plugins/blogcore/caches.py
+# discards a damaged or stale one before a build. `invoke build --ignore-cache` reads none.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "md5"
+GZIP_CACHE = False  # faster to write and read; caches.py can tell a file cut short
+CACHE_PATH = str(ROOT / "cache" / "preview")
+# Processes for the work of a first build that splits (blogcore/parallel.py): 0 = one per core.
+BUILD_WORKERS = 0
 
 # --- URLs -----------------------------------------------------------------
 ARTICLE_URL = "{slug}/"
@@ -94,6 +102,9 @@ MARKDOWN = {
         "markdown.extensions.meta": {},
         "markdown.extensions.toc": {"permalink": False},
         "markdown.extensions.sane_lists": {},
+        # French no-break spaces (plugins/blogcore/typography.py), done as Markdown renders,
+        # so that Pelican's reader cache keeps articles with their typography.
+        "blogcore.typography": {},
     },
     "output_format": "html5",
 }
@@ -115,7 +126,7 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial", "community", "syndication"]
+PLUGINS = ["editorial", "community", "syndication", "sitebuild"]
 
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {

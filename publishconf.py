@@ -30,5 +30,6 @@ DRAFT_PAGE_LANG_URL = ""
 DRAFT_PAGE_LANG_SAVE_AS = ""
 
 DELETE_OUTPUT_DIRECTORY = True
+CACHE_PATH = str(Path(__file__).resolve().parent / "cache" / "production")
 
 EDITORIAL = {**EDITORIAL, "production": True}  # noqa: F405

@@ -32,10 +32,7 @@ if str(ROOT / "plugins") not in sys.path:
 
 def pelican_command(settings: Path, output: Path, fatal: str | None = "errors", extra: str = "") -> list[str]:
     """The Pelican command line for one build (fatal: "errors", "warnings" or None)."""
-    command = [
-        sys.executable, "-m", "pelican", str(CONTENT),
-        "--settings", str(settings), "--output", str(output), "--ignore-cache",
-    ]
+    command = [sys.executable, "-m", "pelican", str(CONTENT), "--settings", str(settings), "--output", str(output)]
     if fatal:
         command += ["--fatal", fatal]
     return command + shlex.split(extra)
@@ -87,7 +84,8 @@ def _on_sigterm(signum, frame):
     raise KeyboardInterrupt  # so that the finally blocks remove the staging folder
 
 
-def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool = False) -> Path:
+def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool = False,
+               ignore_cache: bool = False) -> Path:
     """Build into a temporary folder, then swap it in place of `output`.
 
     Raises Exit (non-zero) and leaves `output` untouched when Pelican fails;
@@ -102,6 +100,8 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
         command = pelican_command(settings, staging, fatal)
         if quiet:
             command.append("--quiet")
+        if ignore_cache:
+            command.append("--ignore-cache")
         returncode = _run_to_the_end(command)
         if returncode != 0:
             raise Exit(
@@ -146,10 +146,13 @@ def _main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-@task(help={"output": "Folder to write the site to (default: output/)."})
-def build(c, output=str(OUTPUT)):
+IGNORE_CACHE_HELP = "Read every article again instead of using the cache (cache/)."
+
+
+@task(help={"output": "Folder to write the site to (default: output/).", "ignore_cache": IGNORE_CACHE_HELP})
+def build(c, output=str(OUTPUT), ignore_cache=False):
     """Build the local preview site (pelicanconf.py) into output/."""
-    build_site(LOCAL_SETTINGS, Path(output))
+    build_site(LOCAL_SETTINGS, Path(output), ignore_cache=ignore_cache)
     print(f"Site built in {output}. Preview it with: .venv/bin/invoke livereload (reloads the browser on save), then open http://127.0.0.1:8000/")
 
 
@@ -181,10 +184,11 @@ def livereload(c, port=8000, bind="127.0.0.1"):
     server.serve(host=bind, port=int(port), root=str(OUTPUT), open_url_delay=None)
 
 
-@task(help={"output": "Folder to write the production site to (default: output/)."})
-def preview(c, output=str(OUTPUT)):
+@task(help={"output": "Folder to write the production site to (default: output/).",
+            "ignore_cache": IGNORE_CACHE_HELP})
+def preview(c, output=str(OUTPUT), ignore_cache=False):
     """Build the production site (publishconf.py: absolute URLs, no drafts) into output/."""
-    build_site(PRODUCTION_SETTINGS, Path(output))
+    build_site(PRODUCTION_SETTINGS, Path(output), ignore_cache=ignore_cache)
     print(f"Production site built in {output} for SITEURL={os.environ.get('SITEURL', '(default)')}.")
 
 

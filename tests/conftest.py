@@ -41,8 +41,10 @@ def run_pelican(content: Path, output: Path, settings: str = "pelicanconf.py", f
     """Build `content` with one of the project's settings files, in a subprocess."""
     command = [sys.executable, "-m", "pelican", str(content), "-s", str(ROOT / settings),
                "-o", str(output), "--fatal", fatal, "--ignore-cache"]
-    if overrides:
-        command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
+    # Each build has its own cache folder (beside its output) unless the test gives one:
+    # never the repository's cache/, which other test runs share.
+    overrides = {"CACHE_PATH": str(Path(output).parent / f"{Path(output).name}-cache"), **(overrides or {})}
+    command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True,
                             env={**os.environ, "COLUMNS": "400", **(env or {})})
     return Build(result.returncode, output, result.stdout + result.stderr)

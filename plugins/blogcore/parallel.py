@@ -56,10 +56,12 @@ def run(func: Callable[[list], list], items: Sequence, workers: int, *, setup: C
     """func(chunk) for chunks of items, concatenated in order; in `workers` processes when it pays.
 
     `func` and `setup` must be importable functions (workers import them);
-    `setup(*setup_args)` runs once in each worker before its first chunk (and
-    is the caller's business in this process).
+    `setup(*setup_args)` runs once in each process (this one included)
+    before its first chunk.
     """
     items = list(items)
+    if setup is not None and items:
+        setup(*setup_args)
     if workers < 2 or len(items) < minimum:
         return func(items)
     size = max(1, -(-len(items) // (workers * CHUNKS_PER_PROCESS)))

@@ -8,11 +8,17 @@ and inside guillemets, as the Imprimerie nationale's rules recommend.
 Only text is changed: tags, attributes, and the contents of pre, code, kbd,
 samp, script, style and textarea are left alone, so that URLs, code and
 JSON-LD keep their exact characters.
+
+Articles and pages get it from Python-Markdown itself (FrenchTypography, in
+pelicanconf.py's MARKDOWN), so that Pelican's reader cache keeps it done.
 """
 
 from __future__ import annotations
 
 import re
+
+import markdown
+import markdown.postprocessors
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -68,3 +74,21 @@ def fix_html(html: str) -> str:
         else:
             out.append(fix_text(token))
     return "".join(out)
+
+
+class FrenchTypography(markdown.Extension):
+    """Python-Markdown extension: fix_html on the converted document (so Pelican's reader cache keeps it done)."""
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        """Run last, on the finished HTML."""
+        md.postprocessors.register(_FrenchPostprocessor(md), "french_typography", 1)
+
+
+class _FrenchPostprocessor(markdown.postprocessors.Postprocessor):
+    def run(self, text: str) -> str:
+        return fix_html(text)
+
+
+def makeExtension(**kwargs):  # noqa: N802 - the name Python-Markdown looks for
+    """The extension, for MARKDOWN = {"extension_configs": {"blogcore.typography": {}}}."""
+    return FrenchTypography(**kwargs)

@@ -8,7 +8,7 @@ from pathlib import Path
 from pelican.contents import Article, Page
 
 from blogcore.errors import Problem, display_path, raise_if_any
-from blogcore.typography import fix_html, fix_text
+from blogcore.typography import fix_text
 
 from . import active, authors, config, embargo, filters, inventory, validate
 
@@ -62,17 +62,9 @@ def refuse_active_html(generator) -> None:
 
 
 def french_typography(instance) -> None:
-    """Apply French no-break spaces to an article's or page's text."""
-    if not isinstance(instance, (Article, Page)):
-        return
-    if getattr(instance, "_content", None):
-        instance._content = fix_html(instance._content)
-    if getattr(instance, "title", None):
+    """Apply French no-break spaces to an article's or page's title (Markdown does the text: typography.py)."""
+    if isinstance(instance, (Article, Page)) and getattr(instance, "title", None):
         instance.title = fix_text(instance.title)
-    if instance.metadata.get("summary"):
-        instance.metadata["summary"] = fix_html(instance.metadata["summary"])
-        # Pelican copies _summary back over metadata["summary"] when links are refreshed.
-        instance._summary = instance.metadata["summary"]
 
 
 def embargo_statics(generators) -> None:
