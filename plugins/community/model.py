@@ -14,6 +14,11 @@ field           required  meaning
 ``Author_url``  no        the author's web page (published with rel="ugc")
 ``Author_email``no        kept for moderation only, NEVER published
 ``Author_ip``   no        kept for moderation only, NEVER published
+``Author_email_hash`` no  keyed hash (HMAC-SHA256, the intake service's
+                          secret) of the author's e-mail address: recognises a
+                          returning author and finds their contributions for a
+                          deletion request; the address itself never enters
+                          git. NEVER published
 ``Date``        yes       ISO 8601 with time zone, e.g. 2009-02-27 00:00:00+01:00
 ``Kind``        no        comment (default), testimonial, idea, mention
 ``Status``      no        pending (default), approved, rejected, redacted
@@ -53,9 +58,9 @@ KIND_LABELS = {
     "idea": "Idée",
     "mention": "Mention",
 }
-PRIVATE_FIELDS = ("author_email", "author_ip")
+PRIVATE_FIELDS = ("author_email", "author_ip", "author_email_hash")
 FIELD_ORDER = (
-    "id", "article", "author", "author_url", "author_email", "author_ip", "date", "kind",
+    "id", "article", "author", "author_url", "author_email", "author_ip", "author_email_hash", "date", "kind",
     "status", "reply_to", "official", "source", "source_url", "moderator", "moderated_at",
     "reason", "votes", "idea_status", "original_id", "imported_from",
 )
@@ -81,6 +86,7 @@ class Contribution:
     author_url: str = ""
     author_email: str = ""
     author_ip: str = ""
+    author_email_hash: str = ""
     kind: str = "comment"
     status: str = "pending"
     reply_to: str = ""
@@ -133,7 +139,7 @@ class Contribution:
         """The tombstone kept after redaction: no text, no identity."""
         return replace(
             self, body="", author="", author_url="", author_email="", author_ip="",
-            source_url="", status="redacted", moderator=moderator, moderated_at=when,
+            author_email_hash="", source_url="", status="redacted", moderator=moderator, moderated_at=when,
             original_id="",
         )
 

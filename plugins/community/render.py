@@ -176,11 +176,16 @@ def _item(thread, index: CommunityIndex, out: list[str]) -> None:
                             f"</strong></span>")
             idea = f'<p class="contribution__idea">{" ".join(bits)}</p>'
         separator = ' <span class="sep" aria-hidden="true">·</span> '
+        # The intake's "Répondre" page works without JavaScript; contribution-form.js fills the form in place.
+        intake = index.config.intake_url
+        reply = (f'<p class="contribution__actions"><a class="contribution__reply-link" href="'
+                 f'{escape(f"{intake}contribution?article={c.article}&reponse_a={c.id}")}">Répondre'
+                 f'<span class="visually-hidden"> à {author}</span></a></p>') if intake else ""
         out.append(
             f'<li class="{classes}"><article id="{c.anchor}" aria-label="{kind}, par {author}">'
             f'<header class="contribution__header"><p class="contribution__author">{name} {badge}</p>'
             f'<p class="contribution__meta">{separator.join(meta)}</p>{idea}</header>'
-            f'<div class="contribution__body">{index.body_html(c)}</div></article>'
+            f'<div class="contribution__body">{index.body_html(c)}</div>{reply}</article>'
         )
     if thread.replies:
         out.append('<ol class="contributions__replies">')
