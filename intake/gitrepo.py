@@ -53,7 +53,7 @@ class Repository:
         env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
         env.update(GIT_TERMINAL_PROMPT="0", GIT_AUTHOR_NAME=self.cfg.git_author_name,
                    GIT_AUTHOR_EMAIL=self.cfg.git_author_email, GIT_COMMITTER_NAME=self.cfg.git_author_name,
-                   GIT_COMMITTER_EMAIL=self.cfg.git_author_email, LC_ALL="C")
+                   GIT_COMMITTER_EMAIL=self.cfg.git_author_email, LC_ALL="C.UTF-8")
         if self.cfg.git_token:
             basic = base64.b64encode(f"x-access-token:{self.cfg.git_token}".encode()).decode()
             env.update(GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="http.extraHeader",
@@ -63,7 +63,7 @@ class Repository:
 
     def git(self, *args: str, stdin: str | None = None, env: dict | None = None, check: bool = True) -> str:
         """Run git in the clone; its output (GitError when it fails and check is on)."""
-        result = subprocess.run(["git", "-C", str(self.path), *args], input=stdin, capture_output=True, text=True,
+        result = subprocess.run(["git", "-C", str(self.path), *args], input=stdin, capture_output=True, text=True, encoding="utf-8",
                                 env=self._env(env), timeout=300)
         if check and result.returncode != 0:
             message = (result.stderr or result.stdout).strip()

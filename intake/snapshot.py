@@ -73,6 +73,7 @@ class Snapshot:
     blocklists: Blocklists
     max_body_chars: int
     transparence_url: str
+    thanks_url: str = "contribuer/merci/"
     by_id: dict[str, Contribution] = field(default_factory=dict)
 
     @property
@@ -122,5 +123,6 @@ def load(root: Path, commit: str, site_url: str) -> Snapshot:
         commit=commit, site=site, site_name=settings.get("SITENAME") or "", articles=articles,
         contributions=tuple(contributions), blocklists=Blocklists.read(folder if folder.is_dir() else BLOCKLISTS),
         max_body_chars=int(getattr(cfg, "max_body_chars", DEFAULT_MAX_BODY)), transparence_url=transparence,
+        thanks_url=cfg.thanks_url,
         by_id={c.id: c for c in contributions},
     )
