@@ -506,7 +506,9 @@ def intake_serve(c, port=8001, bind="127.0.0.1", threads=8):
     app = create_app(_intake_config())
     print(f"Intake listening on http://{bind}:{port}/ (README, \"Running the intake\"); Ctrl-C stops it.")
     try:
-        waitress_serve(app, host=bind, port=int(port), threads=int(threads), ident="intake")
+        # X-Forwarded-For reaches the app, which trusts it only per INTAKE_PROXY_HOPS.
+        waitress_serve(app, host=bind, port=int(port), threads=int(threads), ident="intake",
+                       clear_untrusted_proxy_headers=False)
     finally:
         app.workers.stop()
 

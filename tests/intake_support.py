@@ -129,7 +129,8 @@ def serve_intake(tmp_path: Path, remote: Path, **settings):
     def dispatch(environ, start_response):
         return holder["app"](environ, start_response)
 
-    server = create_server(dispatch, host="127.0.0.1", port=0, threads=8, ident="intake-test")
+    server = create_server(dispatch, host="127.0.0.1", port=0, threads=8, ident="intake-test",
+                           clear_untrusted_proxy_headers=False)  # as intake.serve: INTAKE_PROXY_HOPS decides
     url = f"http://127.0.0.1:{server.effective_port}/"
     cfg = from_env(environment(tmp_path / "intake-data", remote, url, **settings))
     app = create_app(cfg)
