@@ -76,46 +76,46 @@ def _fail(name: str, value, message: str, fix: str) -> None:
 
 @dataclass(frozen=True)
 class IntakeConfig:
-    """Validated intake settings (see VARIABLES for each)."""
+    """Validated intake settings (see VARIABLES for each, and its default); made by from_env()."""
 
     site_url: str
     public_url: str
     secret: bytes
     git_remote: str
     data_dir: Path
-    git_branch: str = "main"
-    git_token: str = ""
-    git_author_name: str = "Formulaire de contribution"
-    git_author_email: str = "intake@localhost"
-    digest: bool = False
-    github_repo: str = ""
-    github_token: str = ""
-    github_api: str = "https://api.github.com"
-    min_fill_seconds: float = 3.0
-    token_max_age: int = 7200
-    max_links: int = 2
-    rate_count: int = 10
-    rate_seconds: int = 3600
-    proxy_hops: int = 0
-    smtp_host: str = ""
-    smtp_port: int = 587
-    smtp_security: str = "starttls"
-    smtp_user: str = ""
-    smtp_password: str = ""
-    mail_from: str = ""
-    confirm_days: int = 7
-    email_retention_days: int = 180
-    retry_seconds: float = 30.0
-    retry_max_seconds: float = 3600.0
-    poll_seconds: float = 300.0
-    spam_check: str = ""
-    akismet_key: str = ""
-    akismet_url: str = "https://rest.akismet.com/1.1/"
-    trusted_after: int = 0
-    webmention_timeout: float = 5.0
-    webmention_max_bytes: int = 1_000_000
-    webmention_max_redirects: int = 3
-    allow_private_addresses: bool = False
+    git_branch: str
+    git_token: str
+    git_author_name: str
+    git_author_email: str
+    digest: bool
+    github_repo: str
+    github_token: str
+    github_api: str
+    min_fill_seconds: float
+    token_max_age: int
+    max_links: int
+    rate_count: int
+    rate_seconds: int
+    proxy_hops: int
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    smtp_user: str
+    smtp_password: str
+    mail_from: str
+    confirm_days: int
+    email_retention_days: int
+    retry_seconds: float
+    retry_max_seconds: float
+    poll_seconds: float
+    spam_check: str
+    akismet_key: str
+    akismet_url: str
+    trusted_after: int
+    webmention_timeout: float
+    webmention_max_bytes: int
+    webmention_max_redirects: int
+    allow_private_addresses: bool
 
     @property
     def mail_enabled(self) -> bool:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from conftest import ROOT
 
 if str(ROOT) not in sys.path:
@@ -155,6 +157,33 @@ class Recorder:
 
 
 @contextmanager
+def loopback_server(handler):
+    """A threading HTTP server on 127.0.0.1 (port picked by the OS) with this handler class; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """One seeded bare repository per test module (seeding copies the whole project)."""
+    return seed_remote(tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture
+def remote(seeded, tmp_path):
+    """A copy of the seeded remote that the test may change."""
+    copy = tmp_path / "remote.git"
+    subprocess.run(["cp", "-a", str(seeded), str(copy)], check=True)
+    return copy
+
+
+@contextmanager
 def stand_in_forge():
     """A local stand-in for GitHub's REST API that records every request (method, path, headers, JSON body)."""
     recorder = Recorder()
@@ -180,14 +209,8 @@ def stand_in_forge():
             self.end_headers()
             self.wfile.write(payload)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", recorder
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(Handler) as url:
+        yield url, recorder
 
 
 def host_of(url: str) -> str:

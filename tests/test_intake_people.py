@@ -7,33 +7,22 @@ from __future__ import annotations
 import email
 import http.server
 import re
-import subprocess
 import threading
 import time
 from contextlib import contextmanager
 from email import policy
 
-import pytest
 
-from intake_support import (
-    ARTICLE, branches, contribution_path, git, receipt_of, request, seed_remote, serve_intake, show,
+from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
+    ARTICLE, branches, contribution_path, git, loopback_server, receipt_of, remote, request, seeded, serve_intake,
+    show, stand_in_forge, submit, wait_for,
+)
+    ARTICLE, loopback_server, remote, seeded, branches, contribution_path, git, receipt_of, request, seed_remote, serve_intake, show,
     stand_in_forge, submit, wait_for,
 )
 
 ARTICLE_URL = f"https://marques-communautes.github.io/{ARTICLE}/"
 ADDRESS = "lectrice.fidele@courriel-test.fr"
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    return seed_remote(tmp_path_factory.mktemp("seed"))
-
-
-@pytest.fixture
-def remote(seeded, tmp_path):
-    copy = tmp_path / "remote.git"
-    subprocess.run(["cp", "-a", str(seeded), str(copy)], check=True)
-    return copy
 
 
 @contextmanager
@@ -257,14 +246,8 @@ def source_server():
             self.end_headers()
             self.wfile.write(data)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with loopback_server(Handler) as url:
+        yield url
 
 
 def test_webmentions_are_verified_then_recorded_like_a_submission(tmp_path, remote):

@@ -19,25 +19,12 @@ import time
 
 import pytest
 
-from intake_support import (
-    ARTICLE, PUBLISHED, SECRET, branches, contribution_path, form_values, git, receipt_of, request, seed_remote,
+from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
+    ARTICLE, PUBLISHED, SECRET, branches, contribution_path, form_values, git, receipt_of, remote, request, seeded,
     serve_intake, show, stand_in_forge, submit, token_of, wait_for,
 )
 
 from conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """One seeded bare repository, copied for each test (seeding copies the whole project)."""
-    return seed_remote(tmp_path_factory.mktemp("seed"))
-
-
-@pytest.fixture
-def remote(seeded, tmp_path):
-    copy = tmp_path / "remote.git"
-    subprocess.run(["cp", "-a", str(seeded), str(copy)], check=True)
-    return copy
 
 
 def pushed(service, ident: str, branch: str | None = None) -> str:
