@@ -17,9 +17,6 @@ from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
     ARTICLE, branches, contribution_path, git, loopback_server, receipt_of, remote, request, seeded, serve_intake,
     show, stand_in_forge, submit, wait_for,
 )
-    ARTICLE, loopback_server, remote, seeded, branches, contribution_path, git, receipt_of, request, seed_remote, serve_intake, show,
-    stand_in_forge, submit, wait_for,
-)
 
 ARTICLE_URL = f"https://marques-communautes.github.io/{ARTICLE}/"
 ADDRESS = "lectrice.fidele@courriel-test.fr"
