@@ -9,6 +9,7 @@ one in a single assignment.
 from __future__ import annotations
 
 import datetime as dt
+import locale
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -94,12 +95,16 @@ def load(root: Path, commit: str, site_url: str) -> Snapshot:
 
     settings_file = root / "pelicanconf.py"
     saved_path = list(sys.path)
-    try:  # the clone's settings put the clone's plugins/ on sys.path: the intake keeps its own
+    # Pelican's read_settings sets the process locale (LOCALE = ("C",)), which would make every later
+    # text decoding of the process ASCII; the intake keeps its own, as it keeps its own plugins/ on sys.path.
+    saved_locale = locale.setlocale(locale.LC_ALL)
+    try:
         settings = read_settings(str(settings_file))
         site = moderation.load_site(settings_file)
         contributions = moderation.load(site)
     finally:
         sys.path[:] = saved_path
+        locale.setlocale(locale.LC_ALL, saved_locale)
     cfg = community_config.from_settings(settings)
     now = dt.datetime.now(site.tz)
     articles = {}
