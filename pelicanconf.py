@@ -4,6 +4,7 @@ Production overrides live in publishconf.py. Every path is relative to this
 file so that the build does not depend on the current directory.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -133,6 +134,10 @@ COMMUNITY = {
     "brand_names": [SITENAME, PUBLISHER, "La rédaction"],
     # The brand's team: with the names above, the only signers of "Official: yes" replies.
     "official_authors": [],
+    # The intake service's public address (README, "Running the intake"): with it, every article
+    # and the community page carry the contribution form. Empty: no form, only `contact_address`.
+    "intake_url": os.environ.get("INTAKE_URL", ""),
+    "contact_address": os.environ.get("CONTACT_ADDRESS", ""),
 }
 
 # Editorial plugin (plugins/editorial/config.py documents every key).

@@ -572,6 +572,55 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
     print(f"Published {site.siteurl}/ — {result.summary}")
 
 
+# --- the intake service (intake/: the contribution form and webmentions) ------------------
+
+
+def _intake_config():
+    """The intake's config from the INTAKE_* variables, or a clean exit naming the bad one."""
+    from intake.config import from_env
+
+    return _site_errors(from_env)
+
+
+@task(name="serve", help={"port": "Port to listen on (default 8001).",
+                          "bind": "Address to listen on (default 127.0.0.1; behind a reverse proxy, keep it).",
+                          "threads": "Worker threads of the server (default 8)."})
+def intake_serve(c, port=8001, bind="127.0.0.1", threads=8):
+    """Run the intake service (its WSGI app under waitress), configured by the INTAKE_* variables."""
+    import logging
+
+    from waitress import serve as waitress_serve
+
+    from intake.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = create_app(_intake_config())
+    print(f"Intake listening on http://{bind}:{port}/ (README, \"Running the intake\"); Ctrl-C stops it.")
+    try:
+        # X-Forwarded-For reaches the app, which trusts it only per INTAKE_PROXY_HOPS.
+        waitress_serve(app, host=bind, port=int(port), threads=int(threads), ident="intake",
+                       clear_untrusted_proxy_headers=False)
+    finally:
+        app.workers.stop()
+
+
+@task(name="status")
+def intake_status(c):
+    """Show the intake's queue: submissions not pushed yet, pull requests and e-mails waiting, their errors."""
+    from intake.service import Intake
+
+    for line in Intake(_intake_config()).status_lines():
+        print(line)
+
+
+@task(name="secret")
+def intake_secret(c):
+    """Print a new random value for INTAKE_SECRET."""
+    import secrets
+
+    print(secrets.token_urlsafe(48))
+
+
 feeds = Collection("feeds")
 feeds.add_task(feeds_ping)
 
@@ -583,3 +632,7 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
 namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
+intake = Collection("intake")
+for _task in (intake_serve, intake_status, intake_secret):
+    intake.add_task(_task)
+namespace.add_collection(intake)

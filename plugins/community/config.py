@@ -30,6 +30,25 @@ Settings (``COMMUNITY`` dict in pelicanconf.py; every key optional):
     bodies.py: keyed by each body's digest and by the code that renders).
     Bodies missing from it are rendered on every core (the ``BUILD_WORKERS``
     setting, see blogcore/parallel.py).
+``intake_url`` (str, default ``""``)
+    Public address of the intake service (the ``intake/`` package), absolute
+    and ending with ``/``, e.g. ``"https://contribuer.example.org/"``. When
+    set, every article and the community page carry the contribution form
+    (``_contribution_form.html``), which posts to ``<intake_url>contribution``;
+    each published contribution gets a "Répondre" link; each article
+    advertises ``<link rel="webmention" href="<intake_url>webmention">``; and
+    the thank-you page (``thanks_url``) is written. Empty: no form, no
+    endpoint, only the explanation below. pelicanconf.py reads it from the
+    ``INTAKE_URL`` environment variable. Put the intake on its own host: the
+    site's gates treat a link to the site's own host as a file of the build.
+``contact_address`` (str, default ``""``)
+    Where readers write to the brand when there is no intake (``intake_url``
+    empty): an e-mail address or an ``https://`` address (a contact page, the
+    repository's issues). Empty too: the section points to the Transparence
+    page.
+``thanks_url`` (str, default ``"contribuer/merci/"``)
+    The page on the site to which the intake sends the reader after a
+    submission (``303 See Other``, with ``?recu=<receipt number>``).
 ``figures_marker`` (str, default ``"[[chiffres-moderation]]"``)
     Written alone in a page's Markdown, it is replaced by the live moderation
     figures (the Transparence page uses it).
@@ -39,6 +58,7 @@ Unknown keys are rejected; the user's settings dict is never modified.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from urllib.parse import urlparse
 
@@ -61,6 +81,9 @@ class CommunityConfig:
     contributors_url: str = "contributeurs/"
     contributor_url: str = "contributeur/{slug}/"
     figures_marker: str = "[[chiffres-moderation]]"
+    intake_url: str = ""
+    contact_address: str = ""
+    thanks_url: str = "contribuer/merci/"
     cache: bool = True
     own_hosts: frozenset[str] = frozenset()
 
@@ -86,6 +109,10 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityCo
             if isinstance(value, str) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise SiteError(origin, name, value, "must be a list of names", 'write ["Marque", "Équipe Marque"]')
             value = tuple(v.strip() for v in value)
+        elif key in ("intake_url", "contact_address"):
+            value = _intake_setting(origin, name, key, value)
+            values[key] = value
+            continue
         elif not isinstance(value, str) or not value.strip():
             raise SiteError(origin, name, value, "must be a non-empty string", "see plugins/community/config.py")
         if key.endswith("_url") and (value.startswith("/") or not value.endswith("/")):
@@ -99,3 +126,26 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> CommunityCo
     host = urlparse(settings.get("SITEURL") or "").hostname
     values["own_hosts"] = frozenset({host} if host else set())
     return CommunityConfig(**values)
+
+
+_EMAIL_ADDRESS = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+")
+
+
+def _intake_setting(origin: str, name: str, key: str, value) -> str:
+    """Check intake_url (absolute, ending with '/') or contact_address (e-mail or https address); may be empty."""
+    if not isinstance(value, str):
+        raise SiteError(origin, name, value, "must be a string", 'write "" or an address')
+    value = value.strip()
+    if not value:
+        return ""
+    parts = urlparse(value)
+    if key == "intake_url":
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+                or not value.endswith("/"):
+            raise SiteError(origin, name, value, "the intake's address is absolute and ends with '/'",
+                            'write e.g. "https://contribuer.example.org/" (or set the INTAKE_URL '
+                            "environment variable), or \"\" for no form")
+    elif not (_EMAIL_ADDRESS.fullmatch(value) or (parts.scheme == "https" and parts.hostname)):
+        raise SiteError(origin, name, value, "neither an e-mail address nor an https:// address",
+                        'write e.g. "redaction@example.org" or "https://example.org/contact/"')
+    return value

@@ -14,6 +14,11 @@ field           required  meaning
 ``Author_url``  no        the author's web page (published with rel="ugc")
 ``Author_email``no        kept for moderation only, NEVER published
 ``Author_ip``   no        kept for moderation only, NEVER published
+``Author_email_hash`` no  keyed hash (HMAC-SHA256, the intake service's
+                          secret) of the author's e-mail address: recognises a
+                          returning author and finds their contributions for a
+                          deletion request; the address itself never enters
+                          git. NEVER published
 ``Date``        yes       ISO 8601 with time zone, e.g. 2009-02-27 00:00:00+01:00
 ``Kind``        no        comment (default), testimonial, idea, mention
 ``Status``      no        pending (default), approved, rejected, redacted
@@ -57,9 +62,9 @@ KIND_LABELS = {
     "idea": "Idée",
     "mention": "Mention",
 }
-PRIVATE_FIELDS = ("author_email", "author_ip")
+PRIVATE_FIELDS = ("author_email", "author_ip", "author_email_hash")
 FIELD_ORDER = (
-    "id", "article", "author", "author_url", "author_email", "author_ip", "date", "kind",
+    "id", "article", "author", "author_url", "author_email", "author_ip", "author_email_hash", "date", "kind",
     "status", "reply_to", "official", "source", "source_url", "moderator", "moderated_at",
     "reason", "decisions", "votes", "idea_status", "original_id", "imported_from",
 )
@@ -88,6 +93,7 @@ class Contribution:
     author_url: str = ""
     author_email: str = ""
     author_ip: str = ""
+    author_email_hash: str = ""
     kind: str = "comment"
     status: str = "pending"
     reply_to: str = ""
@@ -135,7 +141,7 @@ class Contribution:
         """The tombstone kept after redaction: no text, no identity."""
         return self.decided(
             "redacted", moderator, when, body="", author="", author_url="", author_email="", author_ip="",
-            source_url="", original_id="",
+            author_email_hash="", source_url="", original_id="",
         )
 
 

@@ -226,3 +226,8 @@ def listing(site: Site, status: str | None = None, article: str | None = None) -
         _check_article(site, article)
     items = [c for c in load(site) if (not status or c.status == status) and (not article or c.article == article)]
     return sorted(items, key=lambda c: (c.date, c.id))
+
+
+def check_new(site: Site, contribution: Contribution, existing: list[Contribution]) -> None:
+    """Run the build's file rules on a contribution not written yet (the intake service's check); SiteErrors if any."""
+    _validate_one(site, contribution, existing)

@@ -1,8 +1,9 @@
-"""Community pages: latest contributions, contributors' index, one page per contributor.
+"""Community pages: latest contributions, contributors' index, one page per contributor, the thank-you page.
 
 A Pelican generator (registered through ``get_generators``) that writes with
 the theme's templates ``communaute.html``, ``contributeurs.html`` and
-``contributeur.html``.
+``contributeur.html``, and, when the intake is configured
+(``COMMUNITY["intake_url"]``), ``contribution_merci.html``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class CommunityPagesGenerator(Generator):
             (cfg.contributors_url, "contributeurs.html", {}),
         ]
         pages += [(p.url, "contributeur.html", {"contributor": p}) for p in contributors]
+        if cfg.intake_url:  # where the intake sends the reader after a submission (303 See Other)
+            pages.append((cfg.thanks_url, "contribution_merci.html", {}))
         for url, template, extra in pages:
             writer.write_file(
                 url + "index.html", self.get_template(template[:-5]), self.context,

@@ -153,6 +153,7 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
         id=ident, article=header.get("article"), author=author, date=dates["date"],
         body=body, author_url=header.get("author_url", ""),
         author_email=header.get("author_email", ""), author_ip=header.get("author_ip", ""),
+        author_email_hash=header.get("author_email_hash", ""),
         kind=kind, status=status, reply_to=header.get("reply_to", ""), official=bool(official),
         source=header.get("source", ""), source_url=header.get("source_url", ""),
         moderator=header.get("moderator", ""), moderated_at=dates["moderated_at"],

@@ -1,0 +1,339 @@
+"""The intake's WSGI application (Werkzeug): routes, answers, and the service's own French pages.
+
+Routes:
+
+==================================  ==============================================================
+``POST /contribution``              the site's form. Without a valid token (first POST, or
+                                    "Revoir l'aperçu"): 200 and a confirmation page (preview and
+                                    signed token), or 422 and the form again with French messages.
+                                    With the token and ``action=envoyer``: stored, ``303 See Other``
+                                    to the site's thank-you page ``?recu=<id>&cle=<signature>``;
+                                    ``Accept: application/json`` gets JSON instead (202 / 422).
+``GET /contribution``               the form alone (``?article=…&reponse_a=…``): "Répondre" links
+``GET /recu``                       the receipt of the last submission (one-hour cookie)
+``GET|POST /suppression``           ask for a contribution's deletion (the receipt's signed link)
+``GET /courriel/confirmer``         double opt-in: the link of the confirmation e-mail
+``GET|POST /courriel/desinscrire``  unsubscribe: deletes the address (one-click POST too)
+``POST /webmention``                W3C Webmention: 202, verified in the background
+``GET /sante``                      health: 200 once the site is read, 503 before
+==================================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from . import form, mail, spam, webmention
+from .config import IntakeConfig
+from .paths import TEMPLATES, THEME_TEMPLATES, ensure_plugins_importable
+from .service import Intake
+
+ensure_plugins_importable()
+from community.model import KIND_LABELS  # noqa: E402
+from community.sanitize import render_body  # noqa: E402
+
+log = logging.getLogger("intake")
+RECEIPT_COOKIE = "recu"
+
+
+class IntakeApp:
+    """The WSGI callable."""
+
+    def __init__(self, intake: Intake):
+        self.intake = intake
+        self.cfg: IntakeConfig = intake.cfg
+        self.env = Environment(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(THEME_TEMPLATES)]),
+                               autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        self.urls = Map([
+            Rule("/", endpoint="home", methods=["GET"]),
+            Rule("/sante", endpoint="health", methods=["GET"]),
+            Rule("/contribution", endpoint="contribution", methods=["GET", "POST"]),
+            Rule("/recu", endpoint="receipt", methods=["GET"]),
+            Rule("/suppression", endpoint="deletion", methods=["GET", "POST"]),
+            Rule("/courriel/confirmer", endpoint="confirm", methods=["GET"]),
+            Rule("/courriel/desinscrire", endpoint="unsubscribe", methods=["GET", "POST"]),
+            Rule("/webmention", endpoint="webmention", methods=["GET", "POST"]),
+        ], strict_slashes=False)
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        snap = self.intake.snapshot
+        limit = (snap.max_body_chars if snap else 20000) * 4 + 65536
+        request.max_content_length = limit
+        request.max_form_memory_size = limit
+        try:
+            endpoint, values = self.urls.bind_to_environ(environ).match()
+            response = getattr(self, "on_" + endpoint)(request, **values)
+        except MethodNotAllowed as exc:
+            response = self.message(request, "Méthode non acceptée", ["Cette adresse ne s’utilise pas ainsi."],
+                                    exc.code)
+            response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+        except NotFound:
+            response = self.message(request, "Page introuvable", ["Cette adresse n’existe pas sur le service de "
+                                                                   "contributions."], 404)
+        except HTTPException as exc:  # 413 (too large) and the like
+            response = self.message(request, "Envoi refusé", [f"{exc.code} : {exc.description}"], exc.code)
+        response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        return response(environ, start_response)
+
+    # --- answers --------------------------------------------------------------------
+
+    @staticmethod
+    def wants_json(request: Request) -> bool:
+        """Whether the client asked for JSON (Accept: application/json) rather than a page."""
+        return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json" \
+            and request.accept_mimetypes["application/json"] > request.accept_mimetypes["text/html"]
+
+    def page(self, template: str, status: int = 200, **values) -> Response:
+        """A page of the service, in French, styled by the site's own stylesheet."""
+        snap = self.intake.snapshot
+        html = self.env.get_template(template).render(
+            site_url=self.cfg.site_url, site_name=snap.site_name if snap else "", **values)
+        return Response(html, status=status, content_type="text/html; charset=utf-8")
+
+    def message(self, request: Request, title: str, paragraphs: list[str], status: int = 200,
+                links: list[tuple[str, str]] = (), data: dict | None = None) -> Response:
+        """A short answer: a page, or JSON for a JSON client."""
+        if self.wants_json(request):
+            body = {"message": title, "details": paragraphs, **(data or {})}
+            return Response(json.dumps(body, ensure_ascii=False), status=status,
+                            content_type="application/json; charset=utf-8")
+        return self.page("message.html", status, title=title, paragraphs=paragraphs, links=list(links))
+
+    def unavailable(self, request: Request) -> Response:
+        """The site is not read yet (start, or the remote unreachable since start)."""
+        response = self.message(request, "Service momentanément indisponible",
+                                ["Le service de contributions démarre ou ne peut pas lire le site. "
+                                 "Réessayez dans une minute : votre texte est encore dans la page précédente."], 503)
+        response.headers["Retry-After"] = "60"
+        return response
+
+    # --- routes -------------------------------------------------------------------------
+
+    def on_home(self, request: Request) -> Response:
+        return self.message(request, "Service de contributions",
+                            ["Ce service reçoit les contributions envoyées depuis les articles du site et les "
+                             "webmentions. Tout est relu par un modérateur avant publication."],
+                            links=[(self.cfg.site_url + "/", "Aller sur le site")])
+
+    def on_health(self, request: Request) -> Response:
+        snap = self.intake.snapshot
+        body = {"etat": "ok" if snap else "indisponible", "site": snap.commit if snap else None,
+                "erreur": self.intake.snapshot_error or None, "en_attente": len(self.intake.db.jobs())}
+        return Response(json.dumps(body), status=200 if snap else 503, content_type="application/json")
+
+    def _form_page(self, request: Request, draft: form.Draft, status: int, errors: dict | None = None,
+                   preview: bool = False) -> Response:
+        snap = self.intake.snapshot
+        article = snap.articles.get(draft.article)
+        reply = None
+        parent = snap.published(draft.reply_to) if draft.reply_to else None
+        if parent is not None and article is not None:
+            reply = (parent.id, parent.author, f"{article.url}#{parent.anchor}")
+        if self.wants_json(request):
+            if errors:
+                return Response(json.dumps({"erreurs": errors}, ensure_ascii=False), status=status,
+                                content_type="application/json; charset=utf-8")
+            body = {"etape": "confirmation", "jeton": spam.issue_token(self.cfg, draft.article),
+                    "envoyer_apres_secondes": self.cfg.min_fill_seconds,
+                    "message": "Renvoyez les mêmes champs avec « jeton » et action=envoyer."}
+            return Response(json.dumps(body, ensure_ascii=False), status=200,
+                            content_type="application/json; charset=utf-8")
+        values = draft.values()
+        mail_note = bool(draft.email) and not self.intake.mailer
+        return self.page(
+            "form_page.html", status, article=article, values=values, errors=errors or {}, reply=reply,
+            preview_html=render_body(draft.body, frozenset()) if preview else "",
+            kind_label=KIND_LABELS.get(draft.kind, ""), preview=preview, mail_note=mail_note,
+            token=spam.issue_token(self.cfg, draft.article) if preview else "",
+            max_chars=snap.max_body_chars, max_links=self.cfg.max_links,
+            transparence_url=snap.transparence_url,
+            script_url=self.cfg.site_url + "/theme/js/contribution-form.js", action=self.cfg.url("contribution"))
+
+    def on_contribution(self, request: Request) -> Response:
+        snap = self.intake.snapshot
+        if snap is None:
+            return self.unavailable(request)
+        if request.method == "GET":
+            draft = form.Draft(article=request.args.get("article", ""), reply_to=request.args.get("reponse_a", ""))
+            if draft.article not in snap.articles:
+                return self.message(request, "Article introuvable",
+                                    ["Cet article n’existe pas ou n’accepte pas de contribution."], 404,
+                                    links=[(self.cfg.site_url + "/", "Aller sur le site")])
+            if draft.reply_to and snap.published(draft.reply_to) is None:
+                draft.reply_to = ""
+            return self._form_page(request, draft, 200)
+        draft = form.read(request.form, snap.max_body_chars)
+        refusal = spam.honeypot(draft)
+        if refusal:
+            return self.message(request, "Envoi refusé", [refusal], 422)
+        errors = dict(draft.errors)
+        if "formulaire" in errors:  # a field the form does not have: not our form
+            return self.message(request, "Envoi refusé", [errors["formulaire"]], 400)
+        if draft.article not in snap.articles:
+            errors.setdefault("article", "Choisissez l’article que votre contribution concerne."
+                              if not draft.article else "Cet article n’existe pas, ou n’accepte pas de contribution.")
+        if draft.reply_to and snap.published(draft.reply_to) is None:
+            errors.setdefault("reponse_a", "La contribution à laquelle vous répondez n’existe pas, ou n’est "
+                                           "pas publiée.")
+        for check in (lambda: spam.too_many_links(self.cfg, draft), lambda: spam.blocked(snap.blocklists, draft)):
+            refusal = check()
+            if refusal:
+                errors.setdefault("texte", refusal)
+        email_hash = self.intake.email_hash(draft.email)
+        now = dt.datetime.now(snap.site.tz)
+        contribution = form.build(draft, snap, "c-nouvelle", now, email_hash)
+        if not errors:
+            errors.update(form.check_with_store(contribution, snap))
+        if errors:
+            return self._form_page(request, draft, 422, errors)
+        if draft.action != "envoyer" or not draft.token:
+            return self._form_page(request, draft, 200, preview=True)
+        refusal = spam.check_token(self.cfg, draft.token, draft.article)
+        if refusal:
+            return self._form_page(request, draft, 422, {"jeton": refusal}, preview=True)
+        network = spam.network_of(spam.client_address(self.cfg, request.environ))
+        wait = spam.rate_limited(self.cfg, self.intake.db, network)
+        if wait:
+            response = self.message(request, "Trop d’envois", [
+                "Beaucoup de contributions sont venues de votre réseau ces derniers temps. Réessayez plus tard "
+                f"(dans {max(1, wait // 60)} minutes au plus) : votre texte est encore dans la page précédente."], 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
+        refusal = spam.third_party(self.cfg, {
+            "kind": draft.kind, "article": draft.article, "article_url": snap.articles[draft.article].url,
+            "author": draft.author, "author_url": draft.website, "email": draft.email, "body": draft.body,
+            "ip": spam.client_address(self.cfg, request.environ), "user_agent": request.user_agent.string,
+            "referrer": request.referrer or ""})
+        if refusal:
+            return self.message(request, "Envoi refusé", [refusal], 422)
+        ident, created = self.intake.accept(contribution, draft.dedupe_key(), draft.email,
+                                            {"author": draft.author, "title": snap.articles[draft.article].title})
+        if created:
+            self.intake.db.hit(network)
+        return self.accepted(request, ident, created)
+
+    def accepted(self, request: Request, ident: str, created: bool) -> Response:
+        """303 to the site's thank-you page with the receipt (JSON: 202 and the receipt)."""
+        snap = self.intake.snapshot
+        key = mail.link_signature(self.cfg, "deletion", ident)
+        thanks = f"{self.cfg.site_url}/{snap.thanks_url}?recu={ident}&cle={key}"
+        if self.wants_json(request):
+            body = {"recu": ident, "statut": "en attente de modération", "deja_recue": not created,
+                    "suppression": mail.deletion_link(self.cfg, ident), "merci": thanks}
+            return Response(json.dumps(body, ensure_ascii=False), status=202,
+                            content_type="application/json; charset=utf-8")
+        response = Response(status=303, headers={"Location": thanks})
+        response.set_cookie(RECEIPT_COOKIE, f"{ident}.{key}", max_age=3600, path="/recu", httponly=True,
+                            samesite="Lax", secure=self.cfg.public_url.startswith("https://"))
+        return response
+
+    def on_receipt(self, request: Request) -> Response:
+        ident, _, key = (request.cookies.get(RECEIPT_COOKIE) or "").partition(".")
+        if not ident or mail.link_signature(self.cfg, "deletion", ident) != key:
+            return self.message(request, "Aucun reçu", [
+                "Ce navigateur n’a pas de reçu récent : le reçu s’affiche ici pendant une heure après l’envoi. "
+                "Votre numéro de reçu figure aussi dans l’adresse de la page de remerciement, après « recu= »."],
+                404, links=[(self.cfg.site_url + "/", "Aller sur le site")])
+        return self.message(request, "Votre reçu", [
+            f"Numéro de reçu : {ident}. Votre contribution attend la relecture d’un modérateur.",
+            "Gardez ce lien : il vous permet de demander la suppression de votre contribution, même après sa "
+            "publication."], links=[(mail.deletion_link(self.cfg, ident), "Demander la suppression de ma contribution"),
+                                    (self.cfg.site_url + "/", "Revenir sur le site")])
+
+    def _signed(self, request: Request, purpose: str) -> str | None:
+        ident = request.values.get("c", "")
+        signature = request.values.get("s", "")
+        if ident and mail.link_signature(self.cfg, purpose, ident) == signature:
+            return ident
+        return None
+
+    def on_deletion(self, request: Request) -> Response:
+        ident = self._signed(request, "deletion")
+        if ident is None:
+            return self.message(request, "Lien non valable", [
+                "Ce lien de suppression est incomplet ou modifié. Copiez-le en entier depuis votre reçu."], 400)
+        if request.method == "GET":  # a link opened (or prefetched) changes nothing: the reader confirms
+            return self.page("deletion.html", ident=ident, action=self.cfg.url("suppression"),
+                             signature=request.values.get("s", ""))
+        self.intake.db.enqueue("redaction", ident)
+        self.intake.db.forget_address(ident)
+        self.intake.on_enqueue()
+        return self.message(request, "Demande de suppression enregistrée", [
+            f"Votre demande concernant la contribution {ident} est enregistrée. Un modérateur la traite : le texte "
+            "et votre nom seront retirés ; une mention restera à leur place pour que le fil de discussion reste "
+            "lisible. Votre adresse électronique, si vous l’aviez donnée, est déjà effacée."],
+            links=[(self.cfg.site_url + "/", "Revenir sur le site")], data={"recu": ident})
+
+    def on_confirm(self, request: Request) -> Response:
+        ident = self._signed(request, "confirm")
+        if ident is None or not self.intake.confirmed(ident):
+            return self.message(request, "Lien expiré ou non valable", [
+                "Cette adresse n’est plus conservée (le délai de confirmation est passé, ou vous vous êtes "
+                "désinscrit), ou le lien est incomplet. Vous pouvez la donner de nouveau avec votre prochaine "
+                "contribution."], 400)
+        return self.message(request, "Adresse confirmée", [
+            "Merci : nous vous écrirons quand votre contribution sera publiée ou recevra une réponse, et pour rien "
+            "d’autre. Chaque message contient un lien pour effacer votre adresse aussitôt.",
+            f"Sinon, elle est effacée au plus tard {self.cfg.email_retention_days} jours après votre contribution."],
+            links=[(self.cfg.site_url + "/", "Revenir sur le site")])
+
+    def on_unsubscribe(self, request: Request) -> Response:
+        ident = self._signed(request, "unsubscribe")
+        if ident is None:
+            return self.message(request, "Lien non valable", ["Ce lien est incomplet ou modifié."], 400)
+        self.intake.db.forget_address(ident)
+        return self.message(request, "Adresse effacée", [
+            "Votre adresse électronique est effacée : nous ne vous écrirons plus au sujet de cette contribution."],
+            links=[(self.cfg.site_url + "/", "Revenir sur le site")])
+
+    def on_webmention(self, request: Request) -> Response:
+        snap = self.intake.snapshot
+        if request.method == "GET":
+            return self.message(request, "Point d’accès Webmention", [
+                "Envoyez ici, par POST, les paramètres source et target (W3C Webmention)."])
+        if snap is None:
+            return self.unavailable(request)
+        source, target = request.form.get("source", "").strip(), request.form.get("target", "").strip()
+
+        def bad(text: str) -> Response:
+            return Response(text + "\n", status=400, content_type="text/plain; charset=utf-8")
+        for name, value in (("source", source), ("target", target)):
+            if not value.startswith(("http://", "https://")) or len(value) > 2000:
+                return bad(f"{name} doit être une adresse http(s) absolue.")
+        if webmention.normal_url(source) == webmention.normal_url(target):
+            return bad("source et target sont la même adresse.")
+        if webmention.target_article(self.cfg.site_url, snap.articles, target) is None:
+            return bad("target n’est pas un article de ce site.")
+        network = spam.network_of(spam.client_address(self.cfg, request.environ))
+        if spam.rate_limited(self.cfg, self.intake.db, network):
+            return Response("Trop de webmentions depuis votre réseau : réessayez plus tard.\n", status=429,
+                            content_type="text/plain; charset=utf-8", headers={"Retry-After": str(self.cfg.rate_seconds)})
+        self.intake.db.hit(network)
+        ident = self.intake.new_id(self.intake.db.known_ids())
+        self.intake.db.enqueue("webmention", ident, {"source": source, "target": target})
+        self.intake.on_enqueue()
+        return Response("Webmention reçue : la source sera vérifiée, puis relue par un modérateur.\n", status=202,
+                        content_type="text/plain; charset=utf-8")
+
+
+def create_app(cfg: IntakeConfig, start: bool = True) -> IntakeApp:
+    """The WSGI app for this config; with start, its background threads run (queue, periodic round)."""
+    from .worker import Workers
+
+    intake = Intake(cfg)
+    app = IntakeApp(intake)
+    app.workers = Workers(intake)
+    if start:
+        app.workers.start()
+    return app
+

@@ -1,0 +1,171 @@
+"""The contribution form's fields: read them, check them, turn them into a contribution file.
+
+The form's own limits (which fields exist, their sizes, the kinds a reader
+may choose) are checked here, with French messages for the reader. Every rule
+of a contribution file is then checked by the build's own code: the
+contribution is dumped with store.dump_contribution and checked by
+moderation.check_new (store.parse_contribution, then store.check_collection
+against the site's articles and contributions), so a file the intake writes
+is a file the build accepts. Problems found there come back in French too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .paths import ensure_plugins_importable
+from .snapshot import Snapshot, normal
+
+ensure_plugins_importable()
+from blogcore.errors import Problem, SiteErrors  # noqa: E402
+from community import moderation, store  # noqa: E402
+from community.model import Contribution  # noqa: E402
+
+# Every field the form may send (anything else is refused), and its longest value.
+FIELDS = {
+    "article": 200, "nom": 80, "site": 300, "courriel": 254, "type": 20, "texte": None, "reponse_a": 64,
+    "url": 300,  # the honeypot: a field a person never sees, so never fills
+    "jeton": 400, "action": 20,
+}
+KINDS = {"commentaire": "comment", "idee": "idea", "temoignage": "testimonial"}
+KIND_NAMES = {value: key for key, value in KINDS.items()}
+LABELS = {"article": "Article", "nom": "Nom", "site": "Site web", "courriel": "Courriel", "type": "Type",
+          "texte": "Texte", "reponse_a": "En réponse à", "url": "Champ caché", "jeton": "Jeton", "action": "Action"}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+LINK = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"']+", re.IGNORECASE)
+
+
+@dataclass
+class Draft:
+    """What a reader typed, trimmed."""
+
+    article: str = ""
+    author: str = ""
+    website: str = ""
+    email: str = ""
+    kind: str = "comment"
+    body: str = ""
+    reply_to: str = ""
+    honeypot: str = ""
+    token: str = ""
+    action: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def values(self) -> dict[str, str]:
+        """The form's values, to fill the form again."""
+        return {"article": self.article, "nom": self.author, "site": self.website, "courriel": self.email,
+                "type": KIND_NAMES.get(self.kind, "commentaire"), "texte": self.body, "reponse_a": self.reply_to}
+
+    def dedupe_key(self) -> str:
+        """Same author and same content (same article, kind, reply and text): same key."""
+        parts = (self.article, normal(self.author), self.kind, self.reply_to, normal(self.body))
+        return "form:" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def read(form, max_body: int) -> Draft:
+    """The draft from a POSTed form (a MultiDict); draft.errors holds the reader's mistakes, in French."""
+    draft = Draft()
+    errors = draft.errors
+    for name in form.keys():
+        if name not in FIELDS:
+            errors["formulaire"] = (f"Le champ « {name[:40]} » n'existe pas dans notre formulaire : "
+                                    "envoyez le formulaire tel que le site le présente.")
+        elif len(form.getlist(name)) > 1:
+            errors[name] = f"Le champ « {LABELS[name]} » est envoyé deux fois."
+    values = {name: (form.get(name) or "").replace("\r\n", "\n").strip() for name in FIELDS}
+    for name, limit in FIELDS.items():
+        limit = max_body if name == "texte" else limit
+        if len(values[name]) > limit:
+            errors[name] = (f"« {LABELS[name]} » est trop long : {len(values[name])} caractères pour "
+                            f"{limit} au plus.")
+    draft.article, draft.author, draft.website = values["article"], " ".join(values["nom"].split()), values["site"]
+    draft.email, draft.body, draft.reply_to = values["courriel"], values["texte"], values["reponse_a"]
+    draft.honeypot, draft.token, draft.action = values["url"], values["jeton"], values["action"]
+    kind = values["type"] or "commentaire"
+    if kind not in KINDS:
+        errors["type"] = "Choisissez le type de votre contribution : commentaire, idée ou témoignage."
+    draft.kind = KINDS.get(kind, "comment")
+    if not draft.author:
+        errors.setdefault("nom", "Indiquez votre nom : celui sous lequel votre contribution sera publiée "
+                                 "(un pseudonyme convient).")
+    if not draft.body:
+        errors.setdefault("texte", "Écrivez le texte de votre contribution.")
+    if draft.website:
+        parts = urlsplit(draft.website)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            errors.setdefault("site", "Indiquez l'adresse complète de votre site, commençant par https://, "
+                                      "ou laissez ce champ vide.")
+    if draft.email and not _EMAIL.fullmatch(draft.email):
+        errors.setdefault("courriel", "Cette adresse électronique n'est pas valable : vérifiez-la, ou laissez "
+                                      "ce champ vide.")
+    return draft
+
+
+def links_in(draft: Draft) -> list[str]:
+    """The web addresses written in the text."""
+    return LINK.findall(draft.body)
+
+
+def build(draft: Draft, snapshot: Snapshot, ident: str, now: dt.datetime, email_hash: str = "",
+          source: str = "", source_url: str = "", kind: str | None = None) -> Contribution:
+    """The pending contribution a draft becomes (never Official: the form cannot speak for the brand)."""
+    return Contribution(
+        id=ident, article=draft.article, author=draft.author, date=now.replace(microsecond=0), body=draft.body,
+        author_url=draft.website, author_email_hash=email_hash, kind=kind or draft.kind, status="pending",
+        reply_to=draft.reply_to, official=False, source=source or snapshot.form_source, source_url=source_url,
+    )
+
+
+def check_with_store(contribution: Contribution, snapshot: Snapshot) -> dict[str, str]:
+    """The build's own rules on this contribution; French messages by form field (empty: it passes)."""
+    try:
+        moderation.check_new(snapshot.site, contribution, list(snapshot.contributions))
+    except SiteErrors as exc:
+        return french(exc.problems)
+    return {}
+
+
+def text_of(contribution: Contribution) -> str:
+    """The file text, exactly as the build will read it."""
+    return store.dump_contribution(contribution)
+
+
+# The store's fields, as the form names them.
+_FORM_FIELD = {"Author:": "nom", "Author_url:": "site", "Reply_to:": "reponse_a", "Article:": "article",
+               "Kind:": "type", "Official:": "nom", "Body:": "texte", "Date:": "formulaire"}
+# Known messages of the store's rules, in French; any other is shown with its field's name.
+_FRENCH = (
+    ("e-mail address", "Votre nom ne doit pas contenir d'adresse électronique : elle serait publiée. "
+                       "Indiquez-la dans le champ « Courriel », qui ne l'est jamais."),
+    ("phone", "Ce champ ne doit pas contenir de numéro de téléphone : il serait publié."),
+    ("for the brand's", "Ce nom est celui de la marque : signez de votre nom. La marque ne s'exprime jamais sous "
+                        "le nom d'un lecteur."),
+    ("looks like", "Ce nom ressemble trop à celui d'un autre contributeur : les lecteurs les confondraient. "
+                   "Choisissez-en un autre (ou écrivez-le exactement comme la première fois)."),
+    ("share the page", "Ce nom donnerait la même page que celle d'un autre contributeur : choisissez-en un autre."),
+    ("official", "Ce nom est réservé aux réponses officielles de la marque : signez de votre nom."),
+    ("no contribution has this id", "La contribution à laquelle vous répondez n'existe pas, ou n'est pas publiée."),
+    ("belongs to", "La contribution à laquelle vous répondez appartient à un autre article."),
+    ("no article has this slug", "Cet article n'existe pas, ou n'accepte pas de contribution."),
+    ("absolute web address", "Indiquez l'adresse complète de votre site, commençant par https://."),
+    ("testimonial", "Un témoignage ne peut pas être une réponse officielle."),
+    ("long", "Votre texte est trop long."),
+)
+
+
+def french(problems: list[Problem]) -> dict[str, str]:
+    """The store's problems as French messages, by form field."""
+    errors: dict[str, str] = {}
+    for problem in problems:
+        name = _FORM_FIELD.get(problem.field, "formulaire")
+        text = problem.message.lower()
+        message = next((fr for key, fr in _FRENCH if key in text), None)
+        if message is None:
+            label = LABELS.get(name, "Formulaire")
+            message = f"« {label} » n'est pas accepté par les règles du site ({problem.message})."
+        errors.setdefault(name, message)
+    return errors

@@ -1,0 +1,133 @@
+"""The site as it is on the published branch: what the intake checks submissions against.
+
+Read from the working clone after each fetch (worker.py), then kept in
+memory: request threads only read a Snapshot, never the clone's files, so a
+fetch in progress cannot show them half a site. A new one replaces the old
+one in a single assignment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import locale
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .paths import BLOCKLISTS, ensure_plugins_importable
+
+ensure_plugins_importable()
+from blogcore.headers import read_header  # noqa: E402
+from blogcore.isodate import parse_iso  # noqa: E402
+from community import config as community_config  # noqa: E402
+from community import moderation  # noqa: E402
+from community.model import Contribution  # noqa: E402
+
+DEFAULT_MAX_BODY = 20000  # COMMUNITY["max_body_chars"]'s default where the site's settings have none
+
+
+def normal(text: str) -> str:
+    """Text compared for block lists and duplicates: NFKC, case folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text or "").casefold().split())
+
+
+@dataclass(frozen=True)
+class Blocklists:
+    """Words, domains and author names refused (intake/blocklists/*.txt on the published branch)."""
+
+    words: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    authors: frozenset[str] = frozenset()
+
+    @classmethod
+    def read(cls, folder: Path) -> "Blocklists":
+        """Read the three files (one entry a line, '#' starts a comment); a missing file is an empty list."""
+        def lines(name: str) -> list[str]:
+            path = folder / name
+            if not path.is_file():
+                return []
+            entries = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+            return [normal(entry) for entry in entries if entry]
+        return cls(tuple(lines("words.txt")), tuple(d.lstrip(".") for d in lines("domains.txt")),
+                   frozenset(lines("authors.txt")))
+
+
+@dataclass(frozen=True)
+class Article:
+    """What the intake shows of an article."""
+
+    slug: str
+    title: str
+    url: str  # absolute
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The published branch at one commit, as the intake needs it."""
+
+    commit: str
+    site: moderation.Site
+    site_name: str
+    articles: dict[str, Article]  # open to contributions: published, not in the future
+    contributions: tuple[Contribution, ...]
+    blocklists: Blocklists
+    max_body_chars: int
+    transparence_url: str
+    thanks_url: str = "contribuer/merci/"
+    by_id: dict[str, Contribution] = field(default_factory=dict)
+
+    @property
+    def form_source(self) -> str:
+        """The Source: of a contribution sent through the site's form."""
+        return f"Formulaire de contribution du site {self.site_name}"
+
+    def published(self, ident: str) -> Contribution | None:
+        """An approved contribution by id (what a reply may answer)."""
+        found = self.by_id.get(ident)
+        return found if found is not None and found.published else None
+
+
+def load(root: Path, commit: str, site_url: str) -> Snapshot:
+    """Read the checked-out published branch in `root` (SiteError when its content is broken)."""
+    from pelican.settings import read_settings
+    from pelican.utils import slugify
+
+    settings_file = root / "pelicanconf.py"
+    saved_path = list(sys.path)
+    # Pelican's read_settings sets the process locale (LOCALE = ("C",)), which would make every later
+    # text decoding of the process ASCII; the intake keeps its own, as it keeps its own plugins/ on sys.path.
+    saved_locale = locale.setlocale(locale.LC_ALL)
+    try:
+        settings = read_settings(str(settings_file))
+        site = moderation.load_site(settings_file)
+        contributions = moderation.load(site)
+    finally:
+        sys.path[:] = saved_path
+        locale.setlocale(locale.LC_ALL, saved_locale)
+    cfg = community_config.from_settings(settings)
+    now = dt.datetime.now(site.tz)
+    articles = {}
+    for path in sorted((root / "content" / "articles").rglob("*.md")):
+        header = read_header(path)
+        title = header.get("title") or ""
+        slug = header.get("slug") or slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
+        status = (header.get("status") or "published").lower()
+        if slug not in site.articles or status != "published":
+            continue
+        try:
+            if parse_iso(header.get("date") or "", site.tz) > now:
+                continue
+        except ValueError:
+            continue
+        articles[slug] = Article(slug, title, site_url + site.articles[slug])
+    page_url = settings.get("PAGE_URL", "{slug}/").format(slug="transparence", lang="fr")
+    transparence = site_url + "/" + page_url if (root / "content" / "pages" / "transparence.md").is_file() else ""
+    folder = root / "intake" / "blocklists"
+    return Snapshot(
+        commit=commit, site=site, site_name=settings.get("SITENAME") or "", articles=articles,
+        contributions=tuple(contributions), blocklists=Blocklists.read(folder if folder.is_dir() else BLOCKLISTS),
+        max_body_chars=int(getattr(cfg, "max_body_chars", DEFAULT_MAX_BODY)), transparence_url=transparence,
+        thanks_url=cfg.thanks_url,
+        by_id={c.id: c for c in contributions},
+    )
