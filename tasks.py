@@ -38,46 +38,13 @@ def pelican_command(settings: Path, output: Path, fatal: str | None = "errors", 
     return command + shlex.split(extra)
 
 
-def _staging(target: Path, kind: str = "new") -> Path:
-    """A fresh folder beside `target`, named for this process, after removing those of dead builds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    import re
+def _folders():
+    """Build folders beside the output (scripts/sitefolders.py; imported on use: no work at import time)."""
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import sitefolders
 
-    own = re.compile(rf"\.{re.escape(target.name)}-(?:new|old)-(\d+)-")
-    for stale in target.parent.glob(f".{target.name}-*-*"):
-        found = own.match(stale.name)
-        if found and stale.is_dir() and not _alive(int(found.group(1))):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a build that was killed
-    folder = Path(tempfile.mkdtemp(prefix=f".{target.name}-{kind}-{os.getpid()}-", dir=target.parent))
-    # mkdtemp makes it private (0700): a web server running as another user must read the site.
-    folder.chmod(0o755)
-    return folder
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _swap_in(staging: Path, target: Path) -> None:
-    """Put a finished folder in place of `target` (two renames, never interrupted: never a half-written site)."""
-    import signal
-
-    old = target.with_name(f".{target.name}-old-{os.getpid()}-{staging.name[-8:]}")
-    stopping = {signal.SIGINT, signal.SIGTERM}
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
-    try:
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        shutil.rmtree(old, ignore_errors=True)
+    return sitefolders
 
 
 def _on_sigterm(signum, frame):
@@ -95,7 +62,7 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
 
     output = Path(output)
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
-    staging = _staging(output)
+    staging = _folders().staging_folder(output)
     try:
         command = pelican_command(settings, staging, fatal)
         if quiet:
@@ -109,7 +76,7 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
                 "Read the messages above: each names the file, the field and the fix.",
                 code=returncode or 1,
             )
-        _swap_in(staging, output)
+        _folders().swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if previous is not None:
@@ -167,21 +134,22 @@ def serve(c, port=8000, bind="127.0.0.1"):
 
 @task(help={"port": "Port to listen on (default 8000).", "bind": "Address to listen on (default 127.0.0.1)."})
 def livereload(c, port=8000, bind="127.0.0.1"):
-    """Serve output/ and reload the browser whenever content, theme, plugins or settings change."""
-    from livereload import Server
-
-    def rebuild():
+    """Serve output/ and rebuild on each save: the page you look at first, then the site; the browser reloads."""
+    # The preview is one warm process (scripts/livepreview/); it asks for a fresh one when the
+    # plugins or the settings change, since only a new interpreter runs new code.
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "scripts"),
+                                                                            os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "livepreview", "--root", str(ROOT), "--settings", str(LOCAL_SETTINGS),
+               "--output", str(OUTPUT), "--bind", str(bind), "--port", str(port)]
+    while True:
         try:
-            build_site(LOCAL_SETTINGS, OUTPUT, quiet=True)
-            print(f"[{dt.datetime.now():%H:%M:%S}] rebuilt; the browser reloads")
-        except Exit as exc:  # keep serving the last good site
-            print(exc.message, file=sys.stderr)
-
-    rebuild()
-    server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py", "publishconf.py"):
-        server.watch(str(ROOT / pattern), rebuild)
-    server.serve(host=bind, port=int(port), root=str(OUTPUT), open_url_delay=None)
+            status = subprocess.call(command, cwd=ROOT, env=environment)
+        except KeyboardInterrupt:
+            return
+        if status != 3:  # livepreview.RESTART
+            if status not in (0, -2):
+                raise Exit(f"the preview stopped (status {status}); the messages above say why", code=status)
+            return
 
 
 @task(help={"output": "Folder to write the production site to (default: output/).",
@@ -308,25 +276,22 @@ def test(c, args=""):
         raise Exit(code=result.exited)
 
 
-@task(help={"articles": "Number of synthetic articles (default 1000).",
-            "contributions": "Number of synthetic contributions (default 10000).",
-            "repeat": "Rounds (each builds every configuration once); medians are reported (default 5).",
-            "instructions": "Also count the instructions of a reference and a warm build with valgrind "
-                            "(a figure that machine noise does not move; a few minutes more)."})
-def bench(c, articles=1000, contributions=10000, repeat=5, instructions=False):
-    """Print build time, peak memory and feed generation time on a synthetic corpus."""
+@task(help={"articles": "Number of generated articles (default 1000), with ten contributions each.",
+            "rounds": "Rounds: each builds every configuration once, next to plain Pelican (default 3).",
+            "instructions": "Also count the instructions of plain, cold and warm builds with valgrind "
+                            "(a figure machine noise does not move; several minutes more).",
+            "preview": "Also measure the live preview's latency over ten saves (default on; --no-preview skips it)."})
+def bench(c, articles=1000, rounds=3, instructions=False, preview=True):
+    """Print the whole product's build times and peak memory next to plain Pelican's, and the live preview's latency."""
     if instructions and not shutil.which("valgrind"):
         raise Exit("--instructions needs valgrind: sudo apt-get install valgrind")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import bench as community_bench
-    import bench_feeds
+    if int(articles) < 10:
+        raise Exit("--articles: give at least 10 (the bench edits several different articles)", code=2)
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import bench as product_bench
 
-    print(community_bench.report(community_bench.run(int(articles), int(contributions), int(repeat),
-                                                     bool(instructions))))
-    feeds = bench_feeds.run(int(articles))
-    print(f"Feed generation, {feeds['articles']} articles and their taxonomies:")
-    print(f"  our feedgen plugin:        {feeds['ours_seconds']:.2f} s for {feeds['feeds_written_ours']} feeds")
-    print(f"  Pelican's built-in writer: {feeds['pelican_seconds']:.2f} s for {feeds['feeds_written_pelican']} feeds")
+    print(product_bench.report(product_bench.run(int(articles), int(rounds), bool(instructions), bool(preview))))
 
 
 # --- contributions: moderation from the command line ---------------------------------
@@ -515,10 +480,10 @@ def _production_site(tmp: Path):
 
 def _replace_folder(source: Path, target: Path) -> None:
     """Copy `source` next to `target`, then swap it in place of `target`."""
-    staging = _staging(target)
+    staging = _folders().staging_folder(target)
     try:
         shutil.copytree(source, staging, dirs_exist_ok=True)
-        _swap_in(staging, target)
+        _folders().swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

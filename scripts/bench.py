@@ -1,52 +1,51 @@
-"""Benchmark: what the community plugin costs a build (behind `invoke bench`).
+"""Benchmark: the whole product as users run it, next to plain Pelican (behind `invoke bench`).
 
-Generates its own synthetic corpus (fixed seed): N French articles and M
-contributions spread over them (threads, every kind, some unapproved), then
-builds the same articles in four ways, each build in a fresh process:
+On a generated corpus (benchcorpus.py: N articles of realistic Markdown and
+10×N contributions) it builds:
 
-- without the community plugin (the reference);
-- with a *floor* plugin that only does what any implementation of the issue
-  must do at the least on a warm build: ask every contribution file for its
-  status (to notice an edit) and write one page per contributor plus the
-  community pages, with the theme's page chrome and nothing in them (no
-  reading, no checks, no rendering, nothing added to the articles). It tells
-  how much of the target the required outputs alone use;
-- with the community plugin and empty caches (a first build, or a build after
-  the sanitiser changed);
-- with the community plugin and warm caches (every later build: the live
-  preview, and CI, which keeps ``cache/`` between runs).
+- **ours**: every plugin, production settings (publishconf.py), feeds
+  included, with Pelican's and our caches as a user has them: *cold* (empty
+  caches: a first build, or CI without a kept cache), *warm* (nothing
+  changed), *edit* (one article saved) and *approve* (one contribution
+  approved);
+- **plain Pelican** on the same articles: its default theme, Atom feeds for
+  all, category, tag and author, no plugins, its caches off.
 
-Before each build, its inputs (content, theme, plugins, caches) are read
-once, so that it finds them in memory as it would after a checkout or a
-cache restore. Shared machines change speed by tens of percent from one
-minute to the next, so each measured build runs right next to a reference
-build (a pair), and its overhead is the ratio of the two; the figure
-reported is the median of those ratios over the rounds, with their range
-(medians of the raw times are shown too). Within a round the pairs are
-floor, warm, then cold (a first build keeps every core busy and could slow
-the build after it); the order inside each pair alternates from one round
-to the next. Peak memory is the max RSS of the build process (the worker
-processes that render bodies on a first build are shown apart; CPU time
-includes them).
+Each build runs in a fresh process, right next to a plain Pelican build (a
+pair; the order alternates from one round to the next), because this shared
+machine changes speed by tens of percent from one minute to the next: each
+figure is the median of the per-pair ratios, with their range. Peak memory
+is the build process's max RSS (worker processes apart). With
+``instructions``, valgrind also counts the instructions of a plain, a cold
+(in one process) and a warm build: a figure that noise does not move.
+
+The live preview is measured as a writer uses it: `python -m livepreview` on
+the corpus (local settings), then ten saves of ten articles and one of a
+contribution; for each, the time from the save to the page rebuilt and the
+browser told (its "page" event), and to the whole site rebuilt ("site").
 """
 
 from __future__ import annotations
 
 import compileall
+import http.client
 import json
-import random
+import os
 import re
+import signal
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
+import benchcorpus
+
 ROOT = Path(__file__).resolve().parents[1]
-TARGET_PCT = 15  # issue 3: the plugin adds at most 15 % to a build
-WORDS = ("marque communauté conversation transparence réseau confiance message public idée écoute "
-         "dialogue partage client produit service valeur identité réputation contenu lecteur "
-         "question réponse projet équipe qualité usage attente engagement").split()
+SITEURL = "https://marques-communautes.github.io"
+TARGETS = {"warm": 1.0, "cold": 1.5, "memory": 1.5, "preview_median": 1.0, "preview_worst": 2.0, "site": 3.0}
 
 # Runs one Pelican build in this process and prints its time and peak memory as JSON.
 RUNNER = """
@@ -64,98 +63,11 @@ except SystemExit as exc:
         raise
 elapsed = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
-# CPU time counts the worker processes too; their peak memory is reported apart.
 print("BENCH " + json.dumps({"seconds": elapsed,
       "cpu_seconds": time.process_time() - cpu_start + children_cpu() - children_start,
       "peak_mib": usage.ru_maxrss / 1024,
       "workers_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 """
-
-
-def _sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
-    return text[0].upper() + text[1:] + "."
-
-
-def make_corpus(root: Path, articles: int, contributions: int, seed: int = 2009) -> Path:
-    """Write a synthetic content folder; return its path."""
-    rng = random.Random(seed)
-    content = root / "content"
-    for folder in ("articles", "pages", "authors", "contributions"):
-        (content / folder).mkdir(parents=True, exist_ok=True)
-    authors = [f"Auteur {n:02d}" for n in range(20)]
-    for name in authors:
-        slug = name.lower().replace(" ", "-")
-        (content / "authors" / f"{slug}.md").write_text(f"Name: {name}\nRole: Rédaction\n\nBio.\n", encoding="utf-8")
-    slugs = []
-    for n in range(articles):
-        slug = f"article-{n:04d}"
-        slugs.append(slug)
-        paragraphs = "\n\n".join(_sentence(rng, 40) + " " + _sentence(rng, 30) for _ in range(5))
-        tags = ", ".join(sorted({f"etiquette-{rng.randrange(40):02d}" for _ in range(3)}))
-        (content / "articles" / f"{slug}.md").write_text(
-            f"Title: Article de test numéro {n}\nSlug: {slug}\n"
-            f"Date: {2010 + n % 15}-{1 + n % 12:02d}-{1 + n % 28:02d} 10:00:00+01:00\n"
-            f"Author: {rng.choice(authors)}\nCategory: Catégorie {n % 8}\nTags: {tags}\n"
-            f"Summary: {_sentence(rng, 20)}\nLang: fr\nFeed_id: tag:bench.example,2026-01-01:{slug}\n\n"
-            f"{paragraphs}\n",
-            encoding="utf-8",
-        )
-    kinds = ["comment"] * 6 + ["testimonial", "idea", "mention", "comment"]
-    statuses = ["approved"] * 8 + ["pending", "rejected"]
-    by_article: dict[str, list[str]] = {}
-    for n in range(contributions):
-        slug = slugs[n % len(slugs)]
-        ident = f"b-{n:05d}"
-        siblings = by_article.setdefault(slug, [])
-        reply = f"Reply_to: {rng.choice(siblings)}\n" if siblings and rng.random() < 0.4 else ""
-        kind = rng.choice(kinds)
-        status = rng.choice(statuses)
-        extra = "Votes: 3\nIdea_status: reviewing\n" if kind == "idea" else ""
-        extra += "Reason: spam\n" if status == "rejected" else ""
-        folder = content / "contributions" / slug
-        folder.mkdir(exist_ok=True)
-        (folder / f"{ident}.md").write_text(
-            f"Id: {ident}\nArticle: {slug}\nAuthor: Lecteur {n % 500}\n"
-            f"Date: 2025-{1 + n % 12:02d}-{1 + n % 28:02d} 12:00:00+01:00\nKind: {kind}\nStatus: {status}\n"
-            f"{reply}Source: Commentaires du site\n{extra}\n{_sentence(rng, 25)}\n\n*{_sentence(rng, 8)}*\n",
-            encoding="utf-8",
-        )
-        siblings.append(ident)
-    return content
-
-
-# The floor plugin (see the module docstring), written next to the corpus.
-FLOOR_PLUGIN = '''"""Bench floor: stat every contribution file, write empty contributor pages."""
-import os
-from pelican import signals
-from pelican.generators import Generator
-
-
-class FloorGenerator(Generator):
-    def generate_context(self):
-        root = os.path.join(self.settings["PATH"], "contributions")
-        for folder, _, names in os.walk(root):
-            for name in names:
-                os.stat(os.path.join(folder, name))
-
-    def generate_output(self, writer):
-        template = self.get_template("contributeurs")
-        urls = ["communaute/", "contributeurs/"]
-        urls += [f"contributeur/{n}/" for n in range(self.settings["BENCH_FLOOR_CONTRIBUTORS"])]
-        for url in urls:
-            writer.write_file(url + "index.html", template, self.context, relative_urls=False, url=url)
-
-
-def generator(pelican_object):
-    return FloorGenerator
-
-
-def register():
-    signals.get_generators.connect(generator)
-'''
-
-
 # Reads every file under the folders given (see warm_up).
 WARM_UP = """
 import os, sys
@@ -167,43 +79,73 @@ for folder in sys.argv[1:]:
 """
 
 
+class Corpus:
+    """The generated site and the two ways of building it."""
+
+    def __init__(self, folder: Path, articles: int):
+        self.folder = folder
+        self.articles = articles
+        self.content = benchcorpus.make(folder, articles)
+        self.plain_settings = benchcorpus.plain_settings(folder, self.content, SITEURL)
+        self.cache = folder / "cache-warm"
+        self.edits = 0
+
+    def ours(self, output: Path, cache: Path, extra: dict | None = None) -> list[str]:
+        """The command line of our build (what `invoke preview` runs, with the bench's folders)."""
+        settings = {"CACHE_PATH": str(cache), **(extra or {})}
+        return [str(self.content), "-s", str(ROOT / "publishconf.py"), "-o", str(output), "--fatal", "errors",
+                "-e", *(f"{key}={json.dumps(value)}" for key, value in settings.items())]
+
+    def plain(self, output: Path) -> list[str]:
+        """The command line of plain Pelican's build."""
+        return [str(self.content), "-s", str(self.plain_settings), "-o", str(output), "--ignore-cache"]
+
+    def edit_article(self) -> Path:
+        """Save one article with a new sentence (a different article each time)."""
+        self.edits += 1
+        path = self.content / "articles" / f"article-{(self.edits * 37) % self.articles:05d}.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\nUne phrase ajoutée, numéro {self.edits}.\n",
+                        encoding="utf-8")
+        return path
+
+    def approve_contribution(self) -> Path:
+        """Approve one pending contribution, as `invoke contributions.approve` writes it."""
+        for path in sorted((self.content / "contributions").rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            if "Status: pending" in text:
+                path.write_text(text.replace("Status: pending", "Status: approved\nModerator: Banc d'essai\n"
+                                             "Moderated_at: 2026-01-01 10:00:00+01:00"), encoding="utf-8")
+                return path
+        raise RuntimeError("the corpus has no pending contribution left")
+
+
 def warm_up(*folders: Path) -> None:
-    """Read every file under the folders, so that a build finds them in memory."""
-    # In a process of its own: Linux counts the peak memory of the process
-    # that starts a build in the build's own peak, so the benchmark itself
-    # must stay small.
+    """Read every file under the folders, so that a build finds them in memory (as after a checkout)."""
+    # In a process of its own: Linux counts the peak memory of the process that
+    # starts a build in the build's own peak, so the benchmark itself stays small.
     subprocess.run([sys.executable, "-c", WARM_UP, *map(str, folders)], check=True)
 
 
-def instructions_of(content: Path, output: Path, plugins: list[str], cache: Path) -> int:
+def build_once(arguments: list[str], warm: tuple[Path, ...]) -> dict:
+    """One build in a fresh process: seconds, CPU seconds and peak MiB."""
+    warm_up(*warm)
+    result = subprocess.run([sys.executable, "-c", RUNNER, *arguments, "--quiet"], capture_output=True, text=True,
+                            cwd=ROOT)
+    line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH ")), None)
+    if result.returncode != 0 or line is None:
+        raise RuntimeError(f"benchmark build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return json.loads(line[6:])
+
+
+def instructions_of(arguments: list[str]) -> int:
     """Instructions one build runs in user space, counted by valgrind (deterministic, unlike its time)."""
     command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-               sys.executable, "-c", RUNNER, str(content), "-s", str(ROOT / "pelicanconf.py"),
-               "-o", str(output), "--ignore-cache", "--quiet", "-e", f"PLUGINS={json.dumps(plugins)}",
-               f"CACHE_PATH={json.dumps(str(cache))}"]
+               sys.executable, "-c", RUNNER, *arguments, "--quiet"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
     if result.returncode != 0 or found is None:
-        raise RuntimeError(f"the counted build failed:\n{result.stdout}\n{result.stderr[-2000:]}")
+        raise RuntimeError(f"the counted build failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     return int(found.group(1).replace(",", ""))
-
-
-def build_once(content: Path, output: Path, plugins: list[str], cache: Path, extra: dict | None = None) -> dict:
-    """One build in a fresh process: seconds and peak MiB."""
-    # This machine's kernel drops idle files from memory within seconds, so a
-    # build would otherwise read some of its inputs from disk and others not,
-    # at random. After a checkout or a cache restore (CI), and in the live
-    # preview, the inputs are in memory: every build starts that way here.
-    warm_up(content, ROOT / "theme", ROOT / "plugins", cache)
-    command = [sys.executable, "-c", RUNNER, str(content), "-s", str(ROOT / "pelicanconf.py"),
-               "-o", str(output), "--ignore-cache", "--quiet", "-e", f"PLUGINS={json.dumps(plugins)}",
-               f"CACHE_PATH={json.dumps(str(cache))}"]
-    command += [f"{key}={json.dumps(value)}" for key, value in (extra or {}).items()]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH ")), None)
-    if result.returncode != 0 or line is None:
-        raise RuntimeError(f"benchmark build failed:\n{result.stdout}\n{result.stderr}")
-    return json.loads(line[6:])
 
 
 def different_files(first: Path, second: Path) -> list[str]:
@@ -216,147 +158,216 @@ def different_files(first: Path, second: Path) -> list[str]:
                   if name not in mine or name not in theirs or mine[name].read_bytes() != theirs[name].read_bytes())
 
 
-def contributors_of(content: Path) -> int:
-    """How many contributor pages the corpus needs (distinct authors of approved contributions)."""
-    from blogcore.headers import read_header
-
-    headers = [read_header(path) for path in (content / "contributions").rglob("*.md")]
-    return len({h.get("author") for h in headers if h.get("status") == "approved"})
+def summary(ratios: list[float]) -> dict:
+    """Median and range of per-pair ratios."""
+    return {"median": statistics.median(ratios), "low": min(ratios), "high": max(ratios)}
 
 
-def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5, instructions: bool = False) -> dict:
-    """Build the corpus without, with a floor plugin, and with the community plugin; return the figures.
-
-    With ``instructions``, the reference and the warm build also run once
-    each under valgrind, which counts the instructions they run.
-    """
-    sys.path.insert(0, str(ROOT))
-    import pelicanconf
-
-    # Only the community plugin differs; the feeds plugin is measured by its own benchmark.
-    without = [p for p in pelicanconf.PLUGINS if p not in ("community", "syndication")]
-    with_plugin = without + ["community"]
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        content = make_corpus(Path(tmp), articles, contributions)
-        (Path(tmp) / "floor").mkdir()
-        (Path(tmp) / "floor" / "benchfloor.py").write_text(FLOOR_PLUGIN, encoding="utf-8")
-        floor = {"PLUGIN_PATHS": list(pelicanconf.PLUGIN_PATHS) + [str(Path(tmp) / "floor")],
-                 "BENCH_FLOOR_CONTRIBUTORS": contributors_of(content)}
-        runs: dict[str, list[dict]] = {name: [] for name in (
-            "floor", "warm", "cold", "without-floor", "without-warm", "without-cold")}
-        warm_cache = Path(tmp) / "cache-warm"
-        # After its first build, a user's Python keeps the plugins' bytecode.
-        # Where PYTHONDONTWRITEBYTECODE is set (some CI and sandboxes), every
-        # build would compile our plugins again: a cost of the machine, which
-        # the benchmark must not charge to either side.
-        for folder in [*pelicanconf.PLUGIN_PATHS, Path(tmp) / "floor"]:
-            compileall.compile_dir(ROOT / folder, quiet=1)
-        # Fills the caches. Twice: a file status is only trusted once it is
-        # older than the cache that stores it (see plugins/community/cache.py).
-        for prime in range(2):
-            build_once(content, Path(tmp) / f"out-prime-{prime}", with_plugin, warm_cache)
-        for index in range(repeat):
-            out = Path(tmp) / f"out-{index}"
-            builds = {
-                "floor": lambda: build_once(content, out / "floor", without + ["benchfloor"],
-                                            Path(tmp) / f"cache-f{index}", floor),
-                "warm": lambda: build_once(content, out / "warm", with_plugin, warm_cache),
-                "cold": lambda: build_once(content, out / "cold", with_plugin, Path(tmp) / f"cache-c{index}"),
-            }
-            for label, measured in builds.items():
-                reference = lambda: build_once(content, out / f"without-{label}", without,  # noqa: E731
-                                               Path(tmp) / f"cache-w{index}-{label}")
-                if index % 2 == 0 or label == "cold":
-                    runs[f"without-{label}"].append(reference())
-                    runs[label].append(measured())
-                else:
-                    runs[label].append(measured())
-                    runs[f"without-{label}"].append(reference())
-        counted = {}
-        if instructions:
-            counted["without"] = instructions_of(content, Path(tmp) / "out-counted-without", without,
-                                                 Path(tmp) / "cache-counted")
-            counted["warm"] = instructions_of(content, Path(tmp) / "out-counted-warm", with_plugin, warm_cache)
-        # The caches must change nothing: a warm build writes the very bytes of a first build.
-        differ = different_files(out / "cold", out / "warm")
-        if differ:
-            raise RuntimeError(f"warm and cold builds differ in {len(differ)} files, e.g. {differ[:3]}")
-        written = sum(1 for _ in (out / "floor" / "contributeur").iterdir())
-        if written != floor["BENCH_FLOOR_CONTRIBUTORS"]:
-            raise RuntimeError(f"the floor build wrote {written} contributor pages, not {floor['BENCH_FLOOR_CONTRIBUTORS']}")
-    figures = {"articles": articles, "contributions": contributions, "runs": repeat,
-               "contributors": floor["BENCH_FLOOR_CONTRIBUTORS"]}
-    if counted:
-        figures["without_instructions"] = counted["without"]
-        figures["warm_instructions"] = counted["warm"]
-        figures["warm_instructions_pct"] = 100 * (counted["warm"] / counted["without"] - 1)
-    runs["without"] = runs.pop("without-floor") + runs.pop("without-warm") + runs.pop("without-cold")
-    references = {label: runs["without"][position * repeat:(position + 1) * repeat]
-                  for position, label in enumerate(("floor", "warm", "cold"))}
-    for label, items in runs.items():
-        figures[f"{label}_rounds"] = [r["seconds"] for r in items]
-        figures[f"{label}_seconds"] = statistics.median(r["seconds"] for r in items)
-        figures[f"{label}_cpu_seconds"] = statistics.median(r["cpu_seconds"] for r in items)
-        figures[f"{label}_peak_mib"] = max(r["peak_mib"] for r in items)
-        figures[f"{label}_workers_peak_mib"] = max(r["workers_peak_mib"] for r in items)
-    for label in ("floor", "cold", "warm"):
-        ratios = [100 * (mine["seconds"] / reference["seconds"] - 1)
-                  for mine, reference in zip(runs[label], references[label])]
-        cpu = [100 * (mine["cpu_seconds"] / reference["cpu_seconds"] - 1)
-               for mine, reference in zip(runs[label], references[label])]
-        figures[f"{label}_time_pct"] = statistics.median(ratios)
-        figures[f"{label}_time_pct_range"] = (min(ratios), max(ratios))
-        figures[f"{label}_cpu_pct"] = statistics.median(cpu)
-        figures[f"{label}_memory_pct"] = 100 * (figures[f"{label}_peak_mib"] / figures["without_peak_mib"] - 1)
+def measure_builds(corpus: Corpus, rounds: int) -> dict:
+    """Every configuration, each build paired with a plain Pelican build; figures by configuration."""
+    folder = corpus.folder
+    warm = (corpus.content, ROOT / "theme", ROOT / "plugins")
+    # After a first build, a user's Python keeps the plugins' bytecode; a machine with
+    # PYTHONDONTWRITEBYTECODE would otherwise charge every build for compiling them again.
+    compileall.compile_dir(ROOT / "plugins", quiet=1)
+    build_once(corpus.ours(folder / "out-prime", corpus.cache), warm)  # fills the kept caches
+    runs: dict[str, list[tuple[dict, dict]]] = {name: [] for name in ("cold", "warm", "edit", "approve")}
+    for number in range(rounds):
+        for label in runs:
+            if label == "edit":
+                corpus.edit_article()
+            elif label == "approve":
+                corpus.approve_contribution()
+            cache = folder / f"cache-cold-{number}" if label == "cold" else corpus.cache
+            mine = lambda: build_once(corpus.ours(folder / f"out-{label}-{number}", cache),  # noqa: E731
+                                      warm + ((cache,) if label != "cold" else ()))
+            theirs = lambda: build_once(corpus.plain(folder / f"out-plain-{label}-{number}"), warm)  # noqa: E731
+            pair = (mine(), theirs()) if number % 2 == 0 else tuple(reversed((theirs(), mine())))
+            runs[label].append(pair)
+    # The caches must change nothing: a warm build writes the very bytes of a build from nothing.
+    check = folder / "out-check"
+    build_once(corpus.ours(check, folder / "cache-check"), warm)
+    build_once(corpus.ours(folder / "out-check-warm", corpus.cache), warm)
+    differ = different_files(check, folder / "out-check-warm")
+    if differ:
+        raise RuntimeError(f"warm and cold builds differ in {len(differ)} files, e.g. {differ[:3]}")
+    figures = {}
+    for label, pairs in runs.items():
+        figures[label] = {
+            "time": summary([mine["seconds"] / theirs["seconds"] for mine, theirs in pairs]),
+            "cpu": summary([mine["cpu_seconds"] / theirs["cpu_seconds"] for mine, theirs in pairs]),
+            "seconds": statistics.median(mine["seconds"] for mine, _ in pairs),
+            "plain_seconds": statistics.median(theirs["seconds"] for _, theirs in pairs),
+            "peak_mib": max(mine["peak_mib"] for mine, _ in pairs),
+            "workers_peak_mib": max(mine["workers_peak_mib"] for mine, _ in pairs),
+            "plain_peak_mib": max(theirs["peak_mib"] for _, theirs in pairs),
+            "rounds": [round(mine["seconds"], 2) for mine, _ in pairs],
+            "plain_rounds": [round(theirs["seconds"], 2) for _, theirs in pairs],
+        }
     return figures
 
 
-def verdict(figures: dict, target: float = TARGET_PCT) -> str:
-    """The warm build against the target, for time and for peak memory, saying when the rounds disagree."""
-    time_pct, memory_pct = figures["warm_time_pct"], figures["warm_memory_pct"]
-    low, high = figures["warm_time_pct_range"]
-    text = (f"  target: the plugin adds at most {target:.0f} % to a warm build: "
-            f"time {'met' if time_pct <= target else 'NOT met'} (median {time_pct:+.1f} %), "
-            f"peak memory {'met' if memory_pct <= target else 'NOT met'} ({memory_pct:+.1f} %)")
-    if low <= target < high:
-        # Shared machines change speed from one minute to the next: a median
-        # of a few rounds can land on either side of the target by chance.
-        text += (f"\n  the rounds disagree ({low:+.1f} to {high:+.1f} %): the time verdict is not settled; "
-                 f"more rounds than {figures.get('runs', 1)} (--repeat) make the median steadier, and "
-                 "--instructions counts the work without the machine's noise")
-    return text
+def count_instructions(corpus: Corpus) -> dict:
+    """Instructions of a plain build, a cold build in one process and a warm build."""
+    folder = corpus.folder
+    return {
+        "plain": instructions_of(corpus.plain(folder / "out-count-plain")),
+        "cold": instructions_of(corpus.ours(folder / "out-count-cold", folder / "cache-count", {"BUILD_WORKERS": 1})),
+        "warm": instructions_of(corpus.ours(folder / "out-count-warm", corpus.cache)),
+    }
+
+
+class Events:
+    """The live preview's Server-Sent Events, read as a browser page would."""
+
+    def __init__(self, port: int, page: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.connection.request("GET", f"/__preview__/events?page={page}")
+        self.response = self.connection.getresponse()
+
+    def next(self) -> tuple[str, dict]:
+        """The next event: (name, data)."""
+        name, data = "", ""
+        while True:
+            line = self.response.fp.readline().decode("utf-8")
+            if not line:
+                raise RuntimeError("the preview closed its events")
+            line = line.rstrip("\n")
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                data = line[6:]
+            elif not line and name:
+                return name, json.loads(data)
+
+    def until_site(self, saved_at: float) -> tuple[float | None, float]:
+        """Seconds from a save to its page event (None without one) and to its site event."""
+        page = None
+        while True:
+            name, data = self.next()
+            if name == "failure":
+                raise RuntimeError(f"the preview's build failed: {data['error'][:2000]}")
+            if name == "reload" and data.get("phase") == "page" and page is None:
+                page = time.perf_counter() - saved_at
+            if name == "reload" and data.get("phase") == "site":
+                return page, time.perf_counter() - saved_at
+
+    def close(self) -> None:
+        """Hang up."""
+        self.connection.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def measure_preview(corpus: Corpus, edits: int = 10) -> dict:
+    """The live preview's latency for `edits` saved articles and one approved contribution."""
+    port = _free_port()
+    log = open(corpus.folder / "preview.log", "w", encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
+    preview = subprocess.Popen([sys.executable, "-m", "livepreview", "--root", str(ROOT), "--content", str(corpus.content),
+                                "--settings", str(ROOT / "pelicanconf.py"), "--output", str(corpus.folder / "preview"),
+                                "--cache", str(corpus.folder / "cache-preview"), "--port", str(port)], cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                events = Events(port, "/")
+                break
+            except OSError:
+                if preview.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the preview did not start: see {corpus.folder / 'preview.log'}")
+                time.sleep(0.2)
+        events.next()  # its state
+        pages, sites = [], []
+        for _ in range(edits):
+            time.sleep(0.3)
+            corpus.edit_article()
+            page, site = events.until_site(time.perf_counter())
+            pages.append(page)
+            sites.append(site)
+        time.sleep(0.3)
+        corpus.approve_contribution()
+        contribution_page, contribution_site = events.until_site(time.perf_counter())
+        events.close()
+    finally:
+        preview.send_signal(signal.SIGINT)
+        try:
+            preview.wait(30)
+        except subprocess.TimeoutExpired:
+            preview.kill()
+        log.close()
+    quick = [p for p in pages if p is not None]
+    return {"edits": edits, "page": quick, "site": sites, "missed_quick": edits - len(quick),
+            "contribution_page": contribution_page, "contribution_site": contribution_site}
+
+
+def run(articles: int = 1000, rounds: int = 3, instructions: bool = False, preview: bool = True) -> dict:
+    """Build the corpus every way; return the figures (see report)."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        corpus = Corpus(Path(tmp), articles)
+        figures = {"articles": articles, "contributions": 10 * articles, "rounds": rounds,
+                   "builds": measure_builds(corpus, rounds)}
+        if instructions:
+            figures["instructions"] = count_instructions(corpus)
+        if preview:
+            figures["preview"] = measure_preview(corpus)
+    return figures
+
+
+def _ratio(item: dict) -> str:
+    return f"{item['median']:.2f}× (pairs {item['low']:.2f} to {item['high']:.2f})"
 
 
 def report(figures: dict) -> str:
-    """The figures as a small table."""
-    def line(label: str, key: str) -> str:
-        text = (f"  {label:<44}{figures[key + '_seconds']:6.2f} s (CPU {figures[key + '_cpu_seconds']:5.2f} s), "
-                f"peak {figures[key + '_peak_mib']:4.0f} MiB")
-        if figures[key + "_workers_peak_mib"] > 0:
-            text += f" (+ worker processes, {figures[key + '_workers_peak_mib']:.0f} MiB each at most)"
-        if key != "without":
-            low, high = figures[key + "_time_pct_range"]
-            text += (f"\n  {'':<44}time {figures[key + '_time_pct']:+6.1f} % (rounds {low:+.1f} to {high:+.1f} %), "
-                     f"CPU {figures[key + '_cpu_pct']:+6.1f} %, memory {figures[key + '_memory_pct']:+6.1f} %")
-        return text
-
-    return "\n".join([
-        f"Community plugin benchmark: {figures['articles']} articles, {figures['contributions']} contributions, "
-        f"{figures['contributors']} contributors ({figures['runs']} rounds; medians; each overhead against "
-        "the reference build run next to it)",
-        line("without the plugin (reference):", "without"),
-        line("floor (stat the files, write empty pages):", "floor"),
-        line("with the plugin, cold (empty caches):", "cold"),
-        line("with the plugin, warm (caches kept):", "warm"),
-        "  every build (s): " + "; ".join(
-            f"{key} " + " ".join(f"{t:.2f}" for t in figures[f"{key}_rounds"])
-            for key in ("without", "floor", "cold", "warm")),
-        verdict(figures),
-    ] + ([
-        f"  instructions run in user space (valgrind; no kernel work, no memory stalls): without "
-        f"{figures['without_instructions'] / 1e9:.2f} G, warm {figures['warm_instructions'] / 1e9:.2f} G, "
-        f"{figures['warm_instructions_pct']:+.1f} %",
-    ] if "warm_instructions" in figures else []))
+    """The figures as the bench prints them."""
+    builds = figures["builds"]
+    lines = [f"Benchmark: {figures['articles']} articles, {figures['contributions']} contributions; ours = every "
+             f"plugin, production settings; plain = Pelican alone (default theme, Atom feeds, no caches); "
+             f"{figures['rounds']} round(s), each build paired with a plain one, medians of the pair ratios"]
+    names = {"cold": "cold build (empty caches)", "warm": "warm build (nothing changed)",
+             "edit": "after saving one article", "approve": "after approving one contribution"}
+    for label, text in names.items():
+        item = builds[label]
+        workers = f" + workers {item['workers_peak_mib']:.0f} MiB" if item["workers_peak_mib"] else ""
+        lines.append(f"  {text:<34} {item['seconds']:6.2f} s vs plain {item['plain_seconds']:6.2f} s: "
+                     f"time {_ratio(item['time'])}, CPU {item['cpu']['median']:.2f}×; peak "
+                     f"{item['peak_mib']:.0f} MiB{workers} vs {item['plain_peak_mib']:.0f} MiB "
+                     f"({item['peak_mib'] / item['plain_peak_mib']:.2f}×)")
+        lines.append(f"  {'':<34} every build (s): ours {item['rounds']}, plain {item['plain_rounds']}")
+    memory = builds["warm"]["peak_mib"] / builds["warm"]["plain_peak_mib"]
+    verdicts = [
+        ("warm ≤ 1.0× plain", builds["warm"]["time"]["median"] <= TARGETS["warm"]),
+        ("cold ≤ 1.5× plain", builds["cold"]["time"]["median"] <= TARGETS["cold"]),
+        ("peak memory ≤ 1.5× plain", memory <= TARGETS["memory"]),
+    ]
+    if "instructions" in figures:
+        counted = figures["instructions"]
+        lines.append(f"  instructions (valgrind): plain {counted['plain'] / 1e9:.2f} G, cold in one process "
+                     f"{counted['cold'] / 1e9:.2f} G ({counted['cold'] / counted['plain']:.2f}×), warm "
+                     f"{counted['warm'] / 1e9:.2f} G ({counted['warm'] / counted['plain']:.2f}×)")
+    if "preview" in figures:
+        preview = figures["preview"]
+        page = preview["page"]
+        lines.append(f"  live preview, {preview['edits']} saved articles: page rebuilt and browser told in "
+                     + (f"{statistics.median(page):.2f} s median ({min(page):.2f} to {max(page):.2f})" if page
+                        else "(no quick rebuild)")
+                     + f"; whole site in {statistics.median(preview['site']):.2f} s median "
+                     f"({min(preview['site']):.2f} to {max(preview['site']):.2f})"
+                     + (f"; {preview['missed_quick']} saves without a quick rebuild" if preview["missed_quick"] else ""))
+        contribution = preview["contribution_page"]
+        lines.append(f"  live preview, an approved contribution: page "
+                     + (f"{contribution:.2f} s" if contribution is not None else "(no quick rebuild)")
+                     + f", whole site {preview['contribution_site']:.2f} s")
+        if page:
+            verdicts.append(("preview ≤ 1.0 s median", statistics.median(page) <= TARGETS["preview_median"]))
+            verdicts.append(("preview ≤ 2 s worst", max(page) <= TARGETS["preview_worst"]))
+        verdicts.append(("every page within 3 s", max(preview["site"]) <= TARGETS["site"]))
+    lines.append("  targets: " + "; ".join(f"{name}: {'met' if met else 'NOT met'}" for name, met in verdicts))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -225,3 +226,47 @@ def test_an_interrupted_build_leaves_no_temporary_folder_and_the_site_is_world_r
     assert invoke(project, "build").returncode == 0
     left = list(project.glob(".output-new-*"))
     assert not left, [(p.name, sorted(str(q.relative_to(p)) for q in p.rglob("*"))[:5]) for p in left]
+
+
+# 12. A damaged cache never blocks a check or a publish ----------------------------------------------
+
+def _damage(cache: Path, how: str) -> list[str]:
+    damaged = []
+    for path in sorted(p for p in cache.iterdir() if p.name != "settings.fingerprint"):
+        if how == "truncated":
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+        elif how == "random":
+            path.write_bytes(random.Random(path.name).randbytes(4096))
+        else:
+            path.unlink()
+            path.mkdir()
+            (path / "x").write_text("?", encoding="utf-8")
+        damaged.append(path.name)
+    return damaged
+
+
+@pytest.mark.parametrize("how", ["truncated", "random", "folder"])
+def test_a_damaged_cache_is_discarded_with_a_warning_that_fails_nothing(tmp_path, how):
+    project = project_copy(tmp_path)
+    assert invoke(project, "build").returncode == 0
+    cache = project / "cache" / "preview"
+    damaged = _damage(cache, how)
+    assert "ArticlesGenerator-Readers" in damaged and "community-bodies.json" in damaged
+    built = invoke(project, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    warnings = [line for line in built.stderr.splitlines() if line.startswith("WARNING [sitebuild]")]
+    assert len(warnings) == len(damaged) and all("removed (it is rebuilt)" in line for line in warnings)
+    assert invoke(project, "check").returncode == 0
+    _damage(cache, how)
+    checked = invoke(project, "check")
+    assert checked.returncode == 0 and "WARNING [sitebuild]" in checked.stderr
+    assert invoke(project, "build").returncode == 0 and "WARNING" not in invoke(project, "build").stderr
+
+
+def test_a_cache_folder_replaced_by_a_file_fails_nothing(tmp_path):
+    project = project_copy(tmp_path)
+    (project / "cache").mkdir()
+    (project / "cache" / "production").write_text("pas un dossier", encoding="utf-8")
+    checked = invoke(project, "check", "--production", "--gates", "links,feeds")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "was a file, not a cache folder" in checked.stderr and (project / "cache" / "production").is_dir()

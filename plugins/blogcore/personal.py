@@ -51,8 +51,13 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     return [(match.start, match.end) for match in matcher]
 
 
+_MAYBE_EMAIL = re.compile(r"[@＠﹫]|\b(?:at|arobase)\b", re.IGNORECASE)
+
+
 def find(text: str) -> list[str]:
     """What personal contact data a text holds: e.g. ["e-mail address"], [] when none."""
+    if not text or (not _MAYBE_EMAIL.search(text) and not _DIGITS.search(text)):
+        return []  # the usual case, decided without normalising
     normal = _normal(text)
     found = []
     if EMAIL.search(normal):

@@ -82,8 +82,8 @@ class Bodies:
         self.own_hosts = own_hosts
         self.workers = workers
         self.scope = {"version": CODE_VERSION, "hosts": sorted(own_hosts)}
-        self._stored = self._load()
-        self._html: dict[str, tuple[Markup, str]] = {}  # digest → (html, text), this build's
+        self._html: dict[str, tuple[str, str]] = {}  # digest → (html, text), this build's
+        self._stored: set[str] = set()  # the digests the file had
         self.rendered = 0  # bodies this build had to render (the rest came from the cache)
 
     def _load(self) -> dict:
@@ -102,31 +102,35 @@ class Bodies:
 
     def prepare(self, contributions: list[Contribution]) -> None:
         """Render every body of these contributions that the cache does not have (on every core when many)."""
+        # Read here and let go of at the end: only the bodies this build uses stay in memory.
+        stored = self._load() if not self._stored and not self._html else {}
+        self._stored |= stored.keys()
         missing: dict[str, str] = {}
         for contribution in contributions:
             key = digest(contribution.body)
             if key in self._html or key in missing:
                 continue
-            stored = self._stored.get(key)
-            if isinstance(stored, list) and len(stored) == 2 and all(isinstance(part, str) for part in stored):
-                self._html[key] = (Markup(stored[0]), stored[1])
+            found = stored.get(key)
+            if isinstance(found, list) and len(found) == 2 and all(isinstance(part, str) for part in found):
+                self._html[key] = (found[0], found[1])
             else:
                 missing[key] = contribution.body
+        del stored
         hosts = tuple(sorted(self.own_hosts))
         results = parallel.run(_render_chunk, [(body, hosts) for body in missing.values()], self.workers)
-        for key, (html, text) in zip(missing, results):
-            self._html[key] = (Markup(html), text)  # sanitised: the one place a body is marked safe
+        for key, result in zip(missing, results):
+            self._html[key] = result
         self.rendered += len(missing)
 
     def html(self, contribution: Contribution) -> Markup:
-        """The sanitised HTML of a body (prepared before)."""
-        return self._get(contribution)[0]
+        """The sanitised HTML of a body (prepared before): the one place a body is marked safe."""
+        return Markup(self._get(contribution)[0])
 
     def text(self, contribution: Contribution) -> str:
         """The plain text of a body (JSON-LD, feed summaries)."""
         return self._get(contribution)[1]
 
-    def _get(self, contribution: Contribution) -> tuple[Markup, str]:
+    def _get(self, contribution: Contribution) -> tuple[str, str]:
         key = digest(contribution.body)
         found = self._html.get(key)
         if found is None:  # a body nobody prepared (a quote of a contribution added late)
@@ -136,16 +140,14 @@ class Bodies:
 
     def save(self) -> None:
         """Write the bodies this build used, if they differ from the file's (after every generator ran)."""
-        if self.path is None:
-            return
-        used = {key: [str(html), text] for key, (html, text) in sorted(self._html.items())}
-        if used == self._stored:
+        if self.path is None or (not self.rendered and self._html.keys() == self._stored):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=self.path.parent)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"scope": self.scope, "bodies": used}, out, ensure_ascii=False, separators=(",", ":"))
+                bodies = {key: list(value) for key, value in sorted(self._html.items())}
+                json.dump({"scope": self.scope, "bodies": bodies}, out, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, self.path)
         except OSError as exc:  # a read-only checkout still builds, only slower
             log.info(PREFIX + "could not write the cache %s: %s", self.path, exc)

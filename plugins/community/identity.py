@@ -44,6 +44,39 @@ class Names:
         return identity_key(name) in self.official
 
 
+class Known:
+    """What the rules need to know of each name, worked out once per name (a site has thousands of
+    contributions by a few hundred names): its identity key, its page's slug, whether it is the brand's."""
+
+    def __init__(self, names: Names):
+        self.names = names
+        self._seen: dict[str, tuple[str, str, bool, bool]] = {}
+
+    def _of(self, name: str) -> tuple[str, str, bool, bool]:
+        found = self._seen.get(name)
+        if found is None:
+            found = self._seen[name] = (identity_key(name), slug(name), self.names.is_brand(name),
+                                        self.names.may_sign_officially(name))
+        return found
+
+    def key(self, name: str) -> str:
+        """identity_key(name)."""
+        return self._of(name)[0]
+
+    def slug(self, name: str) -> str:
+        """slug(name)."""
+        return self._of(name)[1]
+
+    def is_brand(self, name: str) -> bool:
+        """Names.is_brand(name)."""
+        return self._of(name)[2]
+
+    def may_sign_officially(self, name: str) -> bool:
+        """Names.may_sign_officially(name)."""
+        return self._of(name)[3]
+
+
+
 def is_anonymous(name: str) -> bool:
     """Whether the author chose no name ("Anonyme", "anonymous" or nothing)."""
     return identity_key(name) in ANONYMOUS

@@ -50,26 +50,44 @@ class CommunityIndex:
                  bodies: Bodies | None = None, *, now: float | None = None):
         self.config = config
         self.bodies = bodies or Bodies(None, config.own_hosts)
-        # Sorted on the UTC timestamp: comparing aware datetimes whose offsets
-        # are distinct objects is ten times slower, and 10,000 of them are sorted.
-        # Like an article, a contribution dated in the future waits for its day:
-        # until then the build treats it as unpublished (it is not in the index at all).
-        limit = time.time() if now is None else now
-        self.scheduled = sum(1 for c in contributions if c.date.timestamp() > limit)
-        self._all = sorted((c for c in contributions if c.date.timestamp() <= limit),
-                           key=lambda c: (c.date.timestamp(), c.id))
-        self._by_id = {c.id: c for c in self._all}
         self._articles = all_articles
         self._listed = listed_articles
         self._article_urls: dict[str, str] = {}  # Pelican computes article.url on every access
         self._links: dict[str, str | None] = {}
+        self._now = time.time() if now is None else now
+        self._index(contributions)
+
+    def _index(self, contributions: list[Contribution]) -> None:
+        # Sorted on the UTC timestamp: comparing aware datetimes whose offsets
+        # are distinct objects is ten times slower, and 10,000 of them are sorted.
+        # Like an article, a contribution dated in the future waits for its day:
+        # until then the build treats it as unpublished (it is not in the index at all).
+        self._given = contributions
+        self.scheduled = sum(1 for c in contributions if c.date.timestamp() > self._now)
+        self._all = sorted((c for c in contributions if c.date.timestamp() <= self._now),
+                           key=lambda c: (c.date.timestamp(), c.id))
+        self._by_id = {c.id: c for c in self._all}
         self._figures: Figures | None = None
         by_article: dict[str, list[Contribution]] = defaultdict(list)
         for c in self._all:
             by_article[c.article].append(c)
         self._by_article = dict(by_article)
         # Site-wide lists show contributions of listed (published, not hidden) articles only.
-        self.published = [c for c in reversed(self._all) if c.published and c.article in listed_articles]
+        self.published = [c for c in reversed(self._all) if c.published and c.article in self._listed]
+
+    def everything(self) -> list[Contribution]:
+        """Every contribution read by this build, future-dated ones included (for the collection rules)."""
+        return list(self._given)
+
+    def article_slugs(self) -> list[str]:
+        """The slugs of every article a contribution may belong to."""
+        return list(self._articles)
+
+    def replace(self, contribution: Contribution) -> None:
+        """Take a new version of one contribution (the live preview's quick path; same id and article)."""
+        self._index([contribution if c.id == contribution.id else c for c in self._given])
+        if contribution.published:
+            self.bodies.prepare([contribution])
 
     # -- single contributions ---------------------------------------------------
     def get(self, contribution_id: str) -> Contribution | None:

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from blogcore.errors import Problem, SiteError, display_path
 from blogcore.headers import parse_header
 from blogcore import personal
-from blogcore.names import identity_key
 from blogcore.isodate import DateError, format_iso, parse_iso
 
 from . import identity
@@ -257,14 +256,15 @@ def _files(folder: str):
         yield from _files(entry.path)
 
 
-def _contributor_pages(contributions: list[Contribution]) -> list[Problem]:
+def _contributor_pages(contributions: list[Contribution], names: identity.Known) -> list[Problem]:
     """Each reader with published contributions gets a page of their own: no look-alike names, no shared address."""
     problems: list[Problem] = []
     spelled: dict[str, Contribution] = {}  # identity key → the first published contribution under it
     pages: dict[str, Contribution] = {}  # page slug → the first published contribution on it
-    for c in sorted((c for c in contributions if c.published and not c.official and not identity.is_anonymous(c.author)),
+    for c in sorted((c for c in contributions
+                     if c.published and not c.official and names.key(c.author) not in identity.ANONYMOUS),
                     key=lambda c: (c.date.timestamp(), c.id)):
-        key = identity_key(c.author)
+        key = names.key(c.author)
         first = spelled.setdefault(key, c)
         if first.author != c.author:
             problems.append(Problem(str(_Shown(c)), "Author:", c.author,
@@ -273,10 +273,10 @@ def _contributor_pages(contributions: list[Contribution]) -> list[Problem]:
                                     f"if it is the same person, write the name exactly as '{first.author}'; "
                                     "otherwise the author must choose a name that looks different"))
             continue
-        first_on_page = pages.setdefault(identity.slug(c.author), c)
-        if identity_key(first_on_page.author) != key:
+        first_on_page = pages.setdefault(names.slug(c.author), c)
+        if names.key(first_on_page.author) != key:
             problems.append(Problem(str(_Shown(c)), "Author:", c.author,
-                                    f"would share the page contributeur/{identity.slug(c.author)}/ with "
+                                    f"would share the page contributeur/{names.slug(c.author)}/ with "
                                     f"'{first_on_page.author}' ({_Shown(first_on_page)})",
                                     "if it is the same person, write the name the same way; otherwise the author "
                                     "must choose a name that gives another address"))
@@ -301,7 +301,7 @@ def check_collection(contributions: list[Contribution], articles: set[str],
     """Rules that span files: articles exist, ids unique, threads hold, honest identity."""
     problems: list[Problem] = []
     by_id: dict[str, Contribution] = {}
-    names = identity.Names.of(brand_names, official_authors)
+    names = identity.Known(identity.Names.of(brand_names, official_authors))
     for c in contributions:
         shown = _Shown(c)
         if c.id in by_id:
@@ -350,7 +350,7 @@ def check_collection(contributions: list[Contribution], articles: set[str],
         elif parent.id == c.id:
             problems.append(Problem(str(shown), "Reply_to:", c.reply_to, "a contribution cannot answer itself",
                                     "remove the line"))
-    problems += _contributor_pages(contributions)
+    problems += _contributor_pages(contributions, names)
     # A cycle (a answers b answers a) would hide both: refuse it.
     for c in contributions:
         seen, current = set(), c

@@ -99,6 +99,8 @@ class Inventory:
         self.data = tuple(sorted((excluded | {authors_path}) - set(self.readable)))
         self.static = tuple(settings.get("STATIC_PATHS", []))
         self.ignored = ignored
+        # Top-level folders where a lower-case .md file is always in its place.
+        self._md_places = frozenset(p.split("/")[0] for p in self.readable + self.data if "/" not in p.strip("/"))
 
     def _place(self, relative: PurePosixPath) -> str:
         text = relative.as_posix()
@@ -120,23 +122,31 @@ class Inventory:
         if not self.root.is_dir():
             return problems
         shown_root = display_path(self.root)
-        for folder, folders, files in os.walk(self.root, followlinks=False):
-            base = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
-            for name in sorted(folders):
-                relative = base / name
-                if name.startswith(".") and not self._is_ignored(relative):
-                    problems.append(Problem(f"{shown_root}/{relative}/", "folder name", name,
-                                            "a hidden folder is never published nor checked",
-                                            "rename it without the leading dot, move it out of content/, or list "
-                                            f"'{relative}/*' in EDITORIAL['ignored_files']"))
-            folders[:] = sorted(d for d in folders if not d.startswith("."))
-            for name in sorted(files):
-                relative = base / name
-                if is_editor_file(name) or self._is_ignored(relative):
-                    continue
-                problem = self._check_file(relative, name, f"{shown_root}/{relative}")
-                if problem:
-                    problems.append(problem)
+        # One scandir walk (plain strings: a site has thousands of contribution files).
+        pending = [("", str(self.root))]
+        while pending:
+            base, folder = pending.pop()
+            with os.scandir(folder) as entries:
+                for entry in sorted(entries, key=lambda e: e.name):
+                    name = entry.name
+                    relative = f"{base}/{name}" if base else name
+                    if entry.is_dir(follow_symlinks=False):
+                        if name.startswith("."):
+                            if not self._is_ignored(PurePosixPath(relative)):
+                                problems.append(Problem(f"{shown_root}/{relative}/", "folder name", name,
+                                                        "a hidden folder is never published nor checked",
+                                                        "rename it without the leading dot, move it out of "
+                                                        f"content/, or list '{relative}/*' in "
+                                                        "EDITORIAL['ignored_files']"))
+                            continue
+                        pending.append((relative, entry.path))
+                    elif (name.endswith(".md") and name[0] not in ".#" and base.split("/", 1)[0] in self._md_places
+                          and base):
+                        continue  # the usual file, where it belongs (a site has thousands of contributions)
+                    elif not is_editor_file(name) and not (self.ignored and self._is_ignored(PurePosixPath(relative))):
+                        problem = self._check_file(PurePosixPath(relative), name, f"{shown_root}/{relative}")
+                        if problem:
+                            problems.append(problem)
         return problems
 
     def _is_ignored(self, relative: PurePosixPath) -> bool:

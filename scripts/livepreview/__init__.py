@@ -1,0 +1,1 @@
+"""The live preview behind `invoke livereload` (run as `python -m livepreview`; see __main__.py)."""

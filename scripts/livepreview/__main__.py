@@ -1,0 +1,145 @@
+"""The live preview: `invoke livereload` runs this module in a process of its own.
+
+One process stays warm: it serves the output folder (server.py), watches the
+content, the theme, the plugins and the settings (watchfiles: the kernel
+tells it of each save), and builds in itself (builder.py):
+
+- a saved article or contribution: its article page first (the quick path,
+  then the page the writer looks at reloads), then the whole site (lists,
+  feeds, contributors' pages; the pages that changed reload);
+- a saved template or stylesheet: the whole site;
+- a saved plugin or settings file: the process ends with RESTART, and the
+  task starts a fresh one (new code is only ever run by a new interpreter),
+  which builds everything; the open pages reconnect and reload.
+
+A failed build keeps the last good site: the error is printed here and shown
+over the page the writer is looking at, until a build succeeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import secrets
+import sys
+from pathlib import Path
+
+RESTART = 3  # exit status that asks the task for a fresh process
+IGNORED = ("~", ".swp", ".swo", ".swx", ".tmp", ".pyc")
+
+
+def _log(text: str) -> None:
+    print(f"[{dt.datetime.now():%H:%M:%S}] {text}", flush=True)
+
+
+def _open_pages(channel, output: Path) -> dict[str, bytes | None]:
+    """The bytes of every page a browser shows now (to reload only those a build changed)."""
+    pages = {}
+    for page in channel.pages():
+        target = output / page.lstrip("/")
+        target = target / "index.html" if page.endswith("/") or target.is_dir() else target
+        try:
+            pages[page] = target.read_bytes()
+        except OSError:
+            pages[page] = None
+    return pages
+
+
+def _classify(changes, root: Path, content: Path, settings_files: set[Path]) -> tuple[str, list[Path]]:
+    """("restart" | "build", the content files saved) for one batch of changes."""
+    import watchfiles
+
+    saved: list[Path] = []
+    for change, name in changes:
+        path = Path(name)
+        if path.name.endswith(IGNORED) or path.name.startswith((".#", "#")) or "__pycache__" in path.parts:
+            continue
+        if path in settings_files or (path.suffix == ".py" and path.is_relative_to(root / "plugins")):
+            return "restart", []
+        if path.is_relative_to(content):
+            saved.append((change, path))
+        else:
+            saved.append((None, path))  # theme: only a full build
+    # Editors save through temporary files (sed's, vim's 4913...), gone by now: not the writer's files.
+    saved = [(change, path) for change, path in saved if path.exists() or path.suffix == ".md"]
+    quick = [path for change, path in saved if change in (watchfiles.Change.modified, watchfiles.Change.added)
+             and path.suffix == ".md" and path.is_file()]
+    return "build", (quick if len(saved) == len(quick) == 1 else [])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve, watch and build until interrupted; RESTART when plugins or settings changed."""
+    parser = argparse.ArgumentParser(prog="livepreview")
+    parser.add_argument("--root", type=Path, required=True)
+    parser.add_argument("--settings", type=Path, required=True)
+    parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--content", type=Path, help="another content folder than the settings' PATH (the bench's)")
+    parser.add_argument("--cache", type=Path, help="another cache folder than the settings' CACHE_PATH")
+    parser.add_argument("--bind", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    for folder in (root / "plugins", root / "scripts"):
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
+
+    import watchfiles
+    from pelican import log as pelican_log
+
+    from livepreview import builder as builds
+    from livepreview import server
+
+    # As `pelican --fatal errors` does: an error logged by a generator fails the build.
+    pelican_log.init(level=30, fatal="errors")
+    channel = server.Channel(secrets.token_hex(8))
+    overrides = {key: str(value.resolve()) for key, value in (("PATH", args.content), ("CACHE_PATH", args.cache))
+                 if value is not None}
+    builder = builds.Builder(args.settings, args.output, overrides)
+    first = builder.full()
+    if not first.ok:
+        channel.error = first.error
+        _log(f"the build failed; fix the file named below and save it again:\n{first.error}")
+    else:
+        _log(f"site built in {first.seconds:.1f} s")
+    http = server.start(args.output, channel, args.bind, args.port)
+    _log(f"preview on http://{args.bind}:{args.port}/ (Ctrl-C to stop); it reloads the page you look at on each save")
+    content = (args.content or root / "content").resolve()
+    watched = [content, root / "theme", root / "plugins", *(p for p in root.glob("*conf.py"))]
+    settings_files = {p.resolve() for p in root.glob("*conf.py")}
+    try:
+        for changes in watchfiles.watch(*watched, step=30, debounce=1600, raise_interrupt=False):
+            kind, saved = _classify(changes, root, content, settings_files)
+            if kind == "restart":
+                _log("plugins or settings changed: starting a fresh preview process")
+                return RESTART
+            quick = builder.quick(saved) if saved else None
+            if quick is not None:
+                if not quick.ok:
+                    channel.error = quick.error
+                    channel.send("failure", {"error": quick.error})
+                    _log(f"the build failed; the last good site stays:\n{quick.error}")
+                    continue
+                pages = ["/" + page.removesuffix("index.html") for page in quick.pages]
+                channel.send("reload", {"pages": pages, "phase": "page", "seconds": quick.seconds})
+                _log(f"{', '.join(quick.pages)} rebuilt in {quick.seconds:.2f} s")
+            before = _open_pages(channel, args.output)  # after the quick path: its page is reloaded already
+            result = builder.full()
+            if not result.ok:
+                channel.error = result.error
+                channel.send("failure", {"error": result.error})
+                _log(f"the build failed; the last good site stays:\n{result.error}")
+                continue
+            after = _open_pages(channel, args.output)
+            changed = [page for page in after if before.get(page, b"") != after[page]]
+            if channel.error:  # a failure was shown: every page shows the good site again
+                changed, channel.error = "*", ""
+            channel.send("reload", {"pages": changed, "phase": "site", "seconds": result.seconds})
+            _log(f"site rebuilt in {result.seconds:.1f} s")
+    finally:
+        http.shutdown()
+        http.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
