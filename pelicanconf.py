@@ -112,7 +112,7 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial", "community", "syndication"]
+PLUGINS = ["editorial", "community", "syndication", "transparency"]
 
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {
@@ -123,6 +123,23 @@ COMMUNITY = {
 EDITORIAL = {
     "authors_path": "authors",
     "production": False,
+}
+
+# Transparency plugin (plugins/transparency/config.py documents every key): commercial
+# disclosures, corrections, the history of every text from git, trust signals, figures.
+TRANSPARENCY = {
+    # Domains of affiliate programmes: their links get rel="sponsored" and a « lien affilié »
+    # note, and an article linking one without a Partnership: header fails the build.
+    "affiliate_domains": [],
+    # schema.org policy -> its section of the Transparence page (content/pages/transparence.md).
+    "policies": {
+        "publishingPrinciples": "#principes",
+        "correctionsPolicy": "#corrections",
+        "ethicsPolicy": "#ethique",
+        "ownershipFundingInfo": "#qui-publie",
+        "actionableFeedbackPolicy": "#nous-ecrire",
+        "masthead": "#equipe",
+    },
 }
 
 # Templates escape everything by default: contributions and names are untrusted.

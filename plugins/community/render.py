@@ -80,6 +80,9 @@ def article_parts(article, index: CommunityIndex, site_url: str) -> ArticleParts
         data["author"] = {"@type": "Person", "name": str(author)}
     if getattr(article, "modified", None):
         data["dateModified"] = article.modified.isoformat()
+    facts = getattr(article, "schema_facts", None)
+    if facts is not None:  # type of work, sponsor, corrections, backstory (plugins/transparency)
+        data.update(facts(page_url))
     head = sanitize.escape_json_for_script(data)
     if not published:
         return ArticleParts("", f'<script type="application/ld+json">{head}</script>')

@@ -112,7 +112,7 @@ class FeedsGenerator(Generator):
     def _fallback_updated(self) -> dt.datetime:
         articles = self.catalogue.articles
         if articles:
-            return max(local_time(getattr(a, "modified", None) or a.date, self.tz) for a in articles)
+            return max(local_time(getattr(a, "corrected", None) or a.date, self.tz) for a in articles)
         day = dt.date.fromisoformat(self.config.feed_id_date)
         return local_time(dt.datetime(day.year, day.month, day.day, tzinfo=self.tz), self.tz)
 
