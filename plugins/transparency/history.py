@@ -100,9 +100,10 @@ class History:
 
 def _git(cwd: str, *args: str, stdin: bytes | None = None) -> bytes:
     """Run git in `cwd`; CalledProcessError with git's message on failure."""
-    result = subprocess.run(["git", "-c", "core.quotepath=false", *args], cwd=cwd, input=stdin,
-                            capture_output=True, check=False,
-                            env={**os.environ, "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"})
+    # Settings a user may have that would change what git writes: fixed here.
+    fixed = ("core.quotepath=false", "log.showSignature=false", "i18n.logOutputEncoding=UTF-8")
+    result = subprocess.run(["git", *(f for pair in fixed for f in ("-c", pair)), *args], cwd=cwd, input=stdin,
+                            capture_output=True, check=False, env={**os.environ, "LC_ALL": "C"})
     if result.returncode != 0:
         raise subprocess.CalledProcessError(result.returncode, ["git", *args], result.stdout, result.stderr)
     return result.stdout
