@@ -101,7 +101,10 @@ class FeedsGenerator(Generator):
         key = id(source)
         if key not in self._entries:
             cat, base = self.catalogue, self.catalogue.base
-            if hasattr(source, "anchor"):  # a contribution
+            if hasattr(source, "feed_entry"):  # a source that makes its own entry (a correction)
+                publisher = str(self.settings.get("PUBLISHER") or cat.sitename)
+                self._entries[key] = source.feed_entry(base, self.tz, self.config.id_authority, publisher)
+            elif hasattr(source, "anchor"):  # a contribution
                 article = cat.article(source.article)
                 body = cat.community.body_html(source)
                 self._entries[key] = contribution_entry(source, article, body, base, self.tz, self.config.id_authority)

@@ -25,6 +25,12 @@ class Listed:
     item: object  # the Pelican article or page
     correction: Correction
 
+    def feed_entry(self, base: str, tz, authority: str, publisher: str):
+        """Its entry in the corrections feed (the syndication plugin asks for it)."""
+        from .corrections import entry
+
+        return entry(self, base, tz, authority, publisher)
+
     @property
     def delay(self) -> dt.timedelta | None:
         """Time from the text's publication to the correction (None for a page, which has no date)."""

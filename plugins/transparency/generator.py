@@ -7,24 +7,21 @@ generators:
   article and page (git), with the text's word-level diff against the
   revision before (``version.html``);
 - ``corrections/``: every correction of the site, newest first
-  (``corrections.html``), and ``<feeds_dir>/corrections.atom.xml`` / ``.rss.xml``;
+  (``corrections.html``; its feeds are written by the syndication plugin);
 - ``transparence.json`` and its JSON Schema ``transparence.schema.json``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from pathlib import Path
 
 from pelican.generators import Generator
 
-from blogcore.errors import SiteError
 from blogcore.headers import parse_header
 from blogcore.typography import fix_text
 
-from . import corrections as corrections_feed
 from .diff import word_diff
 from .record import PREFIX, Record
 
@@ -111,33 +108,5 @@ class TransparencyGenerator(Generator):
     # --------------------------------------------------------- corrections
     def _write_corrections(self, writer, record: Record) -> None:
         url = record.config.corrections_url
-        feeds = self._corrections_feeds(record)
         writer.write_file(url + "index.html", self.get_template("corrections"), self.context,
-                          relative_urls=self.settings["RELATIVE_URLS"], url=url,
-                          corrections_list=record.corrections, corrections_feeds=feeds)
-
-    def _corrections_feeds(self, record: Record) -> list[tuple[str, str, str]]:
-        """Write the corrections feeds; (title, media type, site-relative path) of each ([] without feeds)."""
-        from syndication import config as syndication_config
-        from syndication.render import render
-
-        try:
-            cfg = syndication_config.from_settings(self.settings)
-        except SiteError:
-            log.info(PREFIX + "no SYNDICATION settings: no corrections feed")
-            return []
-        articles = self.context.get("articles", []) or []
-        day = dt.date.fromisoformat(cfg.feed_id_date)
-        fallback = max((a.date for a in articles), default=dt.datetime(day.year, day.month, day.day,
-                                                                       tzinfo=record.tz))
-        doc = corrections_feed.document(record.corrections, self.settings, cfg, record.config.corrections_url,
-                                        fallback)
-        written = []
-        for fmt, data in render(doc, ("atom", "rss")).items():
-            path = f"{cfg.feeds_dir}/{corrections_feed.FEED_NAME}.{fmt}.xml"
-            target = Path(self.output_path) / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            media = "application/atom+xml" if fmt == "atom" else "application/rss+xml"
-            written.append((f"Corrections ({'Atom' if fmt == 'atom' else 'RSS'})", media, path))
-        return written
+                          relative_urls=self.settings["RELATIVE_URLS"], url=url, corrections_list=record.corrections)
