@@ -21,7 +21,9 @@ PUBLISHER = "L'équipe éditoriale de Marques & communautés"
 SITEURL = ""
 RELATIVE_URLS = True
 DEFAULT_LANG = "fr"
-LOCALE = ("C",)  # dates are formatted by Babel (plugins/blogcore/frdates.py), never by strftime
+LOCALE = ("C.UTF-8", "C")  # dates are formatted by Babel (plugins/blogcore/frdates.py), never by strftime;
+# C.UTF-8 first: Pelican sets this locale in the process that reads the settings (the invoke tasks,
+# the tests), and plain "C" would make that process decode its subprocesses' output as ASCII.
 TIMEZONE = "Europe/Paris"
 
 # --- Content --------------------------------------------------------------
