@@ -410,3 +410,26 @@ def test_every_feed_follows_the_validator_rules_without_duplicate_updated(site):
         problems += check_feed(path, site.output, SITE)
     assert problems == []
     assert any(p.name == "corrections.atom.xml" for p in feed_files(site.output))
+
+
+# ------------------------------------------------------------------ the gates
+
+@pytest.mark.browser
+def test_the_new_markup_passes_the_html_and_accessibility_gates(site, tmp_path):
+    """The real site has no partnership, correction or method box: their pages are checked here.
+
+    A copy holding only those pages and the stylesheet keeps the gates' run short.
+    """
+    from publishing import browsergate, gates, htmlgate
+    from publishing.site import Site
+
+    missing = htmlgate.tools_missing() + browsergate.tools_missing()
+    if missing:
+        pytest.skip(f"missing {', '.join(missing)}: scripts/setup --test installs it")
+    pages = ("partenariat-collab/", "liens-affilies/", "corrige/", "tribune/")
+    root = tmp_path / "site"
+    for name in pages:
+        shutil.copytree(site.output / name, root / name, ignore=shutil.ignore_patterns("versions"))
+    shutil.copytree(site.output / "theme", root / "theme")
+    results = gates.run_gates(Site(root, SITE), ("html", "a11y"), pages=pages)
+    assert all(result.ok for result in results), gates.report(results, Site(root, SITE))
