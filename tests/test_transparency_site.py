@@ -433,3 +433,31 @@ def test_the_new_markup_passes_the_html_and_accessibility_gates(site, tmp_path):
     shutil.copytree(site.output / "theme", root / "theme")
     results = gates.run_gates(Site(root, SITE), ("html", "a11y"), pages=pages)
     assert all(result.ok for result in results), gates.report(results, Site(root, SITE))
+
+
+# ------------------------------------------------------------------ the real site
+
+def test_the_real_site_states_its_policies_types_and_figures_honestly(site_production):
+    """content/: five republications, no partnership, no correction; policies that resolve; a valid export."""
+    transparence = page(site_production, "transparence")
+    for path in sorted(site_production.output.rglob("*.html")):
+        (org,) = [d for d in json_ld(soup(path)) if d["@type"] == "Organization"]
+        for key in POLICIES:
+            assert transparence.find(id=urlsplit(org[key]).fragment) is not None, (path, key)
+    articles = [p.parent.name for p in site_production.output.glob("*/index.html")
+                if soup(p).select_one("main article.article .byline")]
+    assert len(articles) == 5
+    for slug in articles:
+        html = page(site_production, slug)
+        assert [n.get_text() for n in html.select(".work-type")] == ["Republication"]
+        assert html.select_one(".disclosure") is None and html.select_one(".correction") is None
+    schema = json.loads(site_production.page("transparence.schema.json"))
+    data = json.loads(site_production.page("transparence.json"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    assert data["partnerships"]["total"] == 0 and data["corrections"]["total"] == 0
+    assert "Aucun texte publié sur ce site n’a de contrepartie commerciale" in text_of(transparence)
+    assert "Aucune correction n’a été publiée sur ce site." in text_of(page(site_production, "corrections"))
+    problems = []
+    for path in feed_files(site_production.output):
+        problems += check_feed(path, site_production.output, SITE)
+    assert problems == [], "no DuplicateUpdated (nor any other rule) in the real site's feeds"
