@@ -22,7 +22,9 @@ PUBLISHER = "L'équipe éditoriale de Marques & communautés"
 SITEURL = ""
 RELATIVE_URLS = True
 DEFAULT_LANG = "fr"
-LOCALE = ("C",)  # dates are formatted by Babel (plugins/blogcore/frdates.py), never by strftime
+LOCALE = ("C.UTF-8", "C")  # dates are formatted by Babel (plugins/blogcore/frdates.py), never by strftime;
+# C.UTF-8 first: Pelican sets this locale in the process that reads the settings (the invoke tasks,
+# the tests), and plain "C" would make that process decode its subprocesses' output as ASCII.
 TIMEZONE = "Europe/Paris"
 
 # --- Content --------------------------------------------------------------
@@ -127,7 +129,7 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial", "community", "syndication", "sitebuild"]
+PLUGINS = ["editorial", "community", "syndication", "transparency", "sitebuild"]
 
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {
@@ -144,6 +146,23 @@ COMMUNITY = {
 EDITORIAL = {
     "authors_path": "authors",
     "production": False,
+}
+
+# Transparency plugin (plugins/transparency/config.py documents every key): commercial
+# disclosures, corrections, the history of every text from git, trust signals, figures.
+TRANSPARENCY = {
+    # Domains of affiliate programmes: their links get rel="sponsored" and a « lien affilié »
+    # note, and an article linking one without a Partnership: header fails the build.
+    "affiliate_domains": [],
+    # schema.org policy -> its section of the Transparence page (content/pages/transparence.md).
+    "policies": {
+        "publishingPrinciples": "#principes",
+        "correctionsPolicy": "#corrections",
+        "ethicsPolicy": "#ethique",
+        "ownershipFundingInfo": "#qui-publie",
+        "actionableFeedbackPolicy": "#nous-ecrire",
+        "masthead": "#equipe",
+    },
 }
 
 # Templates escape everything by default: contributions and names are untrusted.

@@ -59,6 +59,7 @@ def test_the_expected_feeds_are_written_with_the_documented_paths(fixture_produc
         "flux/etiquette/conversation.atom.xml", "flux/etiquette/conversation.rss.xml",
         "flux/etiquette/transparence.atom.xml", "flux/etiquette/transparence.rss.xml",
         "flux/auteur/camille-temoin.atom.xml", "flux/auteur/camille-temoin.rss.xml",
+        "flux/corrections.atom.xml", "flux/corrections.rss.xml",  # every correction (plugins/transparency)
     }
     if COMMUNITY:
         expected |= {"flux/communaute.atom.xml", "flux/communaute.rss.xml",

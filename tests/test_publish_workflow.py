@@ -108,3 +108,13 @@ def test_every_option_the_readme_gives_exists():
         assert options, task
         for flag in {f for line in options for f in re.findall(r"--[a-z-]+", line)}:
             assert flag in helps[task], f"invoke {task} has no {flag}"
+
+
+def test_both_workflows_fetch_the_whole_history_the_pages_show():
+    """A shallow clone fails the build (plugins/transparency/history.py): every checkout takes all commits."""
+    for name in ("publish.yml", "ci.yml"):
+        data = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
+        checkouts = [step for job in data["jobs"].values() for step in job["steps"]
+                     if str(step.get("uses", "")).startswith("actions/checkout@")]
+        assert checkouts, name
+        assert all(step.get("with", {}).get("fetch-depth") == 0 for step in checkouts), name

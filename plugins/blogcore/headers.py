@@ -4,6 +4,8 @@ The format is Python-Markdown's meta extension, which Pelican uses:
 ``Key: value`` lines at the top of the file, continuation lines indented by
 four spaces or more, then a blank line and the body. An optional ``---`` line
 may open and close the header. Keys are case-insensitive (stored lower-case).
+A key written several times keeps its last value in ``fields`` and every
+value, in order, in ``values`` (repeatable fields such as ``Correction:``).
 
 Validation needs the header before Pelican reads the file, because Pelican
 logs a broken header and silently skips the article.
@@ -25,10 +27,15 @@ class Header:
     """A parsed header: fields (lower-case keys), their line numbers, the body."""
 
     fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, list[str]] = field(default_factory=dict)  # every value of each key, in order
     lines: dict[str, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     duplicates: list[str] = field(default_factory=list)
+
+    def all(self, key: str) -> list[str]:
+        """Every non-blank value of a field, in the order written."""
+        return [v for v in self.values.get(key, []) if v]
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The value of a field, or default when absent or blank."""
@@ -58,10 +65,12 @@ def parse_header(text: str) -> Header:
             if key in header.fields:
                 header.duplicates.append(key)
             header.fields[key] = match.group("value").strip()
+            header.values.setdefault(key, []).append(header.fields[key])
             header.lines[key] = index + 1
         elif key and _CONTINUATION.match(line):
             extra = _CONTINUATION.match(line).group("value").strip()
             header.fields[key] = (header.fields[key] + " " + extra).strip()
+            header.values[key][-1] = header.fields[key]
         else:
             break  # first body line: Python-Markdown ends the header here too
         index += 1

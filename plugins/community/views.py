@@ -54,6 +54,9 @@ def article_json_ld(article, index: CommunityIndex, site_url: str) -> dict:
         data["author"] = {"@type": "Person", "name": str(author)}
     if getattr(article, "modified", None):
         data["dateModified"] = article.modified.isoformat()
+    facts = getattr(article, "schema_facts", None)
+    if facts is not None:  # type of work, sponsor, corrections, backstory (plugins/transparency)
+        data.update(facts(page_url))
     if published:
         data["comment"] = [_comment(c, index, page_url) for c in published]
     return data

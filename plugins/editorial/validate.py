@@ -24,6 +24,8 @@ from blogcore.errors import Problem, display_path
 from blogcore.headers import Header, parse_header
 from blogcore.isodate import DateError, parse_iso
 
+from transparency import fields as transparency_fields
+
 from .config import EditorialConfig
 from .inventory import is_editor_file
 
@@ -42,10 +44,14 @@ ORIGINS = {
     "author_origin": ("source", "unknown"),
 }
 KNOWN_FIELDS = {
-    "title", "slug", "date", "modified", "author", "authors", "category",
+    "title", "slug", "date", "author", "authors", "category",
     "tags", "keywords", "summary", "lang", "status", "template", "save_as",
     "url", "translation", "source", "source_url", "source_note", "feed_id", *ORIGINS,
+    *transparency_fields.FIELDS,  # Partnership, Sponsor, Correction... (plugins/transparency/fields.py)
 }
+MODIFIED_FIX = ("for a correction, write 'Correction: <date> | <rectificatif|precision|mise-a-jour> | <sentence>' "
+                "(it moves the date feeds and the sitemap show); for another change worth telling readers, give "
+                "its commit a 'Note-de-modification: <sentence>' trailer (it moves \"Mis à jour le\")")
 REQUIRED = {"article": ("title", "date", "author"), "page": ("title",)}
 DATE_FIX = "write an ISO 8601 date such as 2009-02-25 10:00:00+01:00 (or 2009-02-25)"
 # {filename}path, {static}path, {attach}path and the older |filename|path form.
@@ -176,8 +182,9 @@ class Validator:
         header = entry.header
         fields = header.fields
         for key in header.duplicates:
-            self.problem(entry, key.capitalize() + ":", fields[key], "the field is written twice",
-                         "keep a single line for it")
+            if key not in transparency_fields.REPEATABLE:
+                self.problem(entry, key.capitalize() + ":", fields[key], "the field is written twice",
+                             "keep a single line for it")
         for key in REQUIRED[entry.kind]:
             if not header.get(key):
                 hint = {
@@ -191,18 +198,19 @@ class Validator:
             self.problem(entry, "Status:", header.get("status"), "unknown status",
                          f"use one of {', '.join(STATUSES)}")
         entry.status = status
-        for key in ("date", "modified"):
-            if header.get(key):
-                try:
-                    value = parse_date(header.get(key), self.tz)
-                except DateError as exc:
-                    self.problem(entry, key.capitalize() + ":", header.get(key), str(exc), exc.fix)
-                    continue
-                except ValueError:
-                    self.problem(entry, key.capitalize() + ":", header.get(key), "not a valid date", DATE_FIX)
-                    continue
-                if key == "date":
-                    entry.date = value
+        if header.get("date"):
+            try:
+                entry.date = parse_date(header.get("date"), self.tz)
+            except DateError as exc:
+                self.problem(entry, "Date:", header.get("date"), str(exc), exc.fix)
+            except ValueError:
+                self.problem(entry, "Date:", header.get("date"), "not a valid date", DATE_FIX)
+        if "modified" in fields:
+            self.problem(entry, "Modified:", header.get("modified"),
+                         "a date of change no longer moves by hand: corrections and commit notes move it",
+                         MODIFIED_FIX)
+        for found in transparency_fields.check(fields, header.all("correction"), entry.kind, entry.date, self.tz):
+            self.problem(entry, found.field, found.value, found.message, found.fix)
         if entry.kind == "article" and entry.date and entry.date > self.now and status == "published":
             if not self.settings.get("WITH_FUTURE_DATES", True):
                 entry.status = "draft"  # Pelican holds it back until its day

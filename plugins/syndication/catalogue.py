@@ -3,7 +3,8 @@
 The catalogue is given to the templates as ``syndication`` (head links, the
 "Suivre" page) and to the generator (what to write). It is computed on first
 use, after every generator has read its content, so that the community
-plugin's ``context["community"]`` is there when it exists.
+plugin's ``context["community"]`` and the transparency plugin's
+``context["transparency"]`` (the corrections feed) are there when they exist.
 
 Embargo (feed rule 9): only articles whose status is ``published`` and whose
 date has come are ever fed (drafts, hidden and future-dated articles never
@@ -166,6 +167,12 @@ class Catalogue:
                 "Les dernières contributions approuvées par la modération (commentaires, témoignages, idées), "
                 f"tous articles confondus.{self._exclusion_note()}",
                 home, self.community_contributions))
+        transparency = self.context.get("transparency")
+        if transparency is not None:  # plugins/transparency: every correction of the site, newest first
+            feeds.append(self._feed(
+                "corrections", "", "corrections", f"{name} — corrections", f"{name} — corrections",
+                f"Chaque correction publiée sur {name} (rectificatifs, précisions, mises à jour), la plus récente "
+                "d’abord.", transparency.config.corrections_url, transparency.corrections))
         wanted = {id(a) for a in self.articles}
         # (scope, context key, feed title, link title, description) for each taxonomy.
         taxonomies = (
@@ -268,6 +275,8 @@ class Catalogue:
         sections = [
             ("site", "Tout le site", "Chaque nouvel article, quel que soit son sujet."),
             ("communaute", "La communauté", "Les contributions des lecteurs, une fois approuvées par la modération."),
+            ("corrections", "Les corrections", "Chaque erreur corrigée sur le site, avec sa date : pour vérifier ce qui a "
+             "changé depuis votre lecture."),
             ("categorie", "Par catégorie", "Seulement les articles d’une catégorie."),
             ("etiquette", "Par étiquette", "Seulement les articles qui portent une étiquette."),
             ("auteur", "Par auteur", "Seulement les articles d’un auteur."),

@@ -2,8 +2,13 @@
 
 Dates are shown in the site's time zone, so that each carries the real
 offset of that day (+01:00 in winter, +02:00 in summer in Europe/Paris).
-``updated`` is the article's ``Modified:`` date, else its ``Date:``: never
-the build time. Content and summary are both given, with absolute URLs.
+``updated`` is the date of the article's newest correction (``article.corrected``,
+from its ``Correction:`` lines, set by plugins/transparency), else its ``Date:``:
+nothing else moves it, and never the build time. Content and summary are both
+given, with absolute URLs. An article with a commercial counterpart
+(``article.disclosure``) carries its mention everywhere a reader meets it: its
+title starts with ``[Publicité]``, and its summary and content open with the
+mention naming the partner.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ KIND_LABELS = {
     "mention": "Mention",
 }
 ANONYMOUS = "Anonyme"
+DISCLOSURE_PREFIX = "[Publicité]"  # the title of an entry with a commercial counterpart
 _VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
 
 
@@ -51,14 +57,21 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     entry_id, _fallback = ids.article_id(article, authority, tz)
     url = absolute(base, article.url)
     published = local_time(article.date, tz)
-    modified = getattr(article, "modified", None)
-    updated = local_time(modified, tz) if modified else published
+    corrected = getattr(article, "corrected", None)
+    updated = local_time(corrected, tz) if corrected else published
     content = absolute_html(article.get_content(base), url)
     summary = absolute_html(article.get_summary(base) or "", url)
     summary_text = plain_text(summary)
     if not summary_text:
         summary_text = first_words(content)
         summary = html.escape(summary_text, quote=False)
+    title = plain_title(article.title)
+    disclosure = getattr(article, "disclosure", None)
+    if disclosure is not None:
+        mention = plain_title(disclosure.mention)
+        title = f"{DISCLOSURE_PREFIX} {title}"
+        paragraph = f"<p><strong>{html.escape(mention, quote=False)}</strong></p>"
+        content, summary, summary_text = paragraph + content, paragraph + summary, f"{mention}. {summary_text}"
     authors = tuple(
         Person(plain_title(a.name), absolute(base, a.url)) for a in (getattr(article, "authors", None) or [])
     )
@@ -66,7 +79,7 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     tags = tuple(plain_title(t.name) for t in (getattr(article, "tags", None) or []))
     categories = ((plain_title(category.name),) if category else ()) + tags
     return Entry(
-        id=entry_id, url=url, title=plain_title(article.title), published=published, updated=updated,
+        id=entry_id, url=url, title=title, published=published, updated=updated,
         summary_html=summary, summary_text=summary_text, content_html=content,
         authors=authors, categories=categories, tags=tags, key=article.slug,
     )

@@ -101,7 +101,10 @@ class FeedsGenerator(Generator):
         key = id(source)
         if key not in self._entries:
             cat, base = self.catalogue, self.catalogue.base
-            if hasattr(source, "anchor"):  # a contribution
+            if hasattr(source, "feed_entry"):  # a source that makes its own entry (a correction)
+                publisher = str(self.settings.get("PUBLISHER") or cat.sitename)
+                self._entries[key] = source.feed_entry(base, self.tz, self.config.id_authority, publisher)
+            elif hasattr(source, "anchor"):  # a contribution
                 article = cat.article(source.article)
                 body = cat.community.body_html(source)
                 self._entries[key] = contribution_entry(source, article, body, base, self.tz, self.config.id_authority)
@@ -112,7 +115,7 @@ class FeedsGenerator(Generator):
     def _fallback_updated(self) -> dt.datetime:
         articles = self.catalogue.articles
         if articles:
-            return max(local_time(getattr(a, "modified", None) or a.date, self.tz) for a in articles)
+            return max(local_time(getattr(a, "corrected", None) or a.date, self.tz) for a in articles)
         day = dt.date.fromisoformat(self.config.feed_id_date)
         return local_time(dt.datetime(day.year, day.month, day.day, tzinfo=self.tz), self.tz)
 

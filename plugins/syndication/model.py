@@ -16,8 +16,8 @@ FORMATS = {
     "json": ("json", "application/feed+json", "JSON Feed"),
 }
 # Scopes written as <feeds_dir>/<scope>.<ext>; the others as <feeds_dir>/<scope>/<slug>.<ext>.
-SITE_SCOPES = ("site", "communaute")
-SCOPES = ("site", "communaute", "categorie", "etiquette", "auteur", "contributions")
+SITE_SCOPES = ("site", "communaute", "corrections")
+SCOPES = ("site", "communaute", "corrections", "categorie", "etiquette", "auteur", "contributions")
 
 
 @dataclass(frozen=True)

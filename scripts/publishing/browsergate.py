@@ -1,7 +1,9 @@
 """Gates "a11y" and "hosts": what Debian's headless chromium sees on the key pages.
 
 The pages: the home page, the article with contributions, the community
-page and the Suivre page (PAGES). The browser is driven with the project's
+page, the Suivre page, the Transparence page and the corrections list
+(PAGES), and the version pages of that article (key_pages: their addresses
+name commits, so they are found in the build). The browser is driven with the project's
 harness (tests/browser.py: `browser()` and `visit()`), which records every
 request and aborts those to other hosts, presses Tab, hovers and clicks.
 
@@ -42,8 +44,10 @@ from . import htmlcheck
 from .contenttypes import content_type
 from .site import Site
 
-# Home page, the article with contributions, the community page, the Suivre page.
-PAGES = ("", "marketing-2-0-vu-par-yves-duron/", "communaute/", "suivre/")
+# Home page, the article with contributions, the community page, the Suivre page, the Transparence
+# page (the figures) and the corrections list; key_pages adds the version pages of that article.
+PAGES = ("", "marketing-2-0-vu-par-yves-duron/", "communaute/", "suivre/", "transparence/", "corrections/")
+VERSIONS = "marketing-2-0-vu-par-yves-duron/versions/"
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
 COLOR_SCHEMES = ("light", "dark")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -61,6 +65,13 @@ _AXE_RUN = """async ([tags]) => {
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html, summary: n.failureSummary}))}));
 }"""
+
+
+def key_pages(site: Site) -> tuple[str, ...]:
+    """PAGES, and the version pages of the article with contributions (their addresses name commits)."""
+    folder = site.root / VERSIONS
+    found = sorted(p.name for p in folder.iterdir() if (p / "index.html").is_file()) if folder.is_dir() else []
+    return PAGES + tuple(f"{VERSIONS}{name}/" for name in found)
 
 
 def tools_missing() -> list[str]:

@@ -14,7 +14,10 @@ Atom (RFC 4287)   feed id/title/updated present once; feed author or an author
                   once, ids unique (DuplicateEntries) and valid URIs (InvalidTAG
                   uses the validator's own tag: pattern); content or an
                   alternate link (MissingContentOrAlternate); RFC 3339 dates
-                  (InvalidRFC3339Date); no HTML in titles (ContainsHTML).
+                  (InvalidRFC3339Date); no HTML in titles (ContainsHTML); no two
+                  entries with the same updated value (DuplicateUpdated: the
+                  validator's warning, kept as a rule because readers order
+                  entries by it; the fix is the entries' real dates).
 RSS 2.0           channel title/link/description; item title or description;
                   guid isPermaLink="false" unless it is the item's URL
                   (InvalidHttpGUID); RFC 822 dates (the validator's regex, plus
@@ -164,8 +167,14 @@ def check_atom(path: Path, self_url: str, language: str = "fr") -> list[str]:
     feed_author = root.find(a + "author") is not None
     entries = root.findall(a + "entry")
     seen = set()
+    updated_by: dict[str, int] = {}
     for index, entry in enumerate(entries):
         where = f"{path}: entry {index + 1}"
+        updated = (entry.findtext(a + "updated") or "").strip()
+        if updated and updated in updated_by:
+            problems.append(f"{where}: updated {updated!r} is also entry {updated_by[updated]}'s (DuplicateUpdated): "
+                            "give each text its real date and time")
+        updated_by.setdefault(updated, index + 1)
         for name in ("id", "title", "updated"):
             found = entry.findall(a + name)
             if len(found) != 1 or not (found[0].text or "").strip():

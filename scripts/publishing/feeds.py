@@ -28,7 +28,7 @@ from .site import Site
 
 SETUP_FIX = "run scripts/setup --test (it installs feedparser)"
 FIX = ("the feeds are written by plugins/syndication (render.py, entries.py): fix the plugin, or the article "
-       "header the entry comes from (Feed_id:, Date:, Modified:, Summary:)")
+       "header the entry comes from (Feed_id:, Date:, Correction:, Summary:)")
 
 
 def _problem_from_rule(text: str, site: Site) -> Problem:

@@ -63,9 +63,10 @@ def _crashed(name: str, exc: BaseException) -> list[Problem]:
                     "this is a bug in scripts/publishing: report it with this message")]
 
 
-def run_gates(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] = browsergate.PAGES,
+def run_gates(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] | None = None,
               ) -> list[GateResult]:
-    """Run the selected gates on a build; every gate runs, even after another failed."""
+    """Run the selected gates on a build; every gate runs, even after another failed (pages: browsergate.key_pages)."""
+    pages = browsergate.key_pages(site) if pages is None else pages
     results: dict[str, GateResult] = {}
     started = time.monotonic()
     running = None

@@ -38,7 +38,11 @@ URL_ATTRIBUTES = {
     "button": ("formaction",), "blockquote": ("cite",), "q": ("cite",), "ins": ("cite",), "del": ("cite",),
 }
 URL_METAS = {"og:url", "og:image", "og:image:url", "twitter:image"}
-JSONLD_KEYS = {"url", "@id", "image", "contentUrl", "thumbnailUrl", "mainEntityOfPage"}
+JSONLD_KEYS = {"url", "@id", "image", "contentUrl", "thumbnailUrl", "mainEntityOfPage",
+               # The Trust Project's policies of the site's Organization (plugins/transparency).
+               "publishingPrinciples", "correctionsPolicy", "ethicsPolicy", "ownershipFundingInfo",
+               "actionableFeedbackPolicy", "masthead", "verificationFactCheckingPolicy", "diversityPolicy",
+               "unnamedSourcesPolicy"}
 # Schemes that name no file of the site.
 OTHER_SCHEMES = ("mailto:", "tel:", "sms:", "javascript:", "data:", "about:", "blob:", "geo:", "urn:", "tag:")
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

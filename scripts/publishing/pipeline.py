@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import browsergate
 from .gates import GATES, GateResult, report, run_gates
 from .site import Site
 
@@ -40,9 +39,9 @@ class GatesFailed(Exception):
         super().__init__(f"{len(failed)} gate(s) failed: {', '.join(r.name for r in failed)}")
 
 
-def check(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] = browsergate.PAGES,
+def check(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] | None = None,
           out: Callable[[str], None] = print) -> list[GateResult]:
-    """Run the gates and print the report; raise GatesFailed when one failed."""
+    """Run the gates and print the report; raise GatesFailed when one failed (pages: browsergate.key_pages)."""
     started = time.monotonic()
     results = run_gates(site, only, pages)
     out(report(results, site, time.monotonic() - started))
@@ -51,7 +50,7 @@ def check(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] = br
     return results
 
 
-def publish(site: Site, deploy: Callable[[], DeployResult], pages: tuple[str, ...] = browsergate.PAGES,
+def publish(site: Site, deploy: Callable[[], DeployResult], pages: tuple[str, ...] | None = None,
             out: Callable[[str], None] = print) -> DeployResult:
     """Every gate, then `deploy()` only if all passed (GatesFailed / DeployError otherwise)."""
     check(site, GATES, pages, out)

@@ -34,7 +34,7 @@ def entry(base=None, **fields):
 
 
 WINTER = dict(slug="hiver", title="Hiver", date=paris(2020, 1, 1, 10, 0), source="/c/articles/hiver.md")
-SUMMER = dict(slug="ete", title="Été", date=paris(2021, 6, 15, 18, 30), modified=paris(2021, 7, 1, 9, 0),
+SUMMER = dict(slug="ete", title="Été", date=paris(2021, 6, 15, 18, 30), corrected=paris(2021, 7, 1, 9, 0),
               source="/c/articles/ete.md")
 
 
@@ -54,12 +54,12 @@ def test_rss_dates_are_rfc822_in_english_with_the_numeric_offset_of_the_day():
     assert "<lastBuildDate>Thu, 01 Jul 2021 09:00:00 +0200</lastBuildDate>" in rss
 
 
-def test_atom_and_json_dates_are_rfc3339_and_updated_comes_from_modified():
+def test_atom_and_json_dates_are_rfc3339_and_updated_comes_from_the_newest_correction():
     out = render(document([entry(SUMMER), entry(WINTER)]), ["atom", "json"])
     atom = out["atom"].decode()
-    assert "<updated>2021-07-01T09:00:00+02:00</updated>" in atom  # feed and summer entry: Modified
+    assert "<updated>2021-07-01T09:00:00+02:00</updated>" in atom  # feed and summer entry: its correction
     assert "<published>2021-06-15T18:30:00+02:00</published>" in atom
-    assert "<updated>2020-01-01T10:00:00+01:00</updated>" in atom  # winter entry: no Modified, its Date
+    assert "<updated>2020-01-01T10:00:00+01:00</updated>" in atom  # winter entry: no correction, its Date
     items = json.loads(out["json"])["items"]
     assert items[0]["date_published"] == "2021-06-15T18:30:00+02:00"
     assert items[0]["date_modified"] == "2021-07-01T09:00:00+02:00"

@@ -42,7 +42,7 @@ def paris(*args) -> dt.datetime:
 
 
 def make_article(title="Premier article", slug="premier-article", date=None, category="Essais",
-                 tags=("conversation",), author="Camille Témoin", feed_id=None, modified=None,
+                 tags=("conversation",), author="Camille Témoin", feed_id=None, corrected=None,
                  content="<p>Texte.</p>", summary="<p>Résumé.</p>", status="published",
                  source="/site/content/articles/premier-article.md", settings=None) -> Article:
     """A real Pelican article built from header-like fields."""
@@ -56,10 +56,11 @@ def make_article(title="Premier article", slug="premier-article", date=None, cat
         metadata["summary"] = summary
     if feed_id:
         metadata["feed_id"] = feed_id
-    if modified:
-        metadata["modified"] = modified
     context = {"localsiteurl": "", "generated_content": {}, "static_content": {}, "static_links": set()}
-    return Article(content, metadata, settings=settings, source_path=source, context=context)
+    article = Article(content, metadata, settings=settings, source_path=source, context=context)
+    if corrected:  # the date of its newest Correction: line, as plugins/transparency sets it
+        article.corrected = corrected
+    return article
 
 
 def taxonomies(articles: list) -> dict:

@@ -1,0 +1,33 @@
+"""Transparency plugin: disclosures, corrections, a public history of every change, trust signals.
+
+- commercial disclosure (``Partnership:``, ``Sponsor:``, ``Sponsor_url:``):
+  the French mention naming the partner before the title, on cards, in feeds
+  and JSON-LD; ``rel="sponsored"`` on paid links; undeclared affiliate links
+  fail the build (disclosure.py);
+- corrections (``Correction:``): shown on the text, listed on ``/corrections/``
+  with their own feeds, and the only thing that moves a text's date in feeds
+  and in the sitemap (corrections.py, generator.py);
+- the history of every text from git, with a page and a word-level diff per
+  version, the ``Note-de-modification:`` trailer moving « Mis à jour le », and
+  each article's moderation log (history.py, diff.py, record.py);
+- the type of work and the « Comment cet article a été fait » box
+  (``Guest:``, ``Methode:``; fields.py);
+- the site's ``Organization`` with its policies on every page, the figures of
+  the Transparence page and ``/transparence.json`` (record.py, figures.py).
+
+Settings: config.py. Header grammar: fields.py. ``register()`` only connects
+signals; the work lives in the modules.
+"""
+
+from __future__ import annotations
+
+
+def register():
+    """Connect the plugin's handlers to Pelican's signals."""
+    from pelican import signals
+
+    from . import hooks
+
+    signals.article_generator_pretaxonomy.connect(hooks.prepare_articles)
+    signals.page_generator_finalized.connect(hooks.prepare_pages)
+    signals.get_generators.connect(hooks.add_generator)

@@ -1,0 +1,149 @@
+"""The transparency plugin's settings, read once per build into a typed config.
+
+Settings (``TRANSPARENCY`` dict in pelicanconf.py; every key optional):
+
+``affiliate_domains`` (list of str, default ``[]``)
+    Domains of affiliate programmes (``"amzn.to"``, ``"shop.example"``). A
+    link to one of them (or to a sub-domain) gets ``rel="sponsored"`` and a
+    visible « lien affilié » note; an article linking one without a
+    ``Partnership:`` header fails the build, naming the file and the link.
+``page`` (str, default ``"transparence"``)
+    Slug of the Transparence page: the policies below point to its anchors,
+    and the build fails if one of them is missing from the built page.
+``policies`` (dict, default: the six anchors below)
+    schema.org property of the site's ``Organization`` → ``#anchor`` of the
+    Transparence page. Keys: ``publishingPrinciples``, ``correctionsPolicy``,
+    ``ethicsPolicy``, ``ownershipFundingInfo``, ``actionableFeedbackPolicy``,
+    ``masthead`` (all six required, so that every page says where each policy
+    is) and optionally ``verificationFactCheckingPolicy``,
+    ``diversityPolicy``, ``unnamedSourcesPolicy``.
+``organization`` (str, default: ``SITENAME``)
+    The name of the brand that publishes the blog (the ``Organization``).
+``history`` (bool, default ``True``)
+    Build each article's and page's « Historique des modifications » and its
+    version pages from git. A content folder outside any git repository has
+    none (logged); a shallow clone fails the build.
+``withheld_versions`` (list of str, default ``[]``)
+    Commits (full hash or a prefix of at least 7 characters) whose versions
+    are not published: they stay listed in the history, without their text
+    or diff (a text removed for a legal reason stays removed).
+``commit_language`` (str, default ``"en"``)
+    Language of the commit messages shown in histories (their ``lang``).
+``corrections_url`` (str, default ``"corrections/"``)
+    Address of the list of every correction; its feeds are
+    ``<feeds_dir>/corrections.atom.xml`` and ``.rss.xml``.
+``figures_marker`` (str, default ``"[[chiffres-transparence]]"``)
+    Written alone in a page's Markdown, replaced by the transparency figures
+    (partnerships, corrections, revisions, moderation delays).
+``export`` (str, default ``"transparence.json"``)
+    Where the same figures are published as JSON; the JSON Schema is written
+    beside it (``transparence.schema.json``).
+
+Unknown keys are rejected; the user's settings dict is never modified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+from blogcore.errors import SiteError
+
+SETTING = "TRANSPARENCY"
+REQUIRED_POLICIES = ("publishingPrinciples", "correctionsPolicy", "ethicsPolicy", "ownershipFundingInfo",
+                     "actionableFeedbackPolicy", "masthead")
+OPTIONAL_POLICIES = ("verificationFactCheckingPolicy", "diversityPolicy", "unnamedSourcesPolicy")
+DEFAULT_POLICIES = (
+    ("publishingPrinciples", "#principes"),
+    ("correctionsPolicy", "#corrections"),
+    ("ethicsPolicy", "#ethique"),
+    ("ownershipFundingInfo", "#qui-publie"),
+    ("actionableFeedbackPolicy", "#nous-ecrire"),
+    ("masthead", "#equipe"),
+)
+_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
+_ANCHOR = re.compile(r"#[A-Za-z][\w:.-]*")
+_HASH = re.compile(r"[0-9a-f]{7,40}")
+
+
+@dataclass(frozen=True)
+class TransparencyConfig:
+    """Validated transparency settings."""
+
+    affiliate_domains: tuple[str, ...] = ()
+    page: str = "transparence"
+    policies: tuple[tuple[str, str], ...] = DEFAULT_POLICIES
+    organization: str = ""
+    history: bool = True
+    withheld_versions: tuple[str, ...] = ()
+    commit_language: str = "en"
+    corrections_url: str = "corrections/"
+    figures_marker: str = "[[chiffres-transparence]]"
+    export: str = "transparence.json"
+
+    @property
+    def schema(self) -> str:
+        """Where the JSON Schema of the export is written."""
+        return self.export.removesuffix(".json") + ".schema.json"
+
+    def withheld(self, commit: str) -> bool:
+        """True when this commit's versions are not published."""
+        return any(commit.startswith(prefix) for prefix in self.withheld_versions)
+
+
+def from_settings(settings: dict, origin: str = "pelicanconf.py") -> TransparencyConfig:
+    """Build the config from Pelican settings, rejecting unknown or bad keys."""
+    raw = settings.get(SETTING) or {}
+    if not isinstance(raw, dict):
+        raise SiteError(origin, SETTING, raw, "must be a dict", "write TRANSPARENCY = {...}")
+    known = {f.name for f in fields(TransparencyConfig)}
+    values: dict = {}
+    for key, value in raw.items():
+        name = f"{SETTING}[{key!r}]"
+        if key not in known:
+            raise SiteError(origin, name, value, "unknown setting", f"use one of {sorted(known)}")
+        if key == "affiliate_domains":
+            if isinstance(value, str) or not all(isinstance(v, str) and _DOMAIN.fullmatch(v.lower()) for v in value):
+                raise SiteError(origin, name, value, "must be a list of domain names",
+                                'write ["amzn.to", "boutique.example"] (no https://, no path)')
+            value = tuple(v.lower().removeprefix("www.") for v in value)
+        elif key == "policies":
+            value = _policies(value, name, origin)
+        elif key == "history":
+            if not isinstance(value, bool):
+                raise SiteError(origin, name, value, "must be True or False", "write True or False")
+        elif key == "withheld_versions":
+            if isinstance(value, str) or not all(isinstance(v, str) and _HASH.fullmatch(v) for v in value):
+                raise SiteError(origin, name, value, "must be a list of commit hashes",
+                                "write the hashes (at least 7 hexadecimal characters) git log shows")
+            value = tuple(value)
+        elif not isinstance(value, str) or not value.strip():
+            raise SiteError(origin, name, value, "must be a non-empty string", "see plugins/transparency/config.py")
+        if key == "corrections_url" and (value.startswith("/") or not value.endswith("/")):
+            raise SiteError(origin, name, value, "an address here is relative and ends with '/'",
+                            "write e.g. 'corrections/'")
+        if key == "export" and (not value.endswith(".json") or value.startswith("/")):
+            raise SiteError(origin, name, value, "must be a .json file of the output",
+                            "write e.g. 'transparence.json'")
+        values[key] = value
+    values.setdefault("organization", str(settings.get("SITENAME") or ""))
+    return TransparencyConfig(**values)
+
+
+def _policies(value, name: str, origin: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise SiteError(origin, name, value, "must be a dict of schema.org property → #anchor",
+                        'write {"publishingPrinciples": "#principes", ...}')
+    for key, anchor in value.items():
+        if key not in REQUIRED_POLICIES + OPTIONAL_POLICIES:
+            raise SiteError(origin, f"{name}[{key!r}]", anchor, "not a policy of schema.org's Organization",
+                            f"use {', '.join(REQUIRED_POLICIES + OPTIONAL_POLICIES)}")
+        if not isinstance(anchor, str) or not _ANCHOR.fullmatch(anchor):
+            raise SiteError(origin, f"{name}[{key!r}]", anchor, "must be an #anchor of the Transparence page",
+                            'write e.g. "#corrections"')
+    missing = [key for key in REQUIRED_POLICIES if key not in value]
+    if missing:
+        raise SiteError(origin, name, value, f"lacks {', '.join(missing)}",
+                        "give every policy of The Trust Project an anchor of the Transparence page")
+    order = REQUIRED_POLICIES + OPTIONAL_POLICIES
+    return tuple(sorted(value.items(), key=lambda item: order.index(item[0])))

@@ -1,0 +1,268 @@
+"""The header fields of transparency, their grammar and their checks.
+
+Shared by the editorial validator (which reports every bad value before
+Pelican reads a file) and by this plugin (which turns good values into what
+the templates show). Pure functions: no Pelican, no I/O.
+
+Articles only:
+
+``Partnership:``   ``publicite``, ``collaboration``, ``affiliation`` or
+                   ``produit-offert``: the text has a commercial counterpart
+``Sponsor:``       the partner's name (required with ``Partnership:``)
+``Sponsor_url:``   the partner's site (``https://…``); links to its domain
+                   carry ``rel="sponsored"``
+``Guest:``         ``yes`` for a tribune written by someone outside the brand
+
+Articles and pages:
+
+``Correction:``    repeatable, one per correction:
+                   ``<ISO date> | <rectificatif|precision|mise-a-jour> | <sentence>``
+``Methode:``       how the text was made, parts separated by ``|``:
+                   ``redaction: … | relecture: … | sources: …`` (at least one)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from blogcore.isodate import parse_iso
+
+# Partnership type -> the mention shown before the text, naming the partner ({sponsor}).
+# LCEN art. 20: advertising is identifiable as such, and so is the one it is made for.
+MENTIONS = {
+    "publicite": "Publicité — pour le compte de {sponsor}",
+    "collaboration": "Publicité — collaboration commerciale avec {sponsor}",
+    "affiliation": "Contient des liens affiliés — {sponsor}",
+    "produit-offert": "Produit offert par {sponsor}",
+}
+PARTNERSHIP_LABELS = {
+    "publicite": "Publicité",
+    "collaboration": "Collaboration commerciale",
+    "affiliation": "Liens affiliés",
+    "produit-offert": "Produit offert",
+}
+FEED_PREFIX = "[Publicité]"
+CORRECTION_TYPES = {"rectificatif": "Rectificatif", "precision": "Précision", "mise-a-jour": "Mise à jour"}
+METHOD_PARTS = {"redaction": "Rédaction", "relecture": "Relecture à la marque", "sources": "Sources"}
+# Type of work: key -> (visible label, schema.org type). Exactly one per article.
+WORK_TYPES = {
+    "sponsorise": ("Contenu sponsorisé", "AdvertiserContentArticle"),
+    "tribune": ("Tribune / texte invité", "OpinionNewsArticle"),
+    "republication": ("Republication", "Article"),
+    "marque": ("Article de la marque", "BlogPosting"),
+}
+ARTICLE_ONLY = ("partnership", "sponsor", "sponsor_url", "guest")
+FIELDS = (*ARTICLE_ONLY, "correction", "methode")
+REPEATABLE = ("correction",)
+CORRECTION_FIX = ("write 'Correction: 2026-11-25 10:00:00+01:00 | rectificatif | Ce qui était faux, et ce qui est "
+                  "juste.' (type: rectificatif, precision or mise-a-jour), one line per correction")
+METHOD_FIX = "write e.g. 'Methode: redaction: Camille Témoin | relecture: Alice Martin, responsable éditoriale | sources: …'"
+_TRUE = {"yes", "oui", "true", "1"}
+_FALSE = {"no", "non", "false", "0"}
+_HTTP = re.compile(r"https?://[^\s/]+(?:/\S*)?")
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One published correction: when, what kind, what was wrong (a sentence)."""
+
+    date: dt.datetime
+    kind: str
+    text: str
+
+    @property
+    def label(self) -> str:
+        """« Rectificatif », « Précision » or « Mise à jour »."""
+        return CORRECTION_TYPES[self.kind]
+
+    @property
+    def on_top(self) -> bool:
+        """A rectificatif is shown at the top of the text; the others at its end."""
+        return self.kind == "rectificatif"
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of the correction on its page."""
+        return f"correction-{self.date.strftime('%Y%m%d-%H%M%S')}"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """A commercial counterpart: its type, the partner and the French mention naming it."""
+
+    kind: str
+    sponsor: str
+    sponsor_url: str = ""
+
+    @property
+    def mention(self) -> str:
+        """The exact mention shown before the text, on cards and in feeds."""
+        return MENTIONS[self.kind].format(sponsor=self.sponsor)
+
+    @property
+    def label(self) -> str:
+        """The partnership type in French (Transparence page)."""
+        return PARTNERSHIP_LABELS[self.kind]
+
+    @property
+    def domain(self) -> str:
+        """The partner's domain (from Sponsor_url, without www.), or ""."""
+        host = (urlsplit(self.sponsor_url).hostname or "") if self.sponsor_url else ""
+        return host.removeprefix("www.")
+
+
+@dataclass(frozen=True)
+class WorkType:
+    """The type of work of an article: its key, visible label and schema.org type."""
+
+    key: str
+
+    @property
+    def label(self) -> str:
+        """The visible label."""
+        return WORK_TYPES[self.key][0]
+
+    @property
+    def schema_type(self) -> str:
+        """The JSON-LD @type."""
+        return WORK_TYPES[self.key][1]
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """A bad value: the field as written in headers, the value, what is wrong, the fix."""
+
+    field: str
+    value: object
+    message: str
+    fix: str
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: « Rédaction » and « redaction » are the same key."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.strip().lower()) if not unicodedata.combining(c))
+
+
+def parse_correction(value: str, tz: ZoneInfo) -> Correction:
+    """One ``Correction:`` value; ValueError with what is wrong."""
+    parts = [part.strip() for part in (value or "").split("|", 2)]
+    if len(parts) != 3:
+        raise ValueError("a correction is a date, a type and a sentence, separated by |")
+    when, kind, text = parts
+    try:
+        date = parse_iso(when, tz)
+    except ValueError:
+        raise ValueError(f"{when!r} is not an ISO 8601 date") from None
+    kind = _fold(kind)
+    if kind not in CORRECTION_TYPES:
+        raise ValueError(f"unknown type {parts[1]!r} (use {', '.join(CORRECTION_TYPES)})")
+    if not text:
+        raise ValueError("the sentence saying what was corrected is missing")
+    return Correction(date, kind, text)
+
+
+def parse_method(value: str) -> tuple[tuple[str, str], ...]:
+    """A ``Methode:`` value as (key, text) pairs in the order written; ValueError when malformed."""
+    found = []
+    for part in (value or "").split("|"):
+        key, colon, text = part.partition(":")
+        key = _fold(key)
+        if not part.strip():
+            continue
+        if not colon or key not in METHOD_PARTS or not text.strip():
+            raise ValueError(f"{part.strip()!r} is not 'redaction: …', 'relecture: …' or 'sources: …'")
+        if key in dict(found):
+            raise ValueError(f"'{key}' is written twice")
+        found.append((key, text.strip()))
+    if not found:
+        raise ValueError("empty")
+    return tuple(found)
+
+
+def parse_bool(value: str) -> bool | None:
+    """yes/no (oui/non, true/false) → bool; None otherwise."""
+    word = (value or "").strip().lower()
+    return True if word in _TRUE else False if word in _FALSE else None
+
+
+def check(fields: dict[str, str], corrections: list[str], kind: str, date: dt.datetime | None,
+          tz: ZoneInfo) -> list[FieldProblem]:
+    """Every problem of the transparency fields of one header (`corrections`: each Correction: line)."""
+    problems: list[FieldProblem] = []
+
+    def bad(field: str, value, message: str, fix: str) -> None:
+        problems.append(FieldProblem(field, value, message, fix))
+
+    if kind != "article":
+        for key in ARTICLE_ONLY:
+            if fields.get(key):
+                bad(key.capitalize() + ":", fields[key], "only articles carry this field",
+                    "remove the line (a page is the brand's own)")
+    partnership, sponsor, sponsor_url = (fields.get(k) or "" for k in ("partnership", "sponsor", "sponsor_url"))
+    if partnership and partnership not in MENTIONS:
+        bad("Partnership:", partnership, "unknown type of partnership", f"use one of {', '.join(MENTIONS)}")
+    if partnership and not sponsor:
+        bad("Sponsor:", None, "a partnership names its partner (LCEN art. 20)",
+            "add 'Sponsor: <the partner's name>' to the header")
+    if not partnership:
+        for key, value in (("Sponsor:", sponsor), ("Sponsor_url:", sponsor_url)):
+            if value:
+                bad(key, value, "names a partner, but the article declares no Partnership:",
+                    f"add 'Partnership: <{'|'.join(MENTIONS)}>' or remove the line")
+    if sponsor_url and not _HTTP.fullmatch(sponsor_url):
+        bad("Sponsor_url:", sponsor_url, "not an absolute web address", "write the partner's site, https://…")
+    if fields.get("guest") and parse_bool(fields["guest"]) is None:
+        bad("Guest:", fields["guest"], "not yes or no", "write 'Guest: yes' for a tribune by someone outside the brand")
+    seen: set[dt.datetime] = set()
+    for value in corrections:
+        try:
+            correction = parse_correction(value, tz)
+        except ValueError as exc:
+            bad("Correction:", value, str(exc), CORRECTION_FIX)
+            continue
+        if date is not None and correction.date < date:
+            bad("Correction:", value, "a correction cannot predate the text it corrects (its Date:)",
+                "give the day (and time) the correction was made")
+        if correction.date in seen:
+            bad("Correction:", value, "two corrections of this text carry the same date and time",
+                "give each correction the time it was made")
+        seen.add(correction.date)
+    if fields.get("methode"):
+        try:
+            parse_method(fields["methode"])
+        except ValueError as exc:
+            bad("Methode:", fields["methode"], str(exc), METHOD_FIX)
+    return problems
+
+
+def corrections_of(values: list[str], tz: ZoneInfo) -> tuple[Correction, ...]:
+    """The corrections of a checked header, oldest first."""
+    return tuple(sorted((parse_correction(v, tz) for v in values), key=lambda c: c.date))
+
+
+def disclosure_of(fields: dict[str, str]) -> Disclosure | None:
+    """The commercial disclosure of a checked header, or None."""
+    if not fields.get("partnership"):
+        return None
+    return Disclosure(fields["partnership"], fields["sponsor"], fields.get("sponsor_url") or "")
+
+
+def work_type_of(fields: dict[str, str]) -> WorkType:
+    """The one type of work derived from the headers (a partnership first, then the source, then Guest:)."""
+    if fields.get("partnership"):
+        return WorkType("sponsorise")
+    if any(fields.get(k) for k in ("source", "source_url", "source_note")):
+        return WorkType("republication")
+    if parse_bool(fields.get("guest") or ""):
+        return WorkType("tribune")
+    return WorkType("marque")
+
+
+def is_http_url(value: str) -> bool:
+    """An absolute http(s) address."""
+    return bool(_HTTP.fullmatch(value or ""))

@@ -1,0 +1,207 @@
+"""The build's transparency record, given to every template as ``transparency``.
+
+One :class:`Record` per build (stored in the Pelican context, so nothing
+survives a rebuild of the live preview). It holds the git history, and
+answers the templates: a text's revisions and version addresses, its
+« Mis à jour le », an article's moderation log, the site's corrections and
+figures, and the schema.org data (the site's ``Organization``, an article's
+facts) as plain dicts that the templates serialise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+from . import figures as figures_module
+from . import history as history_module
+from .config import TransparencyConfig
+from .fields import Correction
+
+log = logging.getLogger(__name__)
+PREFIX = "[transparency] "
+ACTIONS = {"approved": "approuvée", "rejected": "refusée", "redacted": "retirée à la demande de son auteur ou "
+           "pour une raison de droit", "pending": "remise en attente"}
+_IMG = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One moderation decision, as the public log shows it: when and what, never by whom."""
+
+    when: dt.datetime
+    action: str  # approved, rejected, redacted, pending
+    received: dt.datetime  # the contribution's own date
+    anchor: str  # its id on the page when it is published now, else ""
+
+    @property
+    def label(self) -> str:
+        """The decision in French."""
+        return ACTIONS.get(self.action, self.action)
+
+
+class Record:
+    """What the templates and the generator ask about transparency, for one build."""
+
+    def __init__(self, settings: dict, config: TransparencyConfig, context: dict):
+        self.settings = settings
+        self.config = config
+        self.context = context
+        self.tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+        siteurl = str(settings.get("SITEURL") or "")
+        self.site_url = siteurl.rstrip("/") if siteurl.startswith(("http://", "https://")) else ""
+
+    # -------------------------------------------------------------- history
+    @cached_property
+    def history(self) -> history_module.History:
+        """Every text's revisions (read from git once, on first use)."""
+        if not self.config.history:
+            return history_module.History(reason="TRANSPARENCY['history'] is False")
+        found = history_module.load(self.settings["PATH"], self.tz)
+        if not found.available:
+            log.info(PREFIX + "no history of changes on the pages: %s", found.reason)
+        return found
+
+    def revisions(self, item) -> list[history_module.Revision]:
+        """The revisions of an article or a page, newest first ([] without git)."""
+        return self.history.of(item.source_path)
+
+    def updated(self, item) -> history_module.Revision | None:
+        """The newest revision with a Note-de-modification trailer: « Mis à jour le »."""
+        return next((r for r in self.revisions(item) if r.note), None)
+
+    def version_url(self, item, revision: history_module.Revision) -> str:
+        """The site-relative address of one version's page."""
+        return f"{item.url}versions/{revision.short}/"
+
+    def published_versions(self, item) -> bool:
+        """True when this text's version pages are written (published, not a draft)."""
+        return getattr(item, "status", "published") in ("published", "hidden") and bool(self.revisions(item))
+
+    # ----------------------------------------------------------- moderation
+    def moderation_log(self, article) -> list[LogEntry]:
+        """Every dated moderation decision on the article's contributions, oldest first."""
+        index = self.context.get("community")
+        if index is None:
+            return []
+        from community.model import decision_log
+
+        entries = []
+        for contribution in index.of_article(article.slug):
+            anchor = contribution.anchor if contribution.published else ""
+            for decision in decision_log(contribution):
+                entries.append(LogEntry(decision.when.astimezone(self.tz), decision.action,
+                                        contribution.date.astimezone(self.tz),
+                                        anchor if decision.action == "approved" else ""))
+        return sorted(entries, key=lambda e: (e.when, e.received))
+
+    def _moderation(self) -> list[tuple[dt.datetime, list]]:
+        index = self.context.get("community")
+        if index is None:
+            return []
+        from community.model import decision_log
+
+        groups = ("articles", "hidden_articles", "drafts")
+        slugs = sorted({a.slug for name in groups for a in self.context.get(name, []) or []})
+        return [(c.date, decision_log(c)) for slug in slugs for c in index.of_article(slug)]
+
+    # ---------------------------------------------------------- corrections
+    def texts(self) -> list:
+        """The listed, published articles (newest first) and pages: what the site's lists show."""
+        return list(self.context.get("articles", []) or []) + list(self.context.get("pages", []) or [])
+
+    @cached_property
+    def corrections(self) -> list[figures_module.Listed]:
+        """Every correction of the published articles and pages, newest first."""
+        found = [figures_module.Listed(item, c) for item in self.texts() for c in getattr(item, "corrections", ())]
+        return sorted(found, key=lambda listed: (listed.correction.date, listed.item.url), reverse=True)
+
+    # ---------------------------------------------------------------- figures
+    @cached_property
+    def figures(self) -> figures_module.Figures:
+        """The figures of the Transparence page and of /transparence.json."""
+        articles = list(self.context.get("articles", []) or [])
+        revisions = ({id(a): len(self.revisions(a)) for a in articles} if self.history.available else None)
+        return figures_module.compute(articles, [], self.corrections, revisions, self._moderation())
+
+    def export(self) -> dict:
+        """/transparence.json's data (absolute addresses when SITEURL is)."""
+        data = {"$schema": self.absolute(self.config.schema)}
+        data.update(figures_module.export(
+            self.figures, lambda item: self.absolute(item.url),
+            {"name": self.config.organization, "url": self.absolute(""),
+             "publisher": str(self.settings.get("PUBLISHER") or self.config.organization),
+             "language": str(self.settings.get("DEFAULT_LANG") or "fr")},
+            self.policies()))
+        index = self.context.get("community")
+        if index is not None:
+            counts = index.figures()
+            data["moderation"].update(received=counts.received, published=counts.published,
+                                      pending=counts.pending, rejected=counts.rejected, redacted=counts.redacted)
+        return data
+
+    # --------------------------------------------------------------- schema.org
+    def absolute(self, path: str) -> str:
+        """A site-relative path as an absolute address (site-relative in the local preview)."""
+        return f"{self.site_url}/{path}" if self.site_url else path
+
+    def transparence_page(self):
+        """The Transparence page (None when the site has none)."""
+        return next((p for p in self.context.get("pages", []) or [] if p.slug == self.config.page), None)
+
+    def policies(self) -> dict[str, str]:
+        """schema.org policy property → absolute address of its anchor on the Transparence page."""
+        page = self.transparence_page()
+        if page is None:
+            return {}
+        return {key: self.absolute(page.url) + anchor for key, anchor in self.config.policies}
+
+    def organization(self) -> dict:
+        """The site's Organization (the brand that publishes the blog) with its policies, for every page."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "@id": self.absolute("") + "#organisation",
+            "name": self.config.organization,
+            "url": self.absolute(""),
+        }
+        data.update(self.policies())
+        return data
+
+    def article_facts(self, article):
+        """A function page_url → the article's schema.org facts (merged into its BlogPosting data)."""
+        def facts(page_url: str) -> dict:
+            data: dict = {"@type": article.work_type.schema_type,
+                          "publisher": {"@id": self.absolute("") + "#organisation"},
+                          "genre": article.work_type.label}
+            disclosure = getattr(article, "disclosure", None)
+            if disclosure is not None:
+                data["sponsor"] = {"@type": "Organization", "name": disclosure.sponsor}
+                if disclosure.sponsor_url:
+                    data["sponsor"]["url"] = disclosure.sponsor_url
+            corrections: tuple[Correction, ...] = getattr(article, "corrections", ())
+            if corrections:
+                data["dateModified"] = article.corrected.isoformat()
+                data["correction"] = [{
+                    "@type": "CorrectionComment", "url": f"{page_url}#{c.anchor}",
+                    "datePublished": c.date.isoformat(), "text": f"{c.label}\u00a0: {c.text}",
+                } for c in corrections]
+            method = getattr(article, "method", ())
+            if method:
+                data["backstory"] = " ".join(f"{label}\u00a0: {text}." for label, text in method)
+            source, source_url = getattr(article, "source", ""), getattr(article, "source_url", "")
+            if article.work_type.key == "republication" and (source or source_url):
+                data["isBasedOn"] = {"@type": "CreativeWork", **({"name": str(source)} if source else {}),
+                                     **({"url": str(source_url)} if source_url else {})}
+            return data
+        return facts
+
+    def image(self, item, page_url: str) -> str:
+        """The absolute address of the first image of a text ("" when it has none)."""
+        match = _IMG.search(getattr(item, "content", "") or "")
+        return urljoin(page_url, match.group(1)) if match else ""

@@ -1,0 +1,183 @@
+"""The transparency plugin's pure parts: header grammar, settings, paid links, word diff, figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from blogcore.errors import SiteError
+from blogcore.headers import parse_header
+from transparency import config, disclosure, fields
+from transparency.diff import tokens, word_diff
+from transparency.figures import duration_fr, median_delta, number_fr
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def problems(text: str, kind: str = "article", date: dt.datetime | None = None) -> list[str]:
+    header = parse_header(text + "\n\nTexte.")
+    return [f"{p.field} {p.value!r} {p.message}" for p in
+            fields.check(header.fields, header.all("correction"), kind, date, PARIS)]
+
+
+# ----------------------------------------------------------------- header grammar
+
+@pytest.mark.parametrize("kind, sponsor, mention", [
+    ("publicite", "Annonceur", "Publicité — pour le compte de Annonceur"),
+    ("collaboration", "Maison X", "Publicité — collaboration commerciale avec Maison X"),
+    ("affiliation", "Programme Y", "Contient des liens affiliés — Programme Y"),
+    ("produit-offert", "Atelier Z", "Produit offert par Atelier Z"),
+])
+def test_each_partnership_has_its_french_mention_naming_the_partner(kind, sponsor, mention):
+    found = fields.disclosure_of({"partnership": kind, "sponsor": sponsor})
+    assert found.mention == mention and found.kind == kind
+
+
+def test_partner_domain_comes_from_sponsor_url_without_www():
+    found = fields.Disclosure("collaboration", "X", "https://www.maison-x.fr/page")
+    assert found.domain == "maison-x.fr"
+    assert fields.Disclosure("collaboration", "X").domain == ""
+
+
+def test_repeated_corrections_are_all_read_oldest_first_and_continuations_joined():
+    header = parse_header("Title: T\nCorrection: 2021-07-05 | precision | Deux.\n"
+                          "Correction: 2021-07-01 10:00+02:00 | rectificatif | Une phrase\n    sur deux lignes.\n\nx")
+    found = fields.corrections_of(header.all("correction"), PARIS)
+    assert [(c.kind, c.text) for c in found] == [("rectificatif", "Une phrase sur deux lignes."),
+                                                ("precision", "Deux.")]
+    assert found[0].on_top and not found[1].on_top
+    assert found[0].anchor == "correction-20210701-100000"
+    assert found[1].date == dt.datetime(2021, 7, 5, tzinfo=PARIS), "a date without time is midnight in Paris"
+    assert header.duplicates == ["correction"]
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("Partnership: pub\nSponsor: X", "unknown type of partnership"),
+    ("Partnership: publicite", "names its partner"),
+    ("Sponsor_url: https://x.fr/", "declares no Partnership"),
+    ("Partnership: publicite\nSponsor: X\nSponsor_url: x.fr", "not an absolute web address"),
+    ("Guest: parfois", "not yes or no"),
+    ("Correction: 2021-07-01 | rectificatif", "separated by |"),
+    ("Correction: 01/07/2021 | rectificatif | x", "not an ISO 8601 date"),
+    ("Correction: 2021-07-01 | correctif | x", "unknown type 'correctif'"),
+    ("Correction: 2021-07-01 | précision |  ", "sentence"),
+    ("Correction: 2021-07-01 | precision | a\nCorrection: 2021-07-01 | rectificatif | b", "same date and time"),
+    ("Methode: ecrit: moi", "is not 'redaction"),
+    ("Methode: sources: a | sources: b", "written twice"),
+])
+def test_bad_values_are_named(header, expected):
+    found = problems("Title: T\n" + header)
+    assert len(found) == 1 and expected in found[0], found
+
+
+def test_a_correction_cannot_predate_its_text_and_pages_carry_no_partnership():
+    assert "cannot predate" in problems("Correction: 2020-01-01 | precision | x",
+                                        date=dt.datetime(2021, 1, 1, tzinfo=PARIS))[0]
+    assert "only articles" in problems("Partnership: publicite\nSponsor: X", kind="page")[0]
+    assert problems("Correction: 2021-07-01 | Précision | x", kind="page") == []  # accents and case are folded
+
+
+def test_method_parts_in_order_with_their_labels():
+    assert fields.parse_method("Relecture: Alice | rédaction : Camille | sources: un entretien") == (
+        ("relecture", "Alice"), ("redaction", "Camille"), ("sources", "un entretien"))
+
+
+@pytest.mark.parametrize("headers, key", [
+    ({"partnership": "publicite", "source_note": "x", "guest": "yes"}, "sponsorise"),
+    ({"source_url": "https://x.fr/", "guest": "yes"}, "republication"),
+    ({"guest": "oui"}, "tribune"),
+    ({"guest": "no"}, "marque"),
+    ({}, "marque"),
+])
+def test_exactly_one_type_of_work_derived_from_the_headers(headers, key):
+    work = fields.work_type_of(headers)
+    assert work.key == key and work.label == fields.WORK_TYPES[key][0] and work.schema_type == fields.WORK_TYPES[key][1]
+
+
+# ------------------------------------------------------------------------ settings
+
+def test_defaults_name_every_policy_and_the_organization():
+    cfg = config.from_settings({"SITENAME": "Marque"})
+    assert cfg.organization == "Marque" and dict(cfg.policies)["correctionsPolicy"] == "#corrections"
+    assert {key for key, _ in cfg.policies} == set(config.REQUIRED_POLICIES)
+    assert cfg.schema == "transparence.schema.json" and cfg.history is True
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("affiliates", [], "unknown setting"),
+    ("affiliate_domains", "amzn.to", "list of domain names"),
+    ("affiliate_domains", ["https://amzn.to/"], "list of domain names"),
+    ("policies", {"correctionsPolicy": "#c"}, "lacks publishingPrinciples"),
+    ("policies", {**dict(config.DEFAULT_POLICIES), "ethics": "#e"}, "not a policy"),
+    ("policies", {**dict(config.DEFAULT_POLICIES), "masthead": "equipe"}, "#anchor"),
+    ("history", "yes", "True or False"),
+    ("withheld_versions", ["abc"], "commit hashes"),
+    ("corrections_url", "/corrections", "ends with '/'"),
+    ("export", "transparence.txt", ".json"),
+])
+def test_bad_settings_are_named(key, value, expected):
+    with pytest.raises(SiteError) as error:
+        config.from_settings({"TRANSPARENCY": {key: value}})
+    assert f"TRANSPARENCY[{key!r}]" in str(error.value) and expected in str(error.value)
+
+
+def test_settings_are_not_modified_and_withheld_prefixes_match():
+    settings = {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": ["0bf1e38a"]}}
+    cfg = config.from_settings(settings)
+    assert settings == {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": ["0bf1e38a"]}}
+    assert cfg.affiliate_domains == ("amzn.to",)
+    assert cfg.withheld("0bf1e38a55c3") and not cfg.withheld("1bf1e38a55c3")
+
+
+# ------------------------------------------------------------------------ paid links
+
+def test_partner_and_affiliate_links_are_sponsored_others_untouched():
+    partner = fields.Disclosure("collaboration", "X", "https://www.maison-x.fr/")
+    html = ('<p><a href="https://maison-x.fr/a">a</a> <a href="https://shop.maison-x.fr/b" rel="noopener">b</a> '
+            '<a href="https://autre.fr/c">c</a> <a href="https://go.aff.net/d?x=1&amp;y=2" title="t">d</a> '
+            '<a href="{filename}local.md">e</a> <a href="https://notmaison-x.fr/">f</a></p>')
+    marked, undeclared = disclosure.mark_links(html, partner, ("aff.net",))
+    assert '<a href="https://maison-x.fr/a" rel="sponsored">a</a>' in marked
+    assert '<a href="https://shop.maison-x.fr/b" rel="sponsored noopener">b</a>' in marked
+    assert '<a href="https://autre.fr/c">c</a>' in marked and '<a href="https://notmaison-x.fr/">f</a>' in marked
+    assert ('<a href="https://go.aff.net/d?x=1&amp;y=2" title="t" rel="sponsored">d</a>'
+            '<span class="affiliate-note"> (lien affilié)</span>') in marked
+    assert '<a href="{filename}local.md">e</a>' in marked and undeclared == []
+
+
+def test_an_affiliate_link_without_partnership_is_reported():
+    marked, undeclared = disclosure.mark_links('<a href="https://aff.net/x?a=1&amp;b=2">x</a>', None, ("aff.net",))
+    assert undeclared == ["https://aff.net/x?a=1&b=2"] and 'rel="sponsored"' in marked
+    assert disclosure.mark_links("<p>Sans lien.</p>", None, ("aff.net",)) == ("<p>Sans lien.</p>", [])
+
+
+# ------------------------------------------------------------------------ word diff
+
+def test_tokens_give_the_text_back():
+    text = "Un texte,  sur\ndeux lignes\u00a0: fin.\n\nParagraphe."
+    assert "".join(tokens(text)) == text
+
+
+def test_word_diff_keeps_paragraphs_and_counts_words():
+    diff = word_diff("Le service a été lancé en 2008.\n\nFin.", "Le service a été lancé en 2009.\n\nFin du texte.")
+    assert [(p.kind, p.text) for p in diff.pieces] == [
+        ("same", "Le service a été lancé en "), ("del", "2008."), ("ins", "2009."), ("same", "\n\n"),
+        ("del", "Fin."), ("ins", "Fin du texte."),
+    ]
+    assert (diff.inserted, diff.deleted, diff.changed) == (4, 2, True)
+    assert not word_diff("Même texte.", "Même texte.").changed
+
+
+# ------------------------------------------------------------------------ figures
+
+def test_durations_and_numbers_in_french():
+    assert duration_fr(dt.timedelta(days=6478, hours=3)) == "6\u202f478\u00a0jours"
+    assert duration_fr(dt.timedelta(hours=30)) == "30\u00a0heures"
+    assert duration_fr(dt.timedelta(days=1)) == "24\u00a0heures"
+    assert duration_fr(dt.timedelta(minutes=1)) == "1\u00a0minute"
+    assert duration_fr(dt.timedelta(seconds=20)) == "moins d’une minute" and duration_fr(None) == "—"
+    assert median_delta([dt.timedelta(hours=h) for h in (1, 3, 8)]) == dt.timedelta(hours=3)
+    assert median_delta([]) is None
+    assert (number_fr(2), number_fr(2.5), number_fr(None)) == ("2", "2,5", "—")
