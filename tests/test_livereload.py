@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -11,7 +12,10 @@ import urllib.request
 import pytest
 
 from browser import browser
-from conftest import project_copy
+from conftest import ROOT, invoke, project_copy
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench  # noqa: E402  (its Server-Sent Events client)
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
@@ -65,3 +69,86 @@ def test_browser_reloads_after_a_change(tmp_path, change):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _preview(project, tmp_path):
+    """Start `invoke livereload` in a project copy; (process, port) once it answers."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "invoke", "livereload", "--port", str(port)], cwd=project,
+                              stdout=open(tmp_path / "server.log", "w"), stderr=subprocess.STDOUT)
+    _wait_for(f"http://127.0.0.1:{port}/")
+    return server, port
+
+
+def _stop(server) -> None:
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_after_any_sequence_of_saves_the_output_is_what_a_fresh_build_writes(tmp_path):
+    project = project_copy(tmp_path)
+    server, port = _preview(project, tmp_path)
+    try:
+        events = bench.Events(port, "/second/")
+        assert events.next()[0] == "state"
+        content = project / "content"
+        steps = [
+            lambda: _edit(content / "articles" / "second.md", "Title: Second article", "Title: Un second titre"),
+            lambda: _edit(content / "contributions" / "premier-article" / "bob-pending.md",
+                          "Status: pending", "Status: approved"),
+            lambda: _edit(content / "contributions" / "second" / "alice-2.md", "Encore merci", "Mille mercis"),
+            lambda: (content / "articles" / "nouveau.md").write_text(
+                (content / "articles" / "second.md").read_text(encoding="utf-8")
+                .replace("Slug: second", "Slug: nouveau").replace("Un second titre", "Un nouvel article")
+                .replace("Feed_id: tag:", "Feed_id: tag:nouveau-"), encoding="utf-8"),
+            lambda: (content / "articles" / "nouveau.md").unlink(),
+            lambda: _edit(project / "theme" / "templates" / "base.html", "Aller au contenu", "Aller au texte"),
+        ]
+        phases = []
+        for step in steps:
+            time.sleep(0.3)
+            step()
+            page, _site = events.until_site(time.perf_counter())
+            phases.append(page is not None)
+        events.close()
+    finally:
+        _stop(server)
+    # The quick path answered the article and the contributions of an existing article; the rest waited for
+    # the whole site. Either way, the preview's output is exactly what a fresh build makes of the same files.
+    assert phases[:3] == [True, True, True]
+    fresh = invoke(project, "build", "--output", str(tmp_path / "fresh"), "--ignore-cache")
+    assert fresh.returncode == 0, fresh.stderr
+    assert bench.different_files(project / "output", tmp_path / "fresh") == []
+    assert "Mille mercis" in (project / "output" / "second" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_rebuild_keeps_the_last_good_site_and_shows_the_error_on_the_open_page(tmp_path):
+    project = project_copy(tmp_path)
+    server, port = _preview(project, tmp_path)
+    article = project / "content" / "articles" / "second.md"
+    good = (project / "output" / "second" / "index.html").read_bytes()
+    try:
+        with browser() as chromium:
+            page = chromium.new_page()
+            page.goto(f"http://127.0.0.1:{port}/second/")
+            page.wait_for_timeout(500)
+            _edit(article, "Date: 2021-06-15 18:30:00+02:00", "Date: 15 juin, vers midi")
+            page.wait_for_selector("#preview-error", timeout=60_000)
+            message = page.inner_text("#preview-error")
+            assert "second.md" in message and "Date:" in message and "15 juin, vers midi" in message
+            assert (project / "output" / "second" / "index.html").read_bytes() == good
+            assert page.inner_text("h1") == "Second article"  # the last good page stays on screen
+            _edit(article, "Date: 15 juin, vers midi", "Date: 2021-06-15 18:30:00+02:00")
+            page.wait_for_function("() => !document.getElementById('preview-error')", timeout=60_000)
+    finally:
+        _stop(server)
+    assert "the build failed" in (tmp_path / "server.log").read_text(encoding="utf-8")

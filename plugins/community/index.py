@@ -138,6 +138,10 @@ class CommunityIndex:
         return f"{url}#{contribution.anchor}" if url else ""
 
     # -- per article ---------------------------------------------------------------
+    def of_article(self, slug: str) -> list[Contribution]:
+        """Every contribution of one article, whatever its status, oldest first (moderation logs)."""
+        return self._by_article.get(slug, [])
+
     def for_article(self, slug: str) -> list[Contribution]:
         """Approved contributions of one article, oldest first."""
         return [c for c in self._by_article.get(slug, []) if c.published]
