@@ -117,7 +117,7 @@ def test_after_any_sequence_of_saves_the_output_is_what_a_fresh_build_writes(tmp
         for step in steps:
             time.sleep(0.3)
             step()
-            page, _site = events.until_site(time.perf_counter())
+            page, _lists, _site = events.until_site(time.perf_counter())
             phases.append(page is not None)
         events.close()
     finally:

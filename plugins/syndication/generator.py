@@ -95,6 +95,7 @@ class FeedsGenerator(Generator):
             log.warning(PREFIX + "%s", warning)
         self.catalogue = Catalogue(ctx, self.settings, self.config)
         ctx["syndication"] = self.catalogue
+        self._entries = {}  # entries are made from this context's articles and contributions
 
     # ---------------------------------------------------------------- entries
     def _entry(self, source) -> Entry:
@@ -132,19 +133,31 @@ class FeedsGenerator(Generator):
         target.write_bytes(data)
         self.written.append(relative)
 
-    def generate_output(self, writer):
-        """Write every feed, the OPML file and the "Suivre" page."""
-        start = time.perf_counter()
-        feeds = self.catalogue.feeds
-        for feed in feeds:
-            for fmt, data in render(self.document(feed), feed.formats).items():
-                self._write(feed.path(fmt), data)
+    def write_feeds(self, only=None) -> list[str]:
+        """Write every feed (or those for which only(feed) is true: the live preview's); the files written."""
+        written = []
+        for feed in self.catalogue.feeds:
+            if only is None or only(feed):
+                for fmt, data in render(self.document(feed), feed.formats).items():
+                    self._write(feed.path(fmt), data)
+                    written.append(feed.path(fmt))
+        return written
+
+    def write_lists(self, writer) -> None:
+        """Write the lists of every feed: the OPML file and the "Suivre" page."""
         self._write(self.catalogue.opml_path, opml_bytes(self.catalogue))
         writer.write_file(
             config.FOLLOW_SAVE_AS, self.get_template("suivre"), self.context,
             relative_urls=self.settings.get("RELATIVE_URLS", False), url=config.FOLLOW_URL,
             template_name="suivre", page_name="suivre/index", feed_groups=self.catalogue.groups(),
         )
+
+    def generate_output(self, writer):
+        """Write every feed, the OPML file and the "Suivre" page."""
+        start = time.perf_counter()
+        feeds = self.catalogue.feeds
+        self.write_feeds()
+        self.write_lists(writer)
         self.seconds = time.perf_counter() - start
         community = "" if self.catalogue.community is not None else " (no community feeds: context['community'] is absent)"
         log.info(PREFIX + "wrote %d feeds in %d files, %s and /%s%s", len(feeds), len(self.written) - 1,

@@ -122,7 +122,14 @@ def main(argv: list[str] | None = None) -> int:
                 pages = ["/" + page.removesuffix("index.html") for page in quick.pages]
                 channel.send("reload", {"pages": pages, "phase": "page", "seconds": quick.seconds})
                 _log(f"{', '.join(quick.pages)} rebuilt in {quick.seconds:.2f} s")
-            before = _open_pages(channel, args.output)  # after the quick path: its page is reloaded already
+                before = _open_pages(channel, args.output)
+                lists = builder.dependents(quick.article)
+                if lists.ok:
+                    after = _open_pages(channel, args.output)
+                    changed = [page for page in after if before.get(page, b"") != after[page]]
+                    channel.send("reload", {"pages": changed, "phase": "lists", "seconds": quick.seconds + lists.seconds})
+                    _log(f"{len(lists.pages)} lists, feeds and contributors' pages rewritten in {lists.seconds:.2f} s")
+            before = _open_pages(channel, args.output)  # after the quick path: its pages are reloaded already
             result = builder.full()
             if not result.ok:
                 channel.error = result.error

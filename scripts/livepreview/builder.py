@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sitefolders
+from pelican.writers import Writer
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Result:
     seconds: float
     pages: list[str] = field(default_factory=list)  # output files written (quick path), relative
     error: str = ""
+    article: object = None  # the article the quick path showed again
 
 
 class Builder:
@@ -94,7 +96,7 @@ class Builder:
             page = self._write(articles, article)
         except Exception as exc:  # noqa: BLE001 - shown to the writer; the full build will tell the same
             return Result(False, time.perf_counter() - start, error=_message(exc))
-        return Result(True, time.perf_counter() - start, pages=[page])
+        return Result(True, time.perf_counter() - start, pages=[page], article=article)
 
     def _article_for(self, generator, path: Path):
         """The article to show again for a saved file (read again if it is the article's), or None."""
@@ -112,20 +114,42 @@ class Builder:
                 context=generator.context, preread_signal=signals.article_generator_preread,
                 preread_sender=generator, context_signal=signals.article_generator_context,
                 context_sender=generator)
-            if (new.status, new.slug, new.save_as, new.url) != (old.status, old.slug, old.save_as, old.url):
-                return None  # lists, feeds and addresses change: the full build's business
-            if index is not None:
-                self._with_contributions(new, index, generator.env)
+            same = ("status", "slug", "save_as", "url", "date", "category", "tags", "authors", "template")
+            if any(getattr(new, name, None) != getattr(old, name, None) for name in same):
+                return None  # its place in lists, feeds and addresses changes: the full build's business
+            self._each_plugin(generator, new)
             new.refresh_metadata_intersite_links()
-            for name in ("articles", "hidden_articles"):
-                group = getattr(generator, name)
-                if old in group:
-                    group[group.index(old)] = new
+            holders = [generator, generator.context, *(g for g in self.generators if g is not generator)]
+            _replace(old, new, holders + ([index] if index is not None else []))
             generator.add_source_path(new)
+            self._refresh()
             return new
         if index is not None and path.suffix == ".md" and _is_under(path, content / index.config.path):
-            return self._contribution_changed(generator, index, path)
+            article = self._contribution_changed(generator, index, path)
+            if article is not None:
+                self._refresh()
+            return article
         return None
+
+    def _each_plugin(self, generator, article) -> None:
+        """What the plugins do to each article once it is read (as their signals do for a full build)."""
+        from blogcore.errors import raise_if_any
+
+        index = generator.context.get("community")
+        if index is not None:
+            self._with_contributions(article, index, generator.env)
+        record = generator.context.get("transparency")
+        if record is not None:
+            from transparency import hooks as transparency
+
+            raise_if_any(transparency.attach(article, "article", record)
+                         or transparency.mark_links(article, record), prefix="[transparency] the content has errors. ")
+
+    def _refresh(self) -> None:
+        """The context other generators derive from the articles (feed list, contributors), made again."""
+        for generator in self.generators:
+            if type(generator).__name__ in ("FeedsGenerator", "CommunityPagesGenerator"):
+                generator.generate_context()
 
     def _check_article(self, generator, path: Path) -> None:
         from blogcore.errors import raise_if_any
@@ -170,9 +194,40 @@ class Builder:
         article.contribution_count = index.count(article.slug)
         return article
 
+    def dependents(self, article) -> Result:
+        """Rewrite the lists, feeds and contributors' pages that show a quick-path article (before the full build)."""
+        start = time.perf_counter()
+        articles = next(g for g in self.generators if type(g).__name__ == "ArticlesGenerator")
+        settings = articles.settings
+        written: list[str] = []
+        try:
+            with tempfile.TemporaryDirectory(prefix=".quick-", dir=self.output.parent) as folder:
+                writer = _Only(folder, settings=settings)
+                writer.item = article
+                for generator in self.generators:
+                    name = type(generator).__name__
+                    if name == "ArticlesGenerator":
+                        generator.generate_pages(writer)  # its pages only: the site's own feeds are off
+                    elif name == "CommunityPagesGenerator":
+                        generator.generate_output(writer)
+                    elif name == "FeedsGenerator":
+                        output, generator.output_path = generator.output_path, folder
+                        try:
+                            generator.write_feeds(lambda feed: _shows(feed.sources, article))
+                            generator.write_lists(Writer(folder, settings=settings))  # feed titles name articles
+                        finally:
+                            generator.output_path = output
+                for name in sorted(p.relative_to(folder).as_posix() for p in Path(folder).rglob("*") if p.is_file()):
+                    target = self.output / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(Path(folder) / name, target)  # each page whole, never half a file
+                    written.append(name)
+        except Exception as exc:  # noqa: BLE001 - the full build that follows tells the same
+            return Result(False, time.perf_counter() - start, error=_message(exc))
+        return Result(True, time.perf_counter() - start, pages=written)
+
     def _write(self, generator, article) -> str:
         """Render one article page and put it in place of the old one (a rename: never half a file)."""
-        from pelican.writers import Writer
 
         settings = generator.settings
         with tempfile.TemporaryDirectory(prefix=".quick-", dir=self.output.parent) as folder:
@@ -186,6 +241,55 @@ class Builder:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(written, target)
         return article.save_as
+
+
+class _Only(Writer):
+    """A Pelican writer that writes only the pages showing one article (lists, contributors' pages)."""
+
+    item = None  # the article
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        """Pelican's write_file, for a page that shows the article; nothing for the others."""
+        if self._shows(kwargs):
+            return super().write_file(name, template, context, *args, **kwargs)
+        return None
+
+    def _shows(self, values) -> bool:
+        if values.get("article") is not None:
+            return False  # an article's own page: the quick path wrote it
+        if any(self.item in found for found in (values.get("articles"), values.get("dates")) if found):
+            return True
+        if _shows(values.get("latest") or [], self.item):
+            return True
+        contributor = values.get("contributor")
+        return contributor is not None and _shows(contributor.contributions, self.item)
+
+
+def _shows(sources, article) -> bool:
+    """Whether a list of articles or contributions shows this article (or a contribution of it)."""
+    return any(source is article or getattr(source, "article", None) == article.slug for source in sources)
+
+
+def _replace(old, new, holders) -> None:
+    """Put `new` in place of `old` in every list the generators and the context keep (two levels deep)."""
+    def in_list(items) -> None:
+        for position, item in enumerate(items):
+            if item is old:
+                items[position] = new
+            elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], list):
+                in_list(item[1])  # Pelican's (category, articles) pairs
+
+    for holder in holders:
+        values = holder.values() if isinstance(holder, dict) else vars(holder).values()
+        for value in values:
+            if isinstance(value, list):
+                in_list(value)
+            elif isinstance(value, dict):
+                for key, inner in value.items():
+                    if isinstance(inner, list):
+                        in_list(inner)
+                    elif inner is old:  # e.g. the community index's articles by slug
+                        value[key] = new
 
 
 def _is_under(path: Path, folder: Path) -> bool:
