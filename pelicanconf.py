@@ -112,7 +112,7 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial", "community", "syndication"]
+PLUGINS = ["editorial", "community", "syndication", "search"]
 
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {
@@ -123,6 +123,14 @@ COMMUNITY = {
 EDITORIAL = {
     "authors_path": "authors",
     "production": False,
+}
+
+# Search plugin (plugins/search/config.py documents every key): a Pagefind index of the
+# published articles, pages and approved contributions, and the /recherche/ page.
+# Off in the local preview, so that rebuilds stay instant; publishconf.py turns it on.
+# "enabled": False in publishconf.py turns search off for the published site too.
+SEARCH = {
+    "enabled": False,
 }
 
 # Templates escape everything by default: contributions and names are untrusted.

@@ -32,3 +32,6 @@ DRAFT_PAGE_LANG_SAVE_AS = ""
 DELETE_OUTPUT_DIRECTORY = True
 
 EDITORIAL = {**EDITORIAL, "production": True}  # noqa: F405
+# Full-text search (plugins/search/): the index is built with the production site.
+# Set "enabled": False here to publish the site without search.
+SEARCH = {**SEARCH, "enabled": True}  # noqa: F405
