@@ -64,15 +64,13 @@ needs_gate_tools = pytest.mark.skipif(
 
 def publish_project(tmp_path: Path, content: Path = ROOT / "content") -> Path:
     """A copy of the project that `invoke publish` can run in: tasks, settings, plugins, theme, content,
-    the publish pipeline, the browser harness it reuses, node_modules (linked); committed to git."""
+    the publish pipeline, the browser harness it reuses, node_modules (linked by project_copy); committed to git."""
     project = project_copy(tmp_path, content)
     shutil.copytree(ROOT / "scripts" / "publishing", project / "scripts" / "publishing",
                     ignore=shutil.ignore_patterns("__pycache__"))
     (project / "tests").mkdir()
     for name in ("browser.py", "htmlcheck.py"):
         shutil.copy(ROOT / "tests" / name, project / "tests" / name)
-    if (ROOT / "node_modules").is_dir():
-        (project / "node_modules").symlink_to(ROOT / "node_modules")
     (project / ".gitignore").write_text("node_modules\ncache/\n__pycache__/\n")
     git("init", "-q", cwd=project)
     git("add", "-A", cwd=project)

@@ -1,11 +1,13 @@
 """Write the records into a Pagefind index, in the output folder (plugins/search).
 
-Pagefind (the PyPI package ``pagefind`` with its binary, ``pagefind_bin``,
-pinned in pyproject.toml) is a Rust program that the Python API runs as a
-child process and talks to over pipes. Every record is sent with
+Pagefind is a Rust program that its Python API (PyPI package ``pagefind``,
+pinned in pyproject.toml) runs as a child process and talks to over pipes.
+Its binary comes from the npm package ``pagefind`` (pinned in package.json,
+installed by scripts/setup into node_modules/, its platform's binary as
+``@pagefind/<platform>``); ``PAGEFIND_BINARY_PATH`` names another one. Every record is sent with
 ``PagefindIndex.add_custom_record`` (its URL, text, language, metadata and
 filters exactly as given), then ``write_files`` writes the index: the
-language's WebAssembly, ``pagefind.js`` and its worker, the metadata, word
+language's WebAssembly, ``pagefind.js``, the metadata, word
 chunks (``index/``), filter chunks (``filter/``) and one compressed fragment
 per record (``fragment/``). A reader's browser downloads the script, the
 WebAssembly, the metadata, the chunks its words need and the fragments of
@@ -26,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import shutil
 import threading
 import time
@@ -36,10 +39,13 @@ from blogcore.errors import SiteError
 
 from .records import Record
 
-# Pagefind's own search interfaces (default, modular, component UI, highlighting): unused here.
+# Pagefind's own search interfaces (default, modular, component UI, highlighting), and its web
+# worker (the search page runs Pagefind in the page: see theme/static/js/recherche.js): unused here.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-FIX_INSTALL = ("run scripts/setup (it installs the pagefind package pinned in pyproject.toml, binary included), "
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "pagefind-worker.js")
+ROOT = Path(__file__).resolve().parents[2]
+BATCH = 500  # records sent before waiting for their answers
+FIX_INSTALL = ("run scripts/setup (it installs the npm package pagefind pinned in package.json into node_modules/), "
                "or turn search off with SEARCH = {\"enabled\": False}")
 
 
@@ -54,18 +60,36 @@ class Written:
     bytes: int
 
 
+def find_binary(root: Path = ROOT) -> Path:
+    """Pagefind's binary: ``$PAGEFIND_BINARY_PATH``, else npm's, in node_modules/@pagefind/<platform>/bin/."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        return Path(named)
+    for name in ("pagefind_extended", "pagefind"):
+        for path in sorted((root / "node_modules" / "@pagefind").glob(f"*/bin/{name}")):
+            if path.is_file() and os.access(path, os.X_OK):
+                return path
+    raise SiteError("package.json", "pagefind", str(root / "node_modules" / "@pagefind"),
+                    "the Pagefind binary is not installed", FIX_INSTALL)
+
+
 def _service_class():
     """Pagefind's service client, with a reader that takes each answer as soon as it comes."""
     # Imported on use: a build with search off never loads Pagefind.
     from pagefind.service import PagefindService
 
     class Service(PagefindService):
-        """PagefindService whose reader does not pause between answers.
+        """PagefindService on a given binary, whose reader does not pause between answers.
 
         pagefind 1.5.2's reader sleeps 0.1 s before reading each answer, so an
         index of 11,000 records would take 18 minutes; this one reads the same
         messages (base64 JSON, each ended by a comma) as they arrive.
         """
+
+        def __init__(self, binary: Path):  # the package's own looks for its PyPI binary
+            self._loop = asyncio.get_running_loop()
+            self._bin = binary
+            self._responses = {}
 
         async def _wait_for_responses(self) -> None:
             try:
@@ -89,11 +113,11 @@ def _service_class():
     return Service
 
 
-async def _index(records: list[Record], folder: Path, language: str) -> None:
+async def _index(records: list[Record], folder: Path, language: str, binary: Path) -> None:
     try:
-        service = await _service_class()().launch()
-    except FileNotFoundError as exc:
-        raise SiteError("pyproject.toml", "pagefind", str(exc), "the Pagefind binary is not installed",
+        service = await _service_class()(binary).launch()
+    except OSError as exc:
+        raise SiteError("package.json", "pagefind", str(binary), f"the Pagefind binary cannot run ({exc})",
                         FIX_INSTALL) from None
     try:
         index = await service.create_index({"force_language": language})
@@ -105,8 +129,10 @@ async def _index(records: list[Record], folder: Path, language: str) -> None:
             except Exception as exc:
                 raise RuntimeError(f"record {record.url!r}: {exc}") from exc
 
-        # Sent all at once: Pagefind takes them in order and answers each.
-        await asyncio.gather(*(add(record) for record in records))
+        # Sent a batch at a time, without waiting for each answer: Pagefind takes them in order. Batches
+        # keep the build's memory small (one waiting task per record in flight).
+        for start in range(0, len(records), BATCH):
+            await asyncio.gather(*(add(record) for record in records[start:start + BATCH]))
         await index.write_files(str(folder))
     finally:
         await service.close()
@@ -120,7 +146,8 @@ class Indexing:
     Pelican, in one Python thread, writes the site; `finish` waits for it.
     """
 
-    def __init__(self, records: list[Record], folder: Path, language: str):
+    def __init__(self, records: list[Record], folder: Path, language: str, binary: Path | None = None):
+        self.binary = binary or find_binary()
         self.records = records
         self.folder = Path(folder).resolve()
         self.language = language
@@ -138,7 +165,7 @@ class Indexing:
 
     def _run(self) -> None:
         try:
-            asyncio.run(_index(self.records, self.folder, self.language))
+            asyncio.run(_index(self.records, self.folder, self.language, self.binary))
         except BaseException as exc:  # handed to finish(), in the build's own thread
             self._error = exc
         finally:

@@ -2,7 +2,7 @@
   The search page (/recherche/, theme/templates/recherche.html): searches the Pagefind index
   that the build wrote (plugins/search/) in the reader's own browser. Everything it loads
   comes from the site itself: Pagefind's script (data-bundle), which fetches its WebAssembly,
-  the index chunks that the words need and the fragments of the results shown.
+  the index's metadata, the chunks that the words need and the fragments of the results shown.
 
   - The address keeps the search: ?q=mots&kind=Contribution&category=Stratégie, so that
     a search can be bookmarked, shared or reloaded, and the header's link lands here.
@@ -44,7 +44,9 @@ async function start(form) {
   if (input.value.trim()) list.setAttribute("aria-busy", "true");
 
   const pagefind = await import(new URL(form.dataset.bundle, document.baseURI).href);
-  await pagefind.options({baseUrl: new URL(form.dataset.root, document.baseURI).href});
+  // No web worker: it would download Pagefind's code a second time (pagefind-worker.js, 41 kB),
+  // and a search of this site's index takes milliseconds in the page itself.
+  await pagefind.options({baseUrl: new URL(form.dataset.root, document.baseURI).href, noWorker: true});
 
   let shown = [];      // results of the current search (each has .data())
   let next = 0;        // how many of them are on the page
