@@ -135,7 +135,10 @@ async def _index(records: list[Record], folder: Path, language: str, binary: Pat
             await asyncio.gather(*(add(record) for record in records[start:start + BATCH]))
         await index.write_files(str(folder))
     finally:
-        await service.close()
+        try:
+            await service.close()
+        except ProcessLookupError:  # it had stopped already: the error that stopped it is the one to report
+            pass
 
 
 class Indexing:
