@@ -79,17 +79,27 @@ def _service_class():
     from pagefind.service import PagefindService
 
     class Service(PagefindService):
-        """PagefindService on a given binary, whose reader does not pause between answers.
+        """PagefindService on a given binary, which sends and reads its messages without delay.
 
         pagefind 1.5.2's reader sleeps 0.1 s before reading each answer, so an
-        index of 11,000 records would take 18 minutes; this one reads the same
-        messages (base64 JSON, each ended by a comma) as they arrive.
+        index of 11,000 records would take 18 minutes, and its sender formats
+        every request and answer for a debug log even when nothing logs them.
+        These read and write the same messages (base64 JSON, each ended by a
+        comma) as they come.
         """
 
         def __init__(self, binary: Path):  # the package's own looks for its PyPI binary
             self._loop = asyncio.get_running_loop()
             self._bin = binary
             self._responses = {}
+
+        async def send(self, payload: dict) -> dict:
+            self._message_id += 1
+            answer = self._responses[self._message_id] = self._loop.create_future()
+            message = json.dumps({"message_id": self._message_id, "payload": payload}).encode("utf-8")
+            self._backend.stdin.write(base64.b64encode(message) + b",")
+            await self._backend.stdin.drain()
+            return await answer
 
         async def _wait_for_responses(self) -> None:
             try:
