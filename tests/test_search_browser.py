@@ -183,3 +183,16 @@ def test_the_search_page_passes_the_accessibility_and_hosts_gates_in_both_colour
     assert a11y == [], "\n".join(map(str, a11y))
     assert hosts == [], "\n".join(map(str, hosts))
     assert re.match(r"4 pages in 2 colour scheme\(s\) \(light, dark\)", summary), summary
+
+
+@needs_gate_tools
+def test_with_search_turned_off_the_gates_do_not_ask_for_the_search_page(tmp_path):
+    from conftest import FIXTURE_SITE, run_pelican
+
+    build = run_pelican(FIXTURE_SITE / "content", tmp_path / "out", "publishconf.py",
+                        overrides={"SEARCH": {"enabled": False}})
+    assert build.returncode == 0, build.log
+    a11y, hosts, summary = browsergate.run(Site(build.output, SITE_URL), ("", "recherche/?q=marketing"),
+                                           color_schemes=("light",))
+    assert a11y == [] and hosts == [], "\n".join(map(str, a11y + hosts))
+    assert summary.startswith("1 pages"), summary
