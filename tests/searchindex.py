@@ -11,7 +11,7 @@ import gzip
 import json
 from pathlib import Path
 
-from conftest import FIXTURE_SITE, copy_site, run_pelican
+from conftest import copy_site, run_pelican
 
 SIGNATURE = b"pagefind_dcd"
 # A word that only an unpublished text of the fixture site carries once fixture_with_secrets() has
@@ -56,4 +56,4 @@ def build_with_secrets(tmp_path: Path):
     return build
 
 
-__all__ = ["FIXTURE_SITE", "PUBLISHED", "SECRETS", "build_with_secrets", "fragments", "fixture_with_secrets"]
+__all__ = ["PUBLISHED", "SECRETS", "build_with_secrets", "fragments", "fixture_with_secrets"]
