@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/bench_search.py [--articles 1000] [--contributions 10000] [--repeat 5]
 
-Generates the synthetic corpus of scripts/bench.py (``make_corpus``: N French
+Generates the synthetic corpus of `invoke bench` (benchcorpus.py: N French
 articles, M contributions, most of them approved) and builds it with the
 production settings (publishconf.py), each build in a fresh process:
 
@@ -137,7 +137,7 @@ def index_size(site_folder: Path, bundle_dir: str = "pagefind") -> tuple[int, in
 
 def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5, browser: bool = True) -> dict:
     """Build the corpus with and without search, `repeat` pairs; measure one search; return the figures."""
-    from bench import make_corpus
+    from benchcorpus import make as make_corpus
 
     figures: dict = {"articles": articles, "contributions": contributions, "runs": repeat}
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
