@@ -129,7 +129,7 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial", "community", "syndication", "transparency", "sitebuild"]
+PLUGINS = ["editorial", "community", "syndication", "transparency", "search", "sitebuild"]
 
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {
@@ -163,6 +163,14 @@ TRANSPARENCY = {
         "actionableFeedbackPolicy": "#nous-ecrire",
         "masthead": "#equipe",
     },
+}
+
+# Search plugin (plugins/search/config.py documents every key): a Pagefind index of the
+# published articles, pages and approved contributions, and the /recherche/ page.
+# Off in the local preview, so that rebuilds stay instant; publishconf.py turns it on.
+# "enabled": False in publishconf.py turns search off for the published site too.
+SEARCH = {
+    "enabled": False,
 }
 
 # Templates escape everything by default: contributions and names are untrusted.

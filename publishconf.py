@@ -33,3 +33,6 @@ DELETE_OUTPUT_DIRECTORY = True
 CACHE_PATH = str(Path(__file__).resolve().parent / "cache" / "production")
 
 EDITORIAL = {**EDITORIAL, "production": True}  # noqa: F405
+# Full-text search (plugins/search/): the index is built with the production site.
+# Set "enabled": False here to publish the site without search.
+SEARCH = {**SEARCH, "enabled": True}  # noqa: F405

@@ -280,8 +280,10 @@ def test(c, args=""):
             "rounds": "Rounds: each builds every configuration once, next to plain Pelican (default 3).",
             "instructions": "Also count the instructions of plain, cold and warm builds with valgrind "
                             "(a figure machine noise does not move; several minutes more).",
-            "preview": "Also measure the live preview's latency over ten saves (default on; --no-preview skips it)."})
-def bench(c, articles=1000, rounds=3, instructions=False, preview=True):
+            "preview": "Also measure the live preview's latency over ten saves (default on; --no-preview skips it).",
+            "search": "Also measure what the search index adds to a production build and what one search "
+                      "downloads (default on; --no-search skips it)."})
+def bench(c, articles=1000, rounds=3, instructions=False, preview=True, search=True):
     """Print the whole product's build times and peak memory next to plain Pelican's, and the live preview's latency."""
     if instructions and not shutil.which("valgrind"):
         raise Exit("--instructions needs valgrind: sudo apt-get install valgrind")
@@ -292,6 +294,10 @@ def bench(c, articles=1000, rounds=3, instructions=False, preview=True):
     import bench as product_bench
 
     print(product_bench.report(product_bench.run(int(articles), int(rounds), bool(instructions), bool(preview))))
+    if search:
+        import bench_search
+
+        print(bench_search.report(bench_search.run(int(articles), 10 * int(articles), max(3, int(rounds)))))
 
 
 # --- contributions: moderation from the command line ---------------------------------

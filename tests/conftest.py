@@ -58,7 +58,10 @@ def copy_site(tmp_path: Path, content: Path = FIXTURE_SITE / "content") -> Path:
 
 
 def project_copy(tmp_path: Path, content: Path = FIXTURE_SITE / "content") -> Path:
-    """A copy of the project (tasks, settings, plugins, theme) around a content folder."""
+    """A copy of the project (tasks, settings, plugins, theme) around a content folder.
+
+    node_modules (Pagefind's binary for the production build, the gates' tools) is linked, not copied.
+    """
     project = tmp_path / "project"
     project.mkdir()
     for name in ["tasks.py", "pelicanconf.py", "publishconf.py"]:
@@ -66,6 +69,8 @@ def project_copy(tmp_path: Path, content: Path = FIXTURE_SITE / "content") -> Pa
     for name in ["plugins", "theme", "scripts"]:
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(content, project / "content")
+    if (ROOT / "node_modules").is_dir():
+        (project / "node_modules").symlink_to(ROOT / "node_modules")
     return project
 
 

@@ -69,8 +69,6 @@ def publish_project(tmp_path: Path, content: Path = ROOT / "content") -> Path:
     (project / "tests").mkdir()
     for name in ("browser.py", "htmlcheck.py"):
         shutil.copy(ROOT / "tests" / name, project / "tests" / name)
-    if (ROOT / "node_modules").is_dir():
-        (project / "node_modules").symlink_to(ROOT / "node_modules")
     (project / ".gitignore").write_text("node_modules\ncache/\n__pycache__/\n")
     git("init", "-q", cwd=project)
     git("add", "-A", cwd=project)

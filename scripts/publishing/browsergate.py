@@ -1,9 +1,11 @@
 """Gates "a11y" and "hosts": what Debian's headless chromium sees on the key pages.
 
 The pages: the home page, the article with contributions, the community
-page, the Suivre page, the Transparence page and the corrections list
-(PAGES), and the version pages of that article (key_pages: their addresses
-name commits, so they are found in the build). The browser is driven with the project's
+page, the Suivre page, the Transparence page, the corrections list and the
+search page with the results of a search (PAGES; a page may carry a query
+string; the search page is checked when the build has one), and the version
+pages of that article (key_pages: their addresses name commits, so they are
+found in the build). The browser is driven with the project's
 harness (tests/browser.py: `browser()` and `visit()`), which records every
 request and aborts those to other hosts, presses Tab, hovers and clicks.
 
@@ -18,7 +20,8 @@ request to any other host is recorded and aborted by the harness.
 - "a11y": axe-core (node_modules/axe-core/axe.min.js, injected into the page)
   with the rules tagged WCAG 2.0, 2.1 and 2.2 A/AA and axe's best practices
   (AXE_TAGS), on each page in the light and in the dark colour scheme (the
-  theme has both): zero violations.
+  theme has both): zero violations. Axe runs once nothing on the page is
+  aria-busy (the search page's results, filled by its script).
 - "hosts": no page asks the browser for anything from another host, while
   loading or when the reader tabs through it or an element gets hovered,
   focused or clicked (the harness fires those events on every element); and
@@ -45,13 +48,18 @@ from .contenttypes import content_type
 from .site import Site
 
 # Home page, the article with contributions, the community page, the Suivre page, the Transparence
-# page (the figures) and the corrections list; key_pages adds the version pages of that article.
-PAGES = ("", "marketing-2-0-vu-par-yves-duron/", "communaute/", "suivre/", "transparence/", "corrections/")
+# page (the figures), the corrections list, and the search page showing results (its script searches
+# as the page opens; see _axe); key_pages adds the version pages of that article.
+PAGES = ("", "marketing-2-0-vu-par-yves-duron/", "communaute/", "suivre/", "transparence/", "corrections/",
+         "recherche/?q=marketing")
 VERSIONS = "marketing-2-0-vu-par-yves-duron/versions/"
+# Checked when the build has them: search can be turned off (SEARCH["enabled"], plugins/search/).
+OPTIONAL_PAGES = ("recherche/?q=marketing",)
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
 COLOR_SCHEMES = ("light", "dark")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MAX_NODES = 10  # elements listed per axe violation
+BUSY_TIMEOUT_MS = 10_000  # how long axe waits for aria-busy content
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""", re.IGNORECASE)
 SETUP_FIX = "run scripts/setup --test (it installs chromium from Debian, Playwright and axe-core with npm ci)"
 FIX_A11Y = ("fix the template in theme/templates/ or the style in theme/static/css/style.css that produces this "
@@ -89,10 +97,14 @@ def tools_missing() -> list[str]:
 
 
 class _SiteRoutes:
-    """Answers the browser's requests for the site's host from the build folder."""
+    """Answers the browser's requests for the site's host from the build folder.
+
+    ``served`` lists each answer as (URL, bytes of its body), in order: what a reader downloads.
+    """
 
     def __init__(self, site: Site):
         self.site = site
+        self.served: list[tuple[str, int]] = []
 
     def serves(self, url: str) -> bool:
         """Every request for the site's host, http or https: none of them may reach the network."""
@@ -108,12 +120,14 @@ class _SiteRoutes:
             return
         if target is None:
             missing = self.site.root / "404.html"
-            route.fulfill(status=404, body=missing.read_bytes() if missing.is_file() else b"Not found",
-                          headers={"Content-Type": content_type("404.html")})
+            body = missing.read_bytes() if missing.is_file() else b"Not found"
+            self.served.append((url, len(body)))
+            route.fulfill(status=404, body=body, headers={"Content-Type": content_type("404.html")})
             return
         name = self.site.relative(target)
-        route.fulfill(status=200, body=target.read_bytes(),
-                      headers={"Content-Type": content_type(name, self.site.feeds_dir)})
+        body = target.read_bytes()
+        self.served.append((url, len(body)))
+        route.fulfill(status=200, body=body, headers={"Content-Type": content_type(name, self.site.feeds_dir)})
 
 
 class _Context:
@@ -143,11 +157,30 @@ class _Browser:
         self._routes = routes
         self._color_scheme = color_scheme
 
+    @property
+    def routes(self) -> _SiteRoutes:
+        """What answers the site's host (and what it served)."""
+        return self._routes
+
     def new_context(self, **options):
         return _Context(self._browser.new_context(color_scheme=self._color_scheme, **options), self._routes)
 
 
+def _settled(page, timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """Wait until no element of the page is aria-busy (content a script is still filling)."""
+    try:
+        page.wait_for_function("() => !document.querySelector('[aria-busy=\"true\"]')", timeout=timeout_ms)
+    except Exception:  # still busy: axe checks the page as it is, and says what it finds
+        pass
+
+
+def serving(chromium, site: Site, color_scheme: str = "light") -> _Browser:
+    """The browser, whose new contexts get the site's host answered from the build (``.routes.served``)."""
+    return _Browser(chromium, _SiteRoutes(site), color_scheme)
+
+
 def _axe(page) -> list[dict]:
+    _settled(page)
     page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
     return page.evaluate(_AXE_RUN, [list(AXE_TAGS)])
 
@@ -195,9 +228,12 @@ def run(site: Site, pages: tuple[str, ...] = PAGES, *, a11y: bool = True, hosts:
     hosts_problems: list[Problem] = static_third_party(site) if hosts else []
     present = []
     for page in pages:
-        target = site.file_for(page)
+        path = page.split("?")[0]
+        target = site.file_for(path)
+        if target is None and page in OPTIONAL_PAGES:
+            continue
         if target is None:
-            problem = Problem(page + "index.html", "page", site.siteurl + "/" + page,
+            problem = Problem(path + "index.html", "page", site.siteurl + "/" + page,
                               "the browser gates check this page but the build has none", FIX_PAGES)
             (a11y_problems if a11y else hosts_problems).append(problem)
         else:

@@ -3,7 +3,9 @@
 Text types carry `charset=utf-8` (Pelican and the feed plugin write UTF-8),
 so that no browser or feed reader has to guess. Feeds get their own types:
 application/atom+xml, application/rss+xml and application/feed+json, as
-the `<link rel="alternate">` of every page announces them.
+the `<link rel="alternate">` of every page announces them. The search
+index's files (pagefind/: WebAssembly and index chunks, gzip-compressed by
+Pagefind, which its script fetches and decompresses itself) are binary.
 """
 
 from __future__ import annotations
@@ -40,6 +42,14 @@ BY_SUFFIX = [
     (".woff2", "font/woff2"),
     (".woff", "font/woff"),
     (".pdf", "application/pdf"),
+    (".wasm", "application/wasm"),
+    # Pagefind's search index (plugins/search/): wasm.<lang>.pagefind, *.pf_meta, index/*.pf_index,
+    # filter/*.pf_filter and fragment/*.pf_fragment, fetched by pagefind.js as bytes.
+    (".pagefind", "application/octet-stream"),
+    (".pf_meta", "application/octet-stream"),
+    (".pf_index", "application/octet-stream"),
+    (".pf_filter", "application/octet-stream"),
+    (".pf_fragment", "application/octet-stream"),
 ]
 JSON_FEED = "application/feed+json" + UTF8
 

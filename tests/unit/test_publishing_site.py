@@ -34,6 +34,15 @@ from publishing.site import Site  # noqa: E402
     ("images/public.png", "image/png"),
     ("fonts/x.woff2", "font/woff2"),
     ("odd.unknown-extension", "application/octet-stream"),
+    # the search index (plugins/search/): Pagefind's script, its JSON entry, its binary chunks
+    ("pagefind/pagefind.js", "text/javascript; charset=utf-8"),
+    ("pagefind/pagefind-worker.js", "text/javascript; charset=utf-8"),
+    ("pagefind/pagefind-entry.json", "application/json; charset=utf-8"),
+    ("pagefind/wasm.fr.pagefind", "application/octet-stream"),
+    ("pagefind/pagefind.fr_6d1cd473eb.pf_meta", "application/octet-stream"),
+    ("pagefind/index/fr_98e73b1.pf_index", "application/octet-stream"),
+    ("pagefind/filter/fr_d7ae678.pf_filter", "application/octet-stream"),
+    ("pagefind/fragment/fr_61c69ce.pf_fragment", "application/octet-stream"),
 ])
 def test_every_file_gets_its_content_type_with_utf8_for_text(path, expected):
     assert content_type(path) == expected

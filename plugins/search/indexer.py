@@ -1,0 +1,209 @@
+"""Write the records into a Pagefind index, in the output folder (plugins/search).
+
+Pagefind is a Rust program that its Python API (PyPI package ``pagefind``,
+pinned in pyproject.toml) runs as a child process and talks to over pipes.
+Its binary comes from the npm package ``pagefind`` (pinned in package.json,
+installed by scripts/setup into node_modules/, its platform's binary as
+``@pagefind/<platform>``); ``PAGEFIND_BINARY_PATH`` names another one. Every record is sent with
+``PagefindIndex.add_custom_record`` (its URL, text, language, metadata and
+filters exactly as given), then ``write_files`` writes the index: the
+language's WebAssembly, ``pagefind.js``, the metadata, word
+chunks (``index/``), filter chunks (``filter/``) and one compressed fragment
+per record (``fragment/``). A reader's browser downloads the script, the
+WebAssembly, the metadata, the chunks its words need and the fragments of
+the results it shows, and nothing else.
+
+Pagefind works in a process of its own: :class:`Indexing` starts it in a
+background thread as soon as the records are known and lets the build go
+on, so that it indexes on the machine's other core while Pelican writes the
+pages (see README, "Search", for what it costs).
+
+Pagefind also writes its ready-made search interfaces; the site has its own
+(theme/templates/recherche.html, theme/static/js/recherche.js), so they are
+removed: the output holds only what the search page uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from blogcore.errors import SiteError
+
+from .records import Record
+
+# Pagefind's own search interfaces (default, modular, component UI, highlighting), and its web
+# worker (the search page runs Pagefind in the page: see theme/static/js/recherche.js): unused here.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js", "pagefind-worker.js")
+ROOT = Path(__file__).resolve().parents[2]
+BATCH = 500  # records sent before waiting for their answers
+FIX_INSTALL = ("run scripts/setup (it installs the npm package pagefind pinned in package.json into node_modules/), "
+               "or turn search off with SEARCH = {\"enabled\": False}")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one index took and weighs."""
+
+    records: int
+    seconds: float  # Pagefind's own time, from start to its last file
+    waited: float  # how long the build waited for it at the end (the rest ran beside the pages)
+    files: int
+    bytes: int
+
+
+def find_binary(root: Path = ROOT) -> Path:
+    """Pagefind's binary: ``$PAGEFIND_BINARY_PATH``, else npm's, in node_modules/@pagefind/<platform>/bin/."""
+    named = os.environ.get("PAGEFIND_BINARY_PATH")
+    if named:
+        return Path(named)
+    for name in ("pagefind_extended", "pagefind"):
+        for path in sorted((root / "node_modules" / "@pagefind").glob(f"*/bin/{name}")):
+            if path.is_file() and os.access(path, os.X_OK):
+                return path
+    raise SiteError("package.json", "pagefind", str(root / "node_modules" / "@pagefind"),
+                    "the Pagefind binary is not installed", FIX_INSTALL)
+
+
+def _service_class():
+    """Pagefind's service client, with a reader that takes each answer as soon as it comes."""
+    # Imported on use: a build with search off never loads Pagefind.
+    from pagefind.service import PagefindService
+
+    class Service(PagefindService):
+        """PagefindService on a given binary, which sends and reads its messages without delay.
+
+        pagefind 1.5.2's reader sleeps 0.1 s before reading each answer, so an
+        index of 11,000 records would take 18 minutes, and its sender formats
+        every request and answer for a debug log even when nothing logs them.
+        These read and write the same messages (base64 JSON, each ended by a
+        comma) as they come.
+        """
+
+        def __init__(self, binary: Path):  # the package's own looks for its PyPI binary
+            self._loop = asyncio.get_running_loop()
+            self._bin = binary
+            self._responses = {}
+
+        async def send(self, payload: dict) -> dict:
+            self._message_id += 1
+            answer = self._responses[self._message_id] = self._loop.create_future()
+            message = json.dumps({"message_id": self._message_id, "payload": payload}).encode("utf-8")
+            self._backend.stdin.write(base64.b64encode(message) + b",")
+            await self._backend.stdin.drain()
+            return await answer
+
+        async def _wait_for_responses(self) -> None:
+            try:
+                while True:
+                    message = await self._backend.stdout.readuntil(b",")
+                    answer = json.loads(base64.b64decode(message[:-1]))
+                    waiting = self._responses.pop(answer.get("message_id"), None)
+                    payload = answer.get("payload") or {}
+                    if waiting is None or waiting.done():
+                        continue
+                    if payload.get("type") == "Error":
+                        waiting.set_exception(RuntimeError(payload.get("message") or "Pagefind failed"))
+                    else:
+                        waiting.set_result(payload)
+            except Exception as exc:  # Pagefind stopped or wrote something else: nobody waits forever
+                for waiting in self._responses.values():
+                    if not waiting.done():
+                        waiting.set_exception(RuntimeError(f"Pagefind stopped answering ({exc!r})"))
+                self._responses.clear()
+
+    return Service
+
+
+async def _index(records: list[Record], folder: Path, language: str, binary: Path) -> None:
+    try:
+        service = await _service_class()(binary).launch()
+    except OSError as exc:
+        raise SiteError("package.json", "pagefind", str(binary), f"the Pagefind binary cannot run ({exc})",
+                        FIX_INSTALL) from None
+    try:
+        index = await service.create_index({"force_language": language})
+
+        async def add(record: Record) -> None:
+            try:
+                await index.add_custom_record(url=record.url, content=record.text, language=language,
+                                              meta=record.meta(), filters=record.filters())
+            except Exception as exc:
+                raise RuntimeError(f"record {record.url!r}: {exc}") from exc
+
+        # Sent a batch at a time, without waiting for each answer: Pagefind takes them in order. Batches
+        # keep the build's memory small (one waiting task per record in flight).
+        for start in range(0, len(records), BATCH):
+            await asyncio.gather(*(add(record) for record in records[start:start + BATCH]))
+        await index.write_files(str(folder))
+    finally:
+        try:
+            await service.close()
+        except ProcessLookupError:  # it had stopped already: the error that stopped it is the one to report
+            pass
+
+
+class Indexing:
+    """An index that Pagefind writes in a background thread while Pelican writes the pages.
+
+    Pagefind is a process of its own: started as soon as the records are known
+    (after every source was read), it works on the machine's other core while
+    Pelican, in one Python thread, writes the site; `finish` waits for it.
+    """
+
+    def __init__(self, records: list[Record], folder: Path, language: str, binary: Path | None = None):
+        self.binary = binary or find_binary()
+        self.records = records
+        self.folder = Path(folder).resolve()
+        self.language = language
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._start = self._end = 0.0
+
+    def start(self) -> "Indexing":
+        """Start writing the index (returns at once)."""
+        self._start = time.perf_counter()
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self._thread = threading.Thread(target=self._run, name="pagefind-index", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(_index(self.records, self.folder, self.language, self.binary))
+        except BaseException as exc:  # handed to finish(), in the build's own thread
+            self._error = exc
+        finally:
+            self._end = time.perf_counter()
+
+    def finish(self) -> Written:
+        """Wait for the index; raise SiteError when Pagefind failed."""
+        if self._thread is None:
+            self.start()
+        waiting = time.perf_counter()
+        self._thread.join()
+        waited = time.perf_counter() - waiting
+        if isinstance(self._error, SiteError):
+            raise self._error
+        if self._error is not None:
+            raise SiteError(str(self.folder), "pagefind", str(self._error), "Pagefind could not write the search index",
+                            "read the message; if it persists, turn search off with SEARCH = {\"enabled\": False} "
+                            "and report it") from self._error
+        for name in UNUSED:
+            (self.folder / name).unlink(missing_ok=True)
+        files = [p for p in self.folder.rglob("*") if p.is_file()]
+        return Written(len(self.records), self._end - self._start, waited, len(files),
+                       sum(p.stat().st_size for p in files))
+
+
+def write_index(records: list[Record], folder: Path, language: str) -> Written:
+    """Index the records with Pagefind into `folder` (replaced) and wait for it; SiteError when it fails."""
+    return Indexing(records, folder, language).start().finish()
