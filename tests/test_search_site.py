@@ -43,7 +43,7 @@ def records(secret_build):
 
 
 def test_the_index_holds_every_published_text_and_each_approved_contribution_at_its_anchor(secret_build, records):
-    expected = {"premier-article/", "second/", "a-propos/"}
+    expected = {"premier-article/", "second/", "a-propos/", "transparence/"}  # the fixture's two pages
     expected |= {f"{article}/#contribution-{ident}" for article, idents in APPROVED.items() for ident in idents}
     assert set(records) == expected
     for url in records:
@@ -89,7 +89,7 @@ def test_records_carry_title_author_date_category_and_kind(records):
 def test_the_index_is_french_and_holds_only_what_the_search_page_uses(secret_build):
     bundle = secret_build.output / "pagefind"
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["fr"] and entry["languages"]["fr"]["page_count"] == 3 + 15
+    assert list(entry["languages"]) == ["fr"] and entry["languages"]["fr"]["page_count"] == 4 + 15
     assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.fr.pagefind").is_file()
     assert not list(bundle.glob("*ui*")) and not (bundle / "pagefind-highlight.js").exists()
     assert not (bundle / "pagefind-worker.js").exists(), "the search page runs Pagefind without a worker"
