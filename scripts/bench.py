@@ -309,7 +309,8 @@ def measure_preview(corpus: Corpus, edits: int = 10) -> dict:
             "contribution_site": contribution_site}
 
 
-def run(articles: int = 1000, rounds: int = 3, instructions: bool = False, preview: bool = True) -> dict:
+def run(articles: int = 1000, rounds: int = 3, instructions: bool = False, preview: bool = True,
+        edits: int = 10) -> dict:
     """Build the corpus every way; return the figures (see report)."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         corpus = Corpus(Path(tmp), articles)
@@ -318,7 +319,7 @@ def run(articles: int = 1000, rounds: int = 3, instructions: bool = False, previ
         if instructions:
             figures["instructions"] = count_instructions(corpus)
         if preview:
-            figures["preview"] = measure_preview(corpus)
+            figures["preview"] = measure_preview(corpus, edits)
     return figures
 
 
