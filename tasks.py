@@ -141,11 +141,26 @@ def livereload(c, port=8000, bind="127.0.0.1"):
                                                                             os.environ.get("PYTHONPATH")]))}
     command = [sys.executable, "-m", "livepreview", "--root", str(ROOT), "--settings", str(LOCAL_SETTINGS),
                "--output", str(OUTPUT), "--bind", str(bind), "--port", str(port)]
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt  # the finally below stops the preview too: it never outlives the task
+
+    signal.signal(signal.SIGTERM, stop)
     while True:
+        preview = subprocess.Popen(command, cwd=ROOT, env=environment)
         try:
-            status = subprocess.call(command, cwd=ROOT, env=environment)
+            status = preview.wait()
         except KeyboardInterrupt:
             return
+        finally:
+            if preview.poll() is None:
+                preview.send_signal(signal.SIGINT)
+                try:
+                    preview.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    preview.kill()
+                    preview.wait()
         if status != 3:  # livepreview.RESTART
             if status not in (0, -2):
                 raise Exit(f"the preview stopped (status {status}); the messages above say why", code=status)

@@ -152,3 +152,17 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_shows_the_error_on_the_op
     finally:
         _stop(server)
     assert "the build failed" in (tmp_path / "server.log").read_text(encoding="utf-8")
+
+
+def test_stopping_the_task_stops_the_preview_it_started(tmp_path):
+    project = project_copy(tmp_path)
+    server, port = _preview(project, tmp_path)
+    server.terminate()  # SIGTERM, as a terminal or a supervisor sends it
+    server.wait(timeout=20)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return  # nobody listens any more: the preview process is gone too
+        time.sleep(0.2)
+    raise AssertionError(f"the preview still answers on port {port} after its task stopped")
