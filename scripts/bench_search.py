@@ -12,8 +12,9 @@ production settings (publishconf.py), each build in a fresh process:
   runs beside the pages, on another core when the machine has one free) and
   the search page.
 
-Both share one warm cache folder (the community plugin's caches, primed
-first), as CI and the live preview have. Each with-search build runs right
+Each variant has its own warm cache folder (Pelican's reader cache and
+the community plugin's bodies, primed first), as CI and the live preview
+have. Each with-search build runs right
 next to its reference (a pair; the order alternates from one round to the
 next), because a shared machine changes speed from one minute to the next;
 the overhead reported is the median of the pairs' ratios, with their range.
@@ -142,13 +143,17 @@ def run(articles: int = 1000, contributions: int = 10000, repeat: int = 5, brows
     figures: dict = {"articles": articles, "contributions": contributions, "runs": repeat}
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         content = make_corpus(Path(tmp), articles, contributions)
-        cache = Path(tmp) / "cache"
-        build(content, Path(tmp) / "prime", cache, search=False)  # warm caches, as a user's later builds have
+        # One cache folder per variant, each primed: the cache check (blogcore/caches.py) empties a
+        # folder filled with other settings, so a shared one would make every build after the other
+        # variant's a cold one (which made this bench's pairs disagree by 5 s at 1,000 articles).
+        caches = {label: Path(tmp) / f"cache-{label}" for label in ("without", "with")}
+        for label, search in (("without", False), ("with", True)):  # warm caches, as a user's later builds have
+            build(content, Path(tmp) / f"prime-{label}", caches[label], search)
         runs: dict[str, list[dict]] = {"without": [], "with": []}
         for index in range(repeat):
             pair = [("without", False), ("with", True)]
             for label, search in (pair if index % 2 == 0 else reversed(pair)):
-                runs[label].append(build(content, Path(tmp) / f"{label}-{index}", cache, search))
+                runs[label].append(build(content, Path(tmp) / f"{label}-{index}", caches[label], search))
         last = Path(tmp) / f"with-{repeat - 1}"
         figures["index_files"], figures["index_bytes"] = index_size(last)
         if browser:

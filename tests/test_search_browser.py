@@ -72,23 +72,32 @@ def search(page, words: str) -> str:
 
 
 def results(page) -> list[dict]:
-    """Each result as shown: title, link, facts line, highlighted words."""
+    """Each result as shown: title, link, facts line, highlighted words, and the contributions under it."""
     return page.eval_on_selector_all(".search-result", """items => items.map(item => ({
         title: item.querySelector('h2 a').textContent, href: item.querySelector('h2 a').href,
         facts: item.querySelector('.search-result__meta').textContent,
-        marks: Array.from(item.querySelectorAll('mark')).map(m => m.textContent)}))""")
+        marks: Array.from(item.querySelectorAll('mark')).map(m => m.textContent),
+        parts: Array.from(item.querySelectorAll('.search-result__part')).map(part => ({
+            title: part.querySelector('h3 a').textContent, href: part.querySelector('h3 a').href,
+            excerpt: part.querySelector('.search-result__excerpt').textContent,
+            marks: Array.from(part.querySelectorAll('mark')).map(m => m.textContent)}))}))""")
 
 
 def test_pacotille_lists_the_2009_contribution_first_and_its_link_lands_on_its_anchor(real_site, open_page):
     page = open_page(real_site)
     assert search(page, "pacotille") == "1 résultat pour « pacotille »."
     first = results(page)[0]
-    assert first["title"] == "Commentaire d’Emmanuel"
-    assert first["href"] == f"{SITE_URL}/{ARTICLE}/#{ANCHOR}"
-    assert first["facts"] == "Contribution · 27 février 2009 · sur « Le Marketing 2.0 vu par ... Yves Duron » · Stratégie"
-    assert [m.lower() for m in first["marks"]] == ["pacotille"]
+    # the article's contributions, and under them the one contribution that holds the word, at its anchor
+    assert first["title"] == "Contributions de la communauté"
+    assert first["href"] == f"{SITE_URL}/{ARTICLE}/#contributions"
+    assert first["facts"] == "Contribution · sur « Le Marketing 2.0 vu par ... Yves Duron » · Stratégie"
+    [part] = first["parts"]
+    assert {key: part[key] for key in ("title", "href", "marks")} == {
+        "title": "Commentaire d’Emmanuel, 27 février 2009", "href": f"{SITE_URL}/{ARTICLE}/#{ANCHOR}",
+        "marks": ["pacotille"]}
+    assert "pacotille" in part["excerpt"] and "Emmanuel, 27 février" not in part["excerpt"], "the heading, said once"
     assert parse_qs(urlsplit(page.url).query) == {"q": ["pacotille"]}, "the address keeps the search"
-    page.click(".search-result h2 a")
+    page.click(".search-result__part h3 a")
     page.wait_for_url(f"{SITE_URL}/{ARTICLE}/#{ANCHOR}")
     target = page.locator(f"#{ANCHOR}")
     assert target.count() == 1 and "pacotille" in target.inner_text()
@@ -115,7 +124,7 @@ def test_words_of_drafts_hidden_future_and_unapproved_texts_give_no_result(secre
 def test_french_stemming_finds_the_other_forms_of_a_word(real_site, open_page):
     page = open_page(real_site)
     assert search(page, "pacotilles") == "1 résultat pour « pacotilles »."
-    assert results(page)[0]["href"].endswith(f"#{ANCHOR}")
+    assert [part["href"] for part in results(page)[0]["parts"]] == [f"{SITE_URL}/{ARTICLE}/#{ANCHOR}"]
 
 
 def test_a_search_can_be_opened_from_its_address_and_filtered_by_kind_and_category(real_site, open_page):

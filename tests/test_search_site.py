@@ -3,9 +3,9 @@
 The fixture site (tests/fixtures/site) has a draft, a hidden and a
 future-dated article, pending and rejected contributions and a contribution
 on the draft; tests/searchindex.py gives each of them a word of its own.
-The index must hold every published article and page and every approved
-contribution of a published article, each at its own address, and none of
-those words. The browser side (searching, results, accessibility) is
+The index must hold every published article and page, and every approved
+contribution of a published article in its article's thread record, each
+at its own anchor, and none of those words. The browser side (searching, results, accessibility) is
 tests/test_search_browser.py.
 """
 
@@ -42,14 +42,22 @@ def records(secret_build):
     return {record["url"]: record for record in fragments(secret_build.output)}
 
 
+def anchors(record: dict) -> dict[str, str]:
+    """A thread record's contributions: anchor id -> the heading a result shows."""
+    return {a["id"]: a["text"] for a in record["anchors"] if a["element"] == "h2"}
+
+
 def test_the_index_holds_every_published_text_and_each_approved_contribution_at_its_anchor(secret_build, records):
     expected = {"premier-article/", "second/", "a-propos/", "transparence/"}  # the fixture's two pages
-    expected |= {f"{article}/#contribution-{ident}" for article, idents in APPROVED.items() for ident in idents}
+    expected |= {f"{article}/#contributions" for article in APPROVED}  # one record per article's thread
     assert set(records) == expected
-    for url in records:
-        if "#" in url:  # the anchor exists on the article's page: the result's link lands on it
-            page, anchor = url.split("#")
-            assert soup(secret_build.output / page / "index.html").find(id=anchor), url
+    for article, idents in APPROVED.items():
+        thread = records[f"{article}/#contributions"]
+        assert sorted(anchors(thread)) == sorted(f"contribution-{ident}" for ident in idents), article
+        page = soup(secret_build.output / article / "index.html")
+        assert page.find(id="contributions"), "the thread's own link lands on the page's contributions"
+        for anchor in anchors(thread):  # each sub-result's link lands on its contribution
+            assert page.find(id=anchor), anchor
 
 
 def test_nothing_unpublished_reaches_the_index(secret_build, records):
@@ -70,26 +78,29 @@ def test_nothing_unpublished_reaches_the_index(secret_build, records):
 
 def test_records_carry_title_author_date_category_and_kind(records):
     article = records["premier-article/"]
-    assert article["meta"] == {"title": "Premier article\u00a0: les bases", "author": "Camille Témoin",
-                               "date": "1er janvier 2020"}
+    # (Pagefind adds the first image of an article's HTML, and its alt text, as metadata of its own)
+    assert {key: article["meta"][key] for key in ("title", "author", "date")} == {
+        "title": "Premier article\u00a0: les bases", "author": "Camille Témoin", "date": "1er janvier 2020"}
     assert article["filters"] == {"kind": ["Article"], "category": ["Essais"]}
     assert "Pourquoi écrire" in article["content"] and "<" not in article["content"]
     page = records["a-propos/"]
     assert page["filters"] == {"kind": ["Page"]} and page["meta"]["title"] == "À propos"
-    idea = records["premier-article/#contribution-idee-1"]
-    assert idea["meta"] == {"title": "Idée d’Élise Idée", "author": "Élise Idée", "date": "7 janvier 2020",
-                            "article": "Premier article\u00a0: les bases"}
-    assert idea["filters"] == {"kind": ["Contribution"], "category": ["Essais"]}
-    assert idea["content"].startswith("Et si le blog proposait un flux par auteur")
-    assert records["premier-article/#contribution-marque-1"]["meta"]["title"].endswith("(réponse officielle)")
+    thread = records["premier-article/#contributions"]
+    assert thread["meta"] == {"title": "Contributions de la communauté", "article": "Premier article\u00a0: les bases"}
+    assert thread["filters"] == {"kind": ["Contribution"], "category": ["Essais"]}
+    headings = anchors(thread)
+    assert headings["contribution-idee-1"] == "Idée d’Élise Idée, 7 janvier 2020"
+    assert "Idée d’Élise Idée, 7 janvier 2020. Et si le blog proposait un flux par auteur" in thread["content"]
+    assert headings["contribution-marque-1"].startswith("Commentaire de La rédaction (réponse officielle), ")
     # the body's code is text, escaped nowhere and never markup
-    assert "</script><b>" in records["premier-article/#contribution-code-1"]["content"]
+    assert "</script><b>" in thread["content"]
+    assert "</script><b>" not in json.dumps(thread["anchors"], ensure_ascii=False)
 
 
 def test_the_index_is_french_and_holds_only_what_the_search_page_uses(secret_build):
     bundle = secret_build.output / "pagefind"
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["fr"] and entry["languages"]["fr"]["page_count"] == 4 + 15
+    assert list(entry["languages"]) == ["fr"] and entry["languages"]["fr"]["page_count"] == 4 + 2
     assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.fr.pagefind").is_file()
     assert not list(bundle.glob("*ui*")) and not (bundle / "pagefind-highlight.js").exists()
     assert not (bundle / "pagefind-worker.js").exists(), "the search page runs Pagefind without a worker"

@@ -94,7 +94,8 @@ class SearchGenerator(Generator):
         self.start_index()  # when no signal started it (a generator used on its own)
         self.written = self.indexing.finish()
         counts = {kind: sum(1 for r in self.records if r.kind == kind) for kind in KIND_LABELS}
-        log.info(PREFIX + "indexed %d articles, %d pages and %d contributions: records %.2f s, Pagefind %.2f s "
-                 "(the build waited %.2f s for it), %s/ holds %d files, %.1f MB", counts["article"], counts["page"],
-                 counts["contribution"], self.records_seconds, self.written.seconds, self.written.waited,
+        log.info(PREFIX + "indexed %d articles, %d pages and %d contributions (in %d threads): records %.2f s, "
+                 "Pagefind %.2f s (the build waited %.2f s for it), %s/ holds %d files, %.1f MB", counts["article"],
+                 counts["page"], sum(len(r.sections) for r in self.records), counts["contribution"],
+                 self.records_seconds, self.written.seconds, self.written.waited,
                  cfg.bundle_dir, self.written.files, self.written.bytes / 1e6)

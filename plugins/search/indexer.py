@@ -4,9 +4,11 @@ Pagefind is a Rust program that its Python API (PyPI package ``pagefind``,
 pinned in pyproject.toml) runs as a child process and talks to over pipes.
 Its binary comes from the npm package ``pagefind`` (pinned in package.json,
 installed by scripts/setup into node_modules/, its platform's binary as
-``@pagefind/<platform>``); ``PAGEFIND_BINARY_PATH`` names another one. Every record is sent with
-``PagefindIndex.add_custom_record`` (its URL, text, language, metadata and
-filters exactly as given), then ``write_files`` writes the index: the
+``@pagefind/<platform>``); ``PAGEFIND_BINARY_PATH`` names another one. Every record is sent
+as one small HTML page (``PagefindIndex.add_html_file`` with the record's
+URL; records.Record.html: metadata and filters as ``data-pagefind-*``
+attributes, then the text), whose anchored headings Pagefind makes into
+sub-results (an article's contributions). Then ``write_files`` writes the index: the
 language's WebAssembly, ``pagefind.js``, the metadata, word
 chunks (``index/``), filter chunks (``filter/``) and one compressed fragment
 per record (``fragment/``). A reader's browser downloads the script, the
@@ -134,8 +136,7 @@ async def _index(records: list[Record], folder: Path, language: str, binary: Pat
 
         async def add(record: Record) -> None:
             try:
-                await index.add_custom_record(url=record.url, content=record.text, language=language,
-                                              meta=record.meta(), filters=record.filters())
+                await index.add_html_file(content=record.html(language), url=record.url)
             except Exception as exc:
                 raise RuntimeError(f"record {record.url!r}: {exc}") from exc
 

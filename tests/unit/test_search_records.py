@@ -1,10 +1,10 @@
-"""What the search index receives: one record per published article, page and approved contribution."""
+"""What the search index receives: one record per published article and page, one per article's contributions."""
 
 import datetime as dt
 from types import SimpleNamespace
 
 from community.model import Contribution
-from search.records import Record, build_records, html_text, of_name
+from search.records import Record, Section, build_records, of_name
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
@@ -20,7 +20,7 @@ class Community:
     """The part of the community plugin's index that records use."""
 
     def __init__(self, contributions):
-        self.published = contributions
+        self.published = list(reversed(contributions))  # newest first, as the plugin's: given oldest first here
 
     def url(self, contribution):
         return f"{contribution.article}/#{contribution.anchor}"
@@ -29,15 +29,9 @@ class Community:
         return f"Texte de {contribution.id}"
 
 
-def contribution(ident, article_slug, status="approved", **extra):
-    return Contribution(id=ident, article=article_slug, author="Emmanuel", date=dt.datetime(2009, 2, 27, tzinfo=PARIS),
+def contribution(ident, article_slug, status="approved", author="Emmanuel", **extra):
+    return Contribution(id=ident, article=article_slug, author=author, date=dt.datetime(2009, 2, 27, tzinfo=PARIS),
                         status=status, **extra)
-
-
-def test_html_text_keeps_words_whole_and_separates_blocks():
-    html = ("<h2>Titre</h2><p>Un <em>mot</em>s <a href='#'>lié</a> &amp; l&#8217;écoute.</p><ul><li>un</li><li>deux</li>"
-            "</ul><script>var caché = 1;</script><p>fin<br>ligne</p>")
-    assert html_text(html) == "Titre Un mots lié & l’écoute. un deux fin ligne"
 
 
 def test_of_name_elides_before_a_vowel_only():
@@ -60,19 +54,43 @@ def test_records_of_published_articles_pages_and_approved_contributions_only():
 
     records = build_records(context, now=NOW)
 
-    assert [r.url for r in records] == ["marketing/", "transparence/", "marketing/#contribution-c-ok",
-                                        "marketing/#contribution-c-idea"]
-    first, page_record, comment, idea = records
-    assert first == Record(url="marketing/", kind="article", title="Le Marketing 2.0", text="Texte de marketing.",
-                           date="25 février 2009", author="Yves Duron", category="Stratégie")
+    assert [r.url for r in records] == ["marketing/", "transparence/", "marketing/#contributions"]
+    first, page_record, thread = records
+    assert first == Record(url="marketing/", kind="article", title="Le Marketing 2.0",
+                           body="<p>Texte de <em>marketing</em>.</p>", date="25 février 2009", author="Yves Duron",
+                           category="Stratégie")
     assert first.filters() == {"kind": ["Article"], "category": ["Stratégie"]}
     assert first.meta() == {"title": "Le Marketing 2.0", "date": "25 février 2009", "author": "Yves Duron"}
-    assert page_record.kind == "page" and page_record.filters() == {"kind": ["Page"]} and page_record.text == "Qui publie"
-    assert comment.title == "Commentaire d’Emmanuel" and comment.text == "Texte de c-ok"
-    assert comment.meta() == {"title": "Commentaire d’Emmanuel", "date": "27 février 2009", "author": "Emmanuel",
-                              "article": "Le Marketing 2.0"}
-    assert comment.filters() == {"kind": ["Contribution"], "category": ["Stratégie"]}
-    assert idea.title == "Idée d’Emmanuel (réponse officielle)"
+    assert page_record.kind == "page" and page_record.filters() == {"kind": ["Page"]} and page_record.body == "<p>Qui publie</p>"
+    # the published article's approved contributions, oldest first, each at its anchor; nothing else
+    assert thread.sections == (
+        Section("contribution-c-ok", "Commentaire d’Emmanuel, 27 février 2009", "Texte de c-ok"),
+        Section("contribution-c-idea", "Idée d’Emmanuel (réponse officielle), 27 février 2009", "Texte de c-idea"))
+    assert thread.meta() == {"title": "Contributions de la communauté", "article": "Le Marketing 2.0"}
+    assert thread.filters() == {"kind": ["Contribution"], "category": ["Stratégie"]}
+
+
+def test_an_article_reaches_pagefind_as_its_published_html_with_its_metadata_and_filters():
+    page = build_records({"articles": [article("marketing", "Le Marketing 2.0")]}, now=NOW)[0].html("fr")
+    assert page.startswith('<!DOCTYPE html><html lang="fr">')
+    assert page.endswith("<body><p>Texte de <em>marketing</em>.</p></body></html>")
+    for key, value in (("meta", "title[content]\" content=\"Le Marketing 2.0"), ("meta", "author[content]\" content=\"Yves Duron"),
+                       ("meta", "date[content]\" content=\"25 février 2009"), ("filter", "kind[content]\" content=\"Article"),
+                       ("filter", "category[content]\" content=\"Stratégie")):
+        assert f'<meta data-pagefind-{key}="{value}">' in page
+
+
+def test_a_thread_reaches_pagefind_as_escaped_text_with_one_anchored_heading_per_contribution():
+    hostile = contribution("c-x", "marketing", author="<img src=x onerror=alert(1)>")
+    community = Community([hostile])
+    community.body_text = lambda c: '</p><script>alert("x")</script>'
+    context = {"articles": [article("marketing", "Le « Marketing » & <co>")], "community": community}
+    page = build_records(context, now=NOW)[1].html("fr")
+    assert "<script>" not in page and "<img" not in page
+    assert '<h2 id="contribution-c-x">Commentaire de &lt;img src=x onerror=alert(1)&gt;, 27 février 2009</h2>' in page
+    assert '<p>&lt;/p&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</p>' in page
+    assert '<meta data-pagefind-meta="article[content]" content="Le « Marketing » &amp; &lt;co&gt;">' in page
+    assert '<meta data-pagefind-filter="kind[content]" content="Contribution">' in page
 
 
 def test_contributions_can_be_left_out_and_a_site_without_community_works():

@@ -9,11 +9,15 @@
   - Results come ten at a time: title (link), kind, date, author or article, category,
     and the passage with the words highlighted (<mark>), built as DOM nodes: no text
     from the index is ever parsed as HTML.
+  - An article's contributions are one result (plugins/search/records.py): under it, each
+    contribution that holds the words (Pagefind's sub-results, best first), with its own
+    link to its anchor on the article's page and its own highlighted passage.
   - The results list is aria-busy while a search runs; the status line (role="status")
     announces the count, or "Aucun résultat".
 */
 
 const PAGE_SIZE = 10;
+const PARTS_SHOWN = 5;  // contributions shown under one article's result; a link leads to the others
 const DEBOUNCE_MS = 250;
 
 const form = document.querySelector("form.search");
@@ -149,6 +153,14 @@ function excerptNodes(excerpt) {
   return nodes;
 }
 
+/* A contribution's passage starts with its heading when the words are near its start: said once, above it. */
+function withoutHeading(excerpt, heading) {
+  const escaped = (heading || "").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const text = excerpt || "";
+  if (!escaped || !text.startsWith(escaped)) return text;  // (a heading whose words are marked stays)
+  return text.slice(escaped.length).replace(/^[.\s]+/, "");
+}
+
 function resultItem(data) {
   const meta = data.meta || {};
   const filters = data.filters || {};
@@ -173,9 +185,47 @@ function resultItem(data) {
   });
   facts.querySelectorAll(".sep").forEach((sep) => sep.setAttribute("aria-hidden", "true"));
 
-  const excerpt = element("p", "search-result__excerpt");
-  excerpt.append(...excerptNodes(data.excerpt));
-
-  item.append(heading, facts, excerpt);
+  // (an article's own headings are anchors too: its result stays one passage)
+  const contributions = kind === "Contribution" ? anchoredParts(data) : [];
+  if (contributions.length) {
+    item.append(heading, facts, partsList(contributions, data.url));
+  } else {
+    const excerpt = element("p", "search-result__excerpt");
+    excerpt.append(...excerptNodes(data.excerpt));
+    item.append(heading, facts, excerpt);
+  }
   return item;
+}
+
+/* A thread's contributions that hold the words, most matches first (ties keep the page's order). */
+function anchoredParts(data) {
+  const parts = (data.sub_results || []).filter((part) => part.anchor && part.anchor.id);
+  return parts
+    .map((part, index) => ({part, index}))
+    .sort((a, b) => (b.part.locations || []).length - (a.part.locations || []).length || a.index - b.index)
+    .map(({part}) => part);
+}
+
+function partsList(parts, threadUrl) {
+  const list = element("ul", "search-result__parts");
+  for (const part of parts.slice(0, PARTS_SHOWN)) {
+    const item = element("li", "search-result__part");
+    const title = element("h3", "search-result__part-title");
+    const link = element("a", "", part.title);
+    link.href = part.url;
+    title.append(link);
+    const excerpt = element("p", "search-result__excerpt");
+    excerpt.append(...excerptNodes(withoutHeading(part.excerpt, part.title)));
+    item.append(title, excerpt);
+    list.append(item);
+  }
+  const others = parts.length - PARTS_SHOWN;
+  if (others > 0) {
+    const item = element("li", "search-result__others");
+    const link = element("a", "", `${others} autre${others > 1 ? "s" : ""} contribution${others > 1 ? "s" : ""} sur la page de l’article`);
+    link.href = threadUrl;
+    item.append(link);
+    list.append(item);
+  }
+  return list;
 }
