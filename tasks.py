@@ -155,7 +155,9 @@ def livereload(c, port=8000, bind="127.0.0.1"):
             return
         finally:
             if preview.poll() is None:
-                preview.send_signal(signal.SIGINT)
+                # SIGTERM, not SIGINT: a shell that starts a job in the background makes it ignore
+                # SIGINT, and the preview would then keep serving for the 10 s below.
+                preview.terminate()
                 try:
                     preview.wait(timeout=10)
                 except subprocess.TimeoutExpired:

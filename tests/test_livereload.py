@@ -71,11 +71,11 @@ def test_browser_reloads_after_a_change(tmp_path, change):
         server.wait(timeout=10)
 
 
-def _preview(project, tmp_path):
+def _preview(project, tmp_path, **options):
     """Start `invoke livereload` in a project copy; (process, port) once it answers."""
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "invoke", "livereload", "--port", str(port)], cwd=project,
-                              stdout=open(tmp_path / "server.log", "w"), stderr=subprocess.STDOUT)
+                              stdout=open(tmp_path / "server.log", "w"), stderr=subprocess.STDOUT, **options)
     _wait_for(f"http://127.0.0.1:{port}/")
     return server, port
 
@@ -154,11 +154,15 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_shows_the_error_on_the_op
     assert "the build failed" in (tmp_path / "server.log").read_text(encoding="utf-8")
 
 
-def test_stopping_the_task_stops_the_preview_it_started(tmp_path):
+@pytest.mark.parametrize("started", ["from a terminal", "as a background job"])
+def test_stopping_the_task_stops_the_preview_it_started(tmp_path, started):
     project = project_copy(tmp_path)
-    server, port = _preview(project, tmp_path)
+    # A shell starts a background job (`invoke livereload &`, nohup) with SIGINT ignored: the
+    # preview must stop all the same, at once, not after the task's 10 s before it kills.
+    ignore_sigint = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if started != "from a terminal" else None
+    server, port = _preview(project, tmp_path, preexec_fn=ignore_sigint)
     server.terminate()  # SIGTERM, as a terminal or a supervisor sends it
-    server.wait(timeout=20)
+    server.wait(timeout=8)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         with socket.socket() as probe:

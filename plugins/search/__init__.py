@@ -2,8 +2,9 @@
 
 At build time (the production build: publishconf.py turns it on), Pagefind
 indexes every published article and page and every approved contribution
-(each its own result, linking to its anchor on its article's page), in
-French (stemming), with the title, author, date, category and kind of each.
+(an article's contributions as one result, under which each one found is
+listed with a link to its anchor on the article's page), in French
+(stemming), with the title, author, date, category and kind of each.
 The index lands in the output's ``pagefind/`` folder, next to the search page
 ``/recherche/``, which a "Rechercher" link in every page's header reaches.
 Readers search in their own browser: no server, no other host.

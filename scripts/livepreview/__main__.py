@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import secrets
+import signal
 import sys
 from pathlib import Path
 
@@ -67,6 +68,10 @@ def _classify(changes, root: Path, content: Path, settings_files: set[Path]) -> 
     return "build", (quick if len(saved) == len(quick) == 1 else [])
 
 
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Serve, watch and build until interrupted; RESTART when plugins or settings changed."""
     parser = argparse.ArgumentParser(prog="livepreview")
@@ -89,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     from livepreview import builder as builds
     from livepreview import server
 
+    # Stopped by its task with SIGTERM: stop as on Ctrl-C, closing the server and leaving no staging folder.
+    signal.signal(signal.SIGTERM, _interrupted)
     # As `pelican --fatal errors` does: an error logged by a generator fails the build.
     pelican_log.init(level=30, fatal="errors")
     channel = server.Channel(secrets.token_hex(8))
