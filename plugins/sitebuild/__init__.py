@@ -5,7 +5,9 @@
   (blogcore/caches.py): a damaged or stale cache file is discarded, never
   trusted and never fatal;
 - on a first build, the Markdown of the articles missing from Pelican's
-  reader cache is rendered on every core (prerender.py, BUILD_WORKERS).
+  reader cache is rendered on every core (prerender.py, BUILD_WORKERS);
+- every generator's templates are compiled once per build (templates.py), and
+  each article's and page's address is computed once (addresses.py).
 
 ``register()`` only connects signals; the work lives in the modules.
 """
@@ -14,10 +16,13 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import hooks
+from . import addresses, hooks, templates
 
 
 def register():
     """Connect the plugin's handlers to Pelican's signals."""
     signals.initialized.connect(hooks.check_caches)
     signals.article_generator_init.connect(hooks.prerender_articles)
+    signals.generator_init.connect(templates.share)
+    signals.article_generator_finalized.connect(addresses.fix_articles)
+    signals.page_generator_finalized.connect(addresses.fix_pages)
