@@ -52,7 +52,6 @@ class CommunityIndex:
         self.bodies = bodies or Bodies(None, config.own_hosts)
         self._articles = all_articles
         self._listed = listed_articles
-        self._article_urls: dict[str, str] = {}  # Pelican computes article.url on every access
         self._links: dict[str, str | None] = {}
         self._now = time.time() if now is None else now
         self._index(contributions)
@@ -120,22 +119,11 @@ class CommunityIndex:
         """The article a contribution belongs to."""
         return self._articles.get(contribution.article)
 
-    def article_url(self, article) -> str:
-        """Site-relative address of an article (Pelican computes it anew on every access)."""
-        if self._articles.get(article.slug) is not article:  # a translation shares its original's slug
-            return article.url
-        url = self._article_urls.get(article.slug)
-        if url is None:
-            url = self._article_urls[article.slug] = article.url
-        return url
-
     def url(self, contribution: Contribution) -> str:
         """Site-relative address of a contribution: its article's URL and anchor."""
-        url = self._article_urls.get(contribution.article)
-        if url is None:
-            article = self.article(contribution)
-            url = self.article_url(article) if article is not None else ""
-        return f"{url}#{contribution.anchor}" if url else ""
+        # article.url costs nothing once the sitebuild plugin has fixed it (sitebuild/addresses.py).
+        article = self.article(contribution)
+        return f"{article.url}#{contribution.anchor}" if article is not None and article.url else ""
 
     # -- per article ---------------------------------------------------------------
     def of_article(self, slug: str) -> list[Contribution]:

@@ -38,7 +38,7 @@ def jsonld(data) -> Markup:
 def article_json_ld(article, index: CommunityIndex, site_url: str) -> dict:
     """The schema.org BlogPosting of an article, every published contribution as a Comment."""
     base = site_url.rstrip("/") + "/" if site_url else ""
-    page_url = base + index.article_url(article)
+    page_url = base + article.url
     published = index.for_article(article.slug)
     data = {
         "@context": "https://schema.org",
