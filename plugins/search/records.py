@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Iterable
 
+from blogcore import public
 from blogcore.frdates import fr_date
 
 KIND_LABELS = {"article": "Article", "page": "Page", "contribution": "Contribution"}
@@ -113,15 +114,6 @@ def _author(item) -> str:
     return names[0] if names else ""
 
 
-def _published(item, now: dt.datetime, future_ok: bool) -> bool:
-    if getattr(item, "status", "published") != "published":
-        return False
-    date = getattr(item, "date", None)
-    if date is None or future_ok:
-        return True
-    return (date if date.tzinfo else date.replace(tzinfo=dt.timezone.utc)) <= now
-
-
 def article_record(article) -> Record:
     """The record of a published article."""
     category = getattr(article, "category", None)
@@ -158,8 +150,8 @@ def build_records(context: dict, *, contributions: bool = True, future_ok: bool 
                   now: dt.datetime | None = None) -> list[Record]:
     """Every record of a build: articles (newest first), pages, then each article's contributions."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    articles = [a for a in context.get("articles", []) or [] if _published(a, now, future_ok)]
-    pages = [p for p in context.get("pages", []) or [] if _published(p, now, future_ok)]
+    articles = [a for a in context.get("articles", []) or [] if public.listed(a, now, future_ok)]
+    pages = [p for p in context.get("pages", []) or [] if public.listed(p, now, future_ok)]
     records = [article_record(a) for a in articles] + [page_record(p) for p in pages]
     community = context.get("community")
     if contributions and community is not None:

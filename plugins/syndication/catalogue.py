@@ -18,6 +18,8 @@ import logging
 from dataclasses import dataclass
 from functools import cached_property
 
+from blogcore import public
+
 from .config import FOLLOW_URL, OPML_NAME, SyndicationConfig, site_base_url
 from .entries import of
 from .model import Feed, Link
@@ -39,10 +41,7 @@ def published_articles(context: dict, settings: dict, now: dt.datetime | None = 
     future_ok = settings.get("WITH_FUTURE_DATES", True)
     chosen = []
     for article in context.get("articles", []) or []:
-        if getattr(article, "status", "published") != "published" or id(article) in hidden or id(article) in drafts:
-            continue
-        date = article.date if article.date.tzinfo else article.date.replace(tzinfo=dt.timezone.utc)
-        if not future_ok and date > now:
+        if id(article) in hidden or id(article) in drafts or not public.listed(article, now, future_ok):
             continue
         chosen.append(article)
     return sorted(chosen, key=lambda a: (a.date, a.slug), reverse=True)
