@@ -13,7 +13,7 @@ GOOD = (FIXTURE := ROOT / "tests/fixtures/site/content/articles/second.md").read
 BROKEN = {
     "unparsable date": ("Date: 2021-06-15 18:30:00+02:00", "Date: 15 juin, vers midi",
                         ["second.md", "Date:", "'15 juin, vers midi'", "ISO 8601"]),
-    "missing title": ("Title: Second article\n", "", ["second.md", "Title:", "(absent)", "add a line 'Title:"]),
+    "missing title": ("Title: Second article\n", "", ["second.md", "Title:", "(absent)", "ligne « Title: Le titre »"]),
     "unknown status": ("Lang: fr", "Lang: fr\nStatus: publié", ["second.md", "Status:", "'publié'", "published, draft, hidden"]),
     "missing internal file": ("Un texte court", "[lien]({filename}inexistant.md) Un texte court",
                               ["second.md", "link (line", "{filename}inexistant.md", "does not exist", "Fix:"]),

@@ -186,14 +186,14 @@ def test_an_undeclared_affiliate_link_fails_the_build_naming_file_and_link(tmp_p
 @pytest.mark.parametrize("header, expected", [
     ("Partnership: sponsoring\nSponsor: X", ["Partnership:", "'sponsoring'", "publicite, collaboration"]),
     ("Partnership: publicite", ["Sponsor:", "(absent)", "LCEN"]),
-    ("Sponsor: Maison X", ["Sponsor:", "declares no Partnership:"]),
+    ("Sponsor: Maison X", ["Sponsor:", "ne déclare aucun Partnership:"]),
     ("Partnership: publicite\nSponsor: X\nSponsor_url: maison-x.fr", ["Sponsor_url:", "https://"]),
-    ("Correction: hier | rectificatif | Oups.", ["Correction:", "not an ISO 8601 date", "rectificatif"]),
-    ("Correction: 2021-07-02 | erratum | Oups.", ["Correction:", "unknown type 'erratum'"]),
-    ("Correction: 2021-07-02 | precision", ["Correction:", "separated by |"]),
-    ("Correction: 2020-01-01 | precision | Avant le texte.", ["Correction:", "cannot predate"]),
+    ("Correction: hier | rectificatif | Oups.", ["Correction:", "n'est pas une date ISO 8601", "rectificatif"]),
+    ("Correction: 2021-07-02 | erratum | Oups.", ["Correction:", "type 'erratum' inconnu"]),
+    ("Correction: 2021-07-02 | precision", ["Correction:", "séparés par |"]),
+    ("Correction: 2020-01-01 | precision | Avant le texte.", ["Correction:", "ne peut pas précéder"]),
     ("Methode: auteur: moi", ["Methode:", "redaction:"]),
-    ("Guest: peut-être", ["Guest:", "not yes or no"]),
+    ("Guest: peut-être", ["Guest:", "ni yes ni no"]),
     ("Modified: 2021-07-01 09:00:00+02:00", ["Modified:", "Correction:", "Note-de-modification"]),
 ])
 def test_bad_transparency_headers_fail_the_build_with_file_field_value_and_fix(tmp_path, header, expected):

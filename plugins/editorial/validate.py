@@ -54,6 +54,25 @@ MODIFIED_FIX = ("for a correction, write 'Correction: <date> | <rectificatif|pre
                 "its commit a 'Note-de-modification: <sentence>' trailer (it moves \"Mis à jour le\")")
 REQUIRED = {"article": ("title", "date", "author"), "page": ("title",)}
 DATE_FIX = "write an ISO 8601 date such as 2009-02-25 10:00:00+01:00 (or 2009-02-25)"
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+# The messages of the fields a writer fills in, in French: the build prints them and the desk
+# (plugins/desk) shows the same ones in its form.
+MESSAGES = {
+    "required": ("l'en-tête n'a pas de ligne {field}", {
+        "title": "ajoutez en haut du fichier une ligne « Title: Le titre »",
+        "date": "ajoutez à l'en-tête une ligne « Date: 2026-11-22 10:00:00+01:00 »",
+        "author": "ajoutez « Author: Prénom Nom » (ou « Author: Auteur inconnu » avec « Author_origin: unknown »)",
+    }),
+    "status": ("statut inconnu", "utilisez l'un de : " + ", ".join(STATUSES)),
+    "origin": ("valeur inconnue", "utilisez l'un de : {allowed}"),
+    "source_url": ("pas une adresse web absolue", "écrivez l'adresse complète, commençant par https:// ou http://"),
+    "lang": ("ce site ne publie qu'en « {lang} » ; Pelican traiterait le fichier comme une traduction cachée",
+             "écrivez « Lang: {lang} »"),
+    "title_slug": ("le titre n'a ni lettre ni chiffre pour faire l'adresse de la page",
+                   "ajoutez sous le titre une ligne « Slug: mon-article » (a-z, 0-9 et tirets simples)"),
+    "slug": ("une adresse (slug) s'écrit en minuscules", "n'utilisez que a-z, 0-9 et des tirets simples, "
+             "par exemple « mon-article »"),
+}
 # {filename}path, {static}path, {attach}path and the older |filename|path form.
 _INTERNAL_LINK = re.compile(r"(?:\{|\|)(filename|static|attach)(?:\}|\|)([^\s\"'()<>#?]+)")
 # A Markdown link straight to a source file, which Pelican would leave broken.
@@ -187,16 +206,12 @@ class Validator:
                              "keep a single line for it")
         for key in REQUIRED[entry.kind]:
             if not header.get(key):
-                hint = {
-                    "title": "add a line 'Title: Le titre' at the top of the file",
-                    "date": "add a line 'Date: 2026-11-22 10:00:00+01:00' to the header",
-                    "author": "add 'Author: Prénom Nom' (or 'Author: Auteur inconnu' with 'Author_origin: unknown')",
-                }[key]
-                self.problem(entry, key.capitalize() + ":", None, f"the {entry.kind} has no {key}", hint)
+                message, hints = MESSAGES["required"]
+                self.problem(entry, key.capitalize() + ":", None, message.format(field=key.capitalize() + ":"),
+                             hints[key])
         status = (header.get("status") or "published").lower()
         if status not in STATUSES:
-            self.problem(entry, "Status:", header.get("status"), "unknown status",
-                         f"use one of {', '.join(STATUSES)}")
+            self.problem(entry, "Status:", header.get("status"), *MESSAGES["status"])
         entry.status = status
         if header.get("date"):
             try:
@@ -217,17 +232,16 @@ class Validator:
         lang = header.get("lang")
         default_lang = self.settings.get("DEFAULT_LANG", "fr")
         if lang and lang != default_lang:
-            self.problem(entry, "Lang:", lang,
-                         f"this site publishes in '{default_lang}' only; Pelican would treat the file as a hidden translation",
-                         f"write 'Lang: {default_lang}'")
+            message, fix = MESSAGES["lang"]
+            self.problem(entry, "Lang:", lang, message.format(lang=default_lang), fix.format(lang=default_lang))
         for key, allowed in ORIGINS.items():
             if header.get(key) and header.get(key) not in allowed:
-                self.problem(entry, key.capitalize() + ":", header.get(key), "unknown value",
-                             f"use one of {', '.join(allowed)}")
+                message, fix = MESSAGES["origin"]
+                self.problem(entry, key.capitalize() + ":", header.get(key), message,
+                             fix.format(allowed=", ".join(allowed)))
         source_url = header.get("source_url")
         if source_url and not re.match(r"https?://[^\s/]+", source_url):
-            self.problem(entry, "Source_url:", source_url, "not an absolute web address",
-                         "write the full address, starting with https:// or http://")
+            self.problem(entry, "Source_url:", source_url, *MESSAGES["source_url"])
         if entry.kind == "article" and not header.get("summary"):
             self.warn(entry, "no Summary: line; lists will show the first words of the text instead")
         known = KNOWN_FIELDS | set(self.config.extra_fields)
@@ -244,11 +258,9 @@ class Validator:
                 use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
             )
             if not slug:
-                self.problem(entry, "Title:", title, "the title has no letter or digit to make the page's address",
-                             "add a line 'Slug: mon-article' (a-z, 0-9 and single hyphens) under the title")
-        elif slug and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
-            self.problem(entry, "Slug:", slug, "a slug is a lower-case web address part",
-                         "use only a-z, 0-9 and single hyphens, e.g. 'mon-article'")
+                self.problem(entry, "Title:", title, *MESSAGES["title_slug"])
+        elif slug and not re.fullmatch(SLUG_PATTERN, slug):
+            self.problem(entry, "Slug:", slug, *MESSAGES["slug"])
         entry.slug = slug
 
     def _check_slugs(self) -> None:

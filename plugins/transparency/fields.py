@@ -59,9 +59,33 @@ WORK_TYPES = {
 ARTICLE_ONLY = ("partnership", "sponsor", "sponsor_url", "guest")
 FIELDS = (*ARTICLE_ONLY, "correction", "methode")
 REPEATABLE = ("correction",)
-CORRECTION_FIX = ("write 'Correction: 2026-11-25 10:00:00+01:00 | rectificatif | Ce qui était faux, et ce qui est "
-                  "juste.' (type: rectificatif, precision or mise-a-jour), one line per correction")
-METHOD_FIX = "write e.g. 'Methode: redaction: Camille Témoin | relecture: Alice Martin, responsable éditoriale | sources: …'"
+# Messages in French, the writers' language: the build prints them and the desk (plugins/desk) shows
+# the same ones in its form, so that both always say the same thing.
+CORRECTION_FIX = ("écrivez « Correction: 2026-11-25 10:00:00+01:00 | rectificatif | Ce qui était faux, et ce qui est "
+                  "juste. » (type : rectificatif, precision ou mise-a-jour), une ligne par correction")
+METHOD_FIX = ("écrivez par exemple « Methode: redaction: Camille Témoin | relecture: Alice Martin, responsable "
+              "éditoriale | sources: … »")
+MESSAGES = {
+    "article_only": ("seuls les articles portent ce champ", "retirez la ligne (une page est celle de la marque)"),
+    "partnership": ("type de partenariat inconnu", "choisissez l'un de : " + ", ".join(MENTIONS)),
+    "sponsor_missing": ("un partenariat nomme son partenaire (LCEN, art. 20)",
+                        "ajoutez « Sponsor: <nom du partenaire> » à l'en-tête"),
+    "sponsor_alone": ("nomme un partenaire, mais l'article ne déclare aucun Partnership:",
+                      "ajoutez « Partnership: <" + "|".join(MENTIONS) + "> » ou retirez la ligne"),
+    "sponsor_url": ("pas une adresse web absolue", "écrivez l'adresse du site du partenaire, https://…"),
+    "guest": ("ni yes ni no", "écrivez « Guest: yes » pour une tribune écrite par une personne extérieure à la marque"),
+    "correction_shape": ("une correction est une date, un type et une phrase, séparés par |", CORRECTION_FIX),
+    "correction_date": ("{value} n'est pas une date ISO 8601", CORRECTION_FIX),
+    "correction_type": ("type {value} inconnu (" + ", ".join(CORRECTION_TYPES) + ")", CORRECTION_FIX),
+    "correction_text": ("il manque la phrase qui dit ce qui a été corrigé", CORRECTION_FIX),
+    "correction_early": ("une correction ne peut pas précéder le texte qu'elle corrige (sa Date:)",
+                         "donnez le jour (et l'heure) où la correction a été faite"),
+    "correction_twice": ("deux corrections de ce texte portent la même date et la même heure",
+                         "donnez à chaque correction l'heure où elle a été faite"),
+    "method_part": ("{value} n'est ni « redaction: … », ni « relecture: … », ni « sources: … »", METHOD_FIX),
+    "method_twice": ("« {value} » est écrit deux fois", METHOD_FIX),
+    "method_empty": ("vide", METHOD_FIX),
+}
 _TRUE = {"yes", "oui", "true", "1"}
 _FALSE = {"no", "non", "false", "0"}
 _HTTP = re.compile(r"https?://[^\s/]+(?:/\S*)?")
@@ -152,17 +176,17 @@ def parse_correction(value: str, tz: ZoneInfo) -> Correction:
     """One ``Correction:`` value; ValueError with what is wrong."""
     parts = [part.strip() for part in (value or "").split("|", 2)]
     if len(parts) != 3:
-        raise ValueError("a correction is a date, a type and a sentence, separated by |")
+        raise ValueError(MESSAGES["correction_shape"][0])
     when, kind, text = parts
     try:
         date = parse_iso(when, tz)
     except ValueError:
-        raise ValueError(f"{when!r} is not an ISO 8601 date") from None
+        raise ValueError(MESSAGES["correction_date"][0].format(value=repr(when))) from None
     kind = _fold(kind)
     if kind not in CORRECTION_TYPES:
-        raise ValueError(f"unknown type {parts[1]!r} (use {', '.join(CORRECTION_TYPES)})")
+        raise ValueError(MESSAGES["correction_type"][0].format(value=repr(parts[1])))
     if not text:
-        raise ValueError("the sentence saying what was corrected is missing")
+        raise ValueError(MESSAGES["correction_text"][0])
     return Correction(date, kind, text)
 
 
@@ -175,12 +199,12 @@ def parse_method(value: str) -> tuple[tuple[str, str], ...]:
         if not part.strip():
             continue
         if not colon or key not in METHOD_PARTS or not text.strip():
-            raise ValueError(f"{part.strip()!r} is not 'redaction: …', 'relecture: …' or 'sources: …'")
+            raise ValueError(MESSAGES["method_part"][0].format(value=repr(part.strip())))
         if key in dict(found):
-            raise ValueError(f"'{key}' is written twice")
+            raise ValueError(MESSAGES["method_twice"][0].format(value=key))
         found.append((key, text.strip()))
     if not found:
-        raise ValueError("empty")
+        raise ValueError(MESSAGES["method_empty"][0])
     return tuple(found)
 
 
@@ -195,48 +219,44 @@ def check(fields: dict[str, str], corrections: list[str], kind: str, date: dt.da
     """Every problem of the transparency fields of one header (`corrections`: each Correction: line)."""
     problems: list[FieldProblem] = []
 
-    def bad(field: str, value, message: str, fix: str) -> None:
-        problems.append(FieldProblem(field, value, message, fix))
+    def bad(field: str, value, key: str, message: str = "") -> None:
+        text, fix = MESSAGES[key]
+        problems.append(FieldProblem(field, value, message or text, fix))
 
     if kind != "article":
         for key in ARTICLE_ONLY:
             if fields.get(key):
-                bad(key.capitalize() + ":", fields[key], "only articles carry this field",
-                    "remove the line (a page is the brand's own)")
+                bad(key.capitalize() + ":", fields[key], "article_only")
     partnership, sponsor, sponsor_url = (fields.get(k) or "" for k in ("partnership", "sponsor", "sponsor_url"))
     if partnership and partnership not in MENTIONS:
-        bad("Partnership:", partnership, "unknown type of partnership", f"use one of {', '.join(MENTIONS)}")
+        bad("Partnership:", partnership, "partnership")
     if partnership and not sponsor:
-        bad("Sponsor:", None, "a partnership names its partner (LCEN art. 20)",
-            "add 'Sponsor: <the partner's name>' to the header")
+        bad("Sponsor:", None, "sponsor_missing")
     if not partnership:
         for key, value in (("Sponsor:", sponsor), ("Sponsor_url:", sponsor_url)):
             if value:
-                bad(key, value, "names a partner, but the article declares no Partnership:",
-                    f"add 'Partnership: <{'|'.join(MENTIONS)}>' or remove the line")
+                bad(key, value, "sponsor_alone")
     if sponsor_url and not _HTTP.fullmatch(sponsor_url):
-        bad("Sponsor_url:", sponsor_url, "not an absolute web address", "write the partner's site, https://…")
+        bad("Sponsor_url:", sponsor_url, "sponsor_url")
     if fields.get("guest") and parse_bool(fields["guest"]) is None:
-        bad("Guest:", fields["guest"], "not yes or no", "write 'Guest: yes' for a tribune by someone outside the brand")
+        bad("Guest:", fields["guest"], "guest")
     seen: set[dt.datetime] = set()
     for value in corrections:
         try:
             correction = parse_correction(value, tz)
         except ValueError as exc:
-            bad("Correction:", value, str(exc), CORRECTION_FIX)
+            bad("Correction:", value, "correction_shape", str(exc))
             continue
         if date is not None and correction.date < date:
-            bad("Correction:", value, "a correction cannot predate the text it corrects (its Date:)",
-                "give the day (and time) the correction was made")
+            bad("Correction:", value, "correction_early")
         if correction.date in seen:
-            bad("Correction:", value, "two corrections of this text carry the same date and time",
-                "give each correction the time it was made")
+            bad("Correction:", value, "correction_twice")
         seen.add(correction.date)
     if fields.get("methode"):
         try:
             parse_method(fields["methode"])
         except ValueError as exc:
-            bad("Methode:", fields["methode"], str(exc), METHOD_FIX)
+            bad("Methode:", fields["methode"], "method_part", str(exc))
     return problems
 
 

@@ -54,18 +54,18 @@ def test_repeated_corrections_are_all_read_oldest_first_and_continuations_joined
 
 
 @pytest.mark.parametrize("header, expected", [
-    ("Partnership: pub\nSponsor: X", "unknown type of partnership"),
-    ("Partnership: publicite", "names its partner"),
-    ("Sponsor_url: https://x.fr/", "declares no Partnership"),
-    ("Partnership: publicite\nSponsor: X\nSponsor_url: x.fr", "not an absolute web address"),
-    ("Guest: parfois", "not yes or no"),
-    ("Correction: 2021-07-01 | rectificatif", "separated by |"),
-    ("Correction: 01/07/2021 | rectificatif | x", "not an ISO 8601 date"),
-    ("Correction: 2021-07-01 | correctif | x", "unknown type 'correctif'"),
-    ("Correction: 2021-07-01 | précision |  ", "sentence"),
-    ("Correction: 2021-07-01 | precision | a\nCorrection: 2021-07-01 | rectificatif | b", "same date and time"),
-    ("Methode: ecrit: moi", "is not 'redaction"),
-    ("Methode: sources: a | sources: b", "written twice"),
+    ("Partnership: pub\nSponsor: X", "type de partenariat inconnu"),
+    ("Partnership: publicite", "nomme son partenaire"),
+    ("Sponsor_url: https://x.fr/", "ne déclare aucun Partnership"),
+    ("Partnership: publicite\nSponsor: X\nSponsor_url: x.fr", "pas une adresse web absolue"),
+    ("Guest: parfois", "ni yes ni no"),
+    ("Correction: 2021-07-01 | rectificatif", "séparés par |"),
+    ("Correction: 01/07/2021 | rectificatif | x", "n'est pas une date ISO 8601"),
+    ("Correction: 2021-07-01 | correctif | x", "type 'correctif' inconnu"),
+    ("Correction: 2021-07-01 | précision |  ", "phrase"),
+    ("Correction: 2021-07-01 | precision | a\nCorrection: 2021-07-01 | rectificatif | b", "même date et la même heure"),
+    ("Methode: ecrit: moi", "n'est ni « redaction"),
+    ("Methode: sources: a | sources: b", "écrit deux fois"),
 ])
 def test_bad_values_are_named(header, expected):
     found = problems("Title: T\n" + header)
@@ -73,9 +73,9 @@ def test_bad_values_are_named(header, expected):
 
 
 def test_a_correction_cannot_predate_its_text_and_pages_carry_no_partnership():
-    assert "cannot predate" in problems("Correction: 2020-01-01 | precision | x",
+    assert "ne peut pas précéder" in problems("Correction: 2020-01-01 | precision | x",
                                         date=dt.datetime(2021, 1, 1, tzinfo=PARIS))[0]
-    assert "only articles" in problems("Partnership: publicite\nSponsor: X", kind="page")[0]
+    assert "seuls les articles" in problems("Partnership: publicite\nSponsor: X", kind="page")[0]
     assert problems("Correction: 2021-07-01 | Précision | x", kind="page") == []  # accents and case are folded
 
 

@@ -50,7 +50,7 @@ def test_unparsable_date(tmp_path, date):
 
 def test_missing_title(tmp_path):
     message = only(check(tmp_path, {"articles/a.md": GOOD.replace("Title: Un article\n", "")})[0])
-    assert "a.md" in message and "Title:" in message and "(absent)" in message and "Fix: add" in message
+    assert "a.md" in message and "Title:" in message and "(absent)" in message and "Fix: ajoutez" in message
 
 
 def test_unknown_status(tmp_path):
