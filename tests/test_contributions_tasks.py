@@ -178,7 +178,7 @@ def test_approve_refuses_a_contribution_without_source(project):
     path.write_text("Id: sans-source\nArticle: second\nAuthor: X\nDate: 2021-07-01 10:00:00+02:00\n\nTexte.\n",
                     encoding="utf-8")
     result = invoke(project, "contributions.approve", "sans-source")
-    assert result.returncode != 0 and "Source:" in out(result) and "cannot be approved" in out(result)
+    assert result.returncode != 0 and "Source:" in out(result) and "ne peut pas être approuvée" in out(result)
 
 
 def test_body_file(project, tmp_path):

@@ -24,6 +24,19 @@ from . import store
 from .model import KINDS, STATUSES, Contribution
 
 
+# The refusals of a decision, in French: the tasks print them and the desk (plugins/desk) shows the
+# same ones when a moderator clicks (what is wrong, the fix).
+MESSAGES = {
+    "approve_redacted": ("une contribution retirée n'a plus de texte à publier", "ajoutez plutôt une nouvelle contribution"),
+    "approve_no_source": ("une contribution sans source ne peut pas être approuvée",
+                          "ajoutez au fichier « Source: <où elle a été publiée d'abord> », puis approuvez-la"),
+    "reject_reason": ("un refus enregistre son motif", "par exemple --reason 'spam' ou --reason 'données personnelles'"),
+    "reject_redacted": ("elle est déjà retirée (rien n'en est publié)", "laissez-la telle quelle"),
+    "moderator": ("une décision enregistre qui l'a prise",
+                  "donnez votre nom, sans « ; » (par défaut : git config user.name)"),
+}
+
+
 @dataclass(frozen=True)
 class Site:
     """What moderation needs to know about the site."""
@@ -161,8 +174,7 @@ def _now(site: Site, now: dt.datetime | None) -> dt.datetime:
 def _check_moderator(moderator: str) -> str:
     name = " ".join((moderator or "").split())
     if not name or ";" in name:
-        raise SiteError("--moderator", "moderator", moderator, "a decision records who took it",
-                        "give your name without ';' (default: git config user.name)")
+        raise SiteError("--moderator", "moderator", moderator, *MESSAGES["moderator"])
     return name
 
 
@@ -183,12 +195,9 @@ def approve(site: Site, contribution_id: str, moderator: str, now: dt.datetime |
     """Mark a contribution approved (it needs a source)."""
     def refuse(contribution: Contribution) -> None:
         if contribution.status == "redacted":
-            raise SiteError(store.display(contribution.path), "Status:", "redacted",
-                            "a redacted contribution has no text left to publish", "add a new contribution instead")
+            raise SiteError(store.display(contribution.path), "Status:", "redacted", *MESSAGES["approve_redacted"])
         if not contribution.source:
-            raise SiteError(store.display(contribution.path), "Source:", None,
-                            "a contribution without a source cannot be approved",
-                            "add 'Source: <where it was first published>' to the file, then approve it")
+            raise SiteError(store.display(contribution.path), "Source:", None, *MESSAGES["approve_no_source"])
 
     return _decide(site, contribution_id, "approved", moderator, now, refuse, reason="")
 
@@ -197,13 +206,11 @@ def reject(site: Site, contribution_id: str, reason: str, moderator: str,
            now: dt.datetime | None = None) -> Contribution:
     """Mark a contribution rejected, recording why."""
     if not (reason or "").strip():
-        raise SiteError("--reason", "reason", reason, "a refusal records its reason",
-                        "e.g. --reason 'spam' or --reason 'données personnelles'")
+        raise SiteError("--reason", "reason", reason, *MESSAGES["reject_reason"])
 
     def refuse(contribution: Contribution) -> None:
         if contribution.status == "redacted":
-            raise SiteError(store.display(contribution.path), "Status:", "redacted",
-                            "it is already redacted (nothing of it is published)", "leave it as it is")
+            raise SiteError(store.display(contribution.path), "Status:", "redacted", *MESSAGES["reject_redacted"])
 
     return _decide(site, contribution_id, "rejected", moderator, now, refuse, reason=reason.strip())
 
