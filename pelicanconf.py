@@ -129,7 +129,7 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial", "community", "syndication", "transparency", "search", "sitebuild"]
+PLUGINS = ["editorial", "community", "syndication", "transparency", "search", "desk", "sitebuild"]
 
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {
@@ -192,4 +192,13 @@ SYNDICATION = {
     "websub_hub": None,
     # Base of the feeds' absolute URLs when SITEURL is relative (local preview).
     "preview_base_url": "http://127.0.0.1:8000",
+}
+
+# Desk plugin (plugins/desk/config.py documents every key): the newsroom desk at /admin/, Decap CMS
+# over this repository. Off unless `invoke desk` asks for it, for a writer's machine: DESK_LOCAL_URL is
+# the address of the CMS's local server over the working copy, DESK_BRANCH the working copy's branch.
+DESK = {
+    "enabled": bool(os.environ.get("DESK_LOCAL_URL")),
+    "local_url": os.environ.get("DESK_LOCAL_URL") or "http://127.0.0.1:8081/api/v1",
+    "branch": os.environ.get("DESK_BRANCH") or "main",
 }

@@ -36,3 +36,13 @@ EDITORIAL = {**EDITORIAL, "production": True}  # noqa: F405
 # Full-text search (plugins/search/): the index is built with the production site.
 # Set "enabled": False here to publish the site without search.
 SEARCH = {**SEARCH, "enabled": True}  # noqa: F405
+# The desk (plugins/desk/): absent from the published site unless DESK_GITHUB_REPO names the team's
+# repository (README, "For writers": the desk against GitHub); then /admin/ is noindex, in no list,
+# sitemap, feed or search record, and loads its code from the site itself.
+DESK = {
+    "enabled": bool(os.environ.get("DESK_GITHUB_REPO")),
+    "backend": "github",
+    "repo": os.environ.get("DESK_GITHUB_REPO", ""),
+    "branch": os.environ.get("DESK_BRANCH") or "main",
+    "base_url": os.environ.get("DESK_AUTH_URL", ""),
+}

@@ -20,7 +20,10 @@ from zoneinfo import ZoneInfo
 MIN_YEAR = 1000
 MAX_YEAR = 9998
 RANGE_FIX = f"write a date between the years {MIN_YEAR} and {MAX_YEAR}"
-GAP_FIX = "this hour is skipped when the clocks go forward: write the real time with its offset, e.g. 03:30:00+02:00"
+# In French, the writers' language: the build prints it and the desk's date field (plugins/desk) shows it.
+GAP_MESSAGE = "{value} n'existe pas dans le fuseau {zone}"
+GAP_FIX = ("cette heure est sautée quand on avance les horloges : écrivez l'heure réelle avec son décalage, "
+           "par exemple 03:30:00+02:00")
 _SPACED_OFFSET = re.compile(r"^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?) ([+-]\d{2}:?\d{2})$")
 
 
@@ -52,7 +55,7 @@ def parse_iso(value: str, tz: ZoneInfo | None = None, *, require_offset: bool = 
         zone = tz or dt.timezone.utc
         parsed = parsed.replace(tzinfo=zone)
         if not _exists(parsed):
-            raise DateError(f"{value.strip()} does not exist in {zone}", GAP_FIX)
+            raise DateError(GAP_MESSAGE.format(value=value.strip(), zone=zone), GAP_FIX)
     check_range(parsed)
     return parsed
 

@@ -119,7 +119,7 @@ def test_a_body_over_the_limit_fails_naming_the_file():
 @pytest.mark.parametrize("value, words", [
     ("0001-01-01 00:00+01:00", "out of range"),
     ("9999-12-31 23:30-05:00", "out of range"),
-    ("2026-03-29 02:30:00", "does not exist"),
+    ("2026-03-29 02:30:00", "n'existe pas"),
 ])
 def test_dates_feeds_cannot_write_are_refused_with_a_fix(value, words):
     with pytest.raises(DateError) as error:
