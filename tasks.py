@@ -609,6 +609,36 @@ def intake_secret(c):
     print(secrets.token_urlsafe(48))
 
 
+# --- the desk (issue 27): Decap CMS's local server over the working copy, beside the live preview ---
+
+@task(help={"port": "Port of the live preview and of the desk's page (default 8000).",
+            "backend_port": "Port of the CMS's local server (default: a free one).",
+            "bind": "Address of the live preview (default 127.0.0.1).",
+            "sync": "First make local review branches of the remote's pending contributions (default yes)."})
+def desk(c, port=8000, backend_port=0, bind="127.0.0.1", sync=True):
+    """The desk in the browser: http://127.0.0.1:8000/admin/ (write, review, moderate) beside the live preview."""
+    from blogcore.errors import SiteError
+    from desk import localserver
+
+    try:
+        branch = localserver.current_branch(ROOT)
+        localserver.refuse_unsaved_changes(ROOT)
+        if sync:
+            for created in localserver.pending_from_remote(ROOT):
+                print(f"desk: pending contribution {created} is in review")
+        backend_port = int(backend_port) or localserver.free_port()
+        server = localserver.start(ROOT, backend_port)
+    except SiteError as exc:
+        raise Exit(str(exc), code=2)
+    os.environ["DESK_LOCAL_URL"] = f"http://127.0.0.1:{backend_port}/api/v1"
+    os.environ["DESK_BRANCH"] = branch
+    print(f"desk: http://{bind}:{port}/admin/ (publishing merges into '{branch}'); preview: http://{bind}:{port}/")
+    try:
+        livereload(c, port=port, bind=bind)
+    finally:
+        localserver.stop(server)
+
+
 feeds = Collection("feeds")
 feeds.add_task(feeds_ping)
 
@@ -617,7 +647,7 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
               contributions_redact, contributions_import):
     contributions.add_task(_task)
 
-namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish)
+namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, desk)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")
