@@ -626,16 +626,20 @@ def desk(c, port=8000, backend_port=0, bind="127.0.0.1", sync=True):
         if sync:
             for created in localserver.pending_from_remote(ROOT):
                 print(f"desk: pending contribution {created} is in review")
+        localserver.refresh_reviews(ROOT, branch)
         backend_port = int(backend_port) or localserver.free_port()
         server = localserver.start(ROOT, backend_port)
     except SiteError as exc:
         raise Exit(str(exc), code=2)
+    refresher = localserver.Refresher(ROOT, branch)
+    refresher.start()
     os.environ["DESK_LOCAL_URL"] = f"http://127.0.0.1:{backend_port}/api/v1"
     os.environ["DESK_BRANCH"] = branch
     print(f"desk: http://{bind}:{port}/admin/ (publishing merges into '{branch}'); preview: http://{bind}:{port}/")
     try:
         livereload(c, port=port, bind=bind)
     finally:
+        refresher.stop()
         localserver.stop(server)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -73,10 +74,62 @@ def pending_from_remote(repo: Path, remote: str = "origin") -> list[str]:
             continue
         if subprocess.run(["git", "merge-base", "--is-ancestor", ref, "HEAD"], cwd=repo).returncode == 0:
             continue  # merged already: published or refused
-        git(repo, "branch", branch, ref)
+        git(repo, "branch", "--no-track", branch, ref)  # no upstream: git would refuse to delete it once published
         git(repo, "config", f"branch.{branch}.description", PENDING)
         created.append(branch)
     return created
+
+
+def refresh_reviews(repo: Path, base: str) -> list[str]:
+    """Merge `base` into every review branch that lacks its newest commit, without a checkout; the branches refreshed.
+
+    Decap's local server shows a review as ``git diff <base> <branch>``: once something
+    else was published, an older branch would seem to undo it (and the desk would open
+    the wrong file). GitHub compares from the merge base, so the desk against GitHub needs
+    none of this. The merge is made with git's plumbing (merge-tree, commit-tree) and the
+    branch moved only if nobody moved it meanwhile; a branch in conflict is left as it is.
+    """
+    head = git(repo, "rev-parse", base)
+    current = git(repo, "rev-parse", "--abbrev-ref", "HEAD")
+    refreshed = []
+    for branch in git(repo, "for-each-ref", "--format=%(refname:short)", f"refs/heads/{PREFIX}").split():
+        tip = git(repo, "rev-parse", branch)
+        if branch == current or subprocess.run(["git", "merge-base", "--is-ancestor", head, tip], cwd=repo).returncode == 0:
+            continue
+        merged = subprocess.run(["git", "merge-tree", "--write-tree", tip, head], cwd=repo, capture_output=True, text=True)
+        if merged.returncode != 0:
+            continue  # a conflict: the review stays as it is, for a person to settle
+        commit = git(repo, "commit-tree", merged.stdout.split()[0], "-p", tip, "-p", head,
+                     "-m", f"Merge {base} into {branch} (the desk keeps its reviews up to date)")
+        if subprocess.run(["git", "update-ref", f"refs/heads/{branch}", commit, tip], cwd=repo,
+                          capture_output=True).returncode == 0:
+            refreshed.append(branch)
+    return refreshed
+
+
+class Refresher(threading.Thread):
+    """Keeps the review branches up to date with the published branch while the desk runs."""
+
+    def __init__(self, repo: Path, base: str, period: float = 0.2):
+        super().__init__(name="desk-refresher", daemon=True)
+        self.repo, self.base, self.period = repo, base, period
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        """Each time the published branch moves, refresh the reviews."""
+        seen = None
+        while not self.stopping.wait(self.period):
+            try:
+                tip = git(self.repo, "rev-parse", self.base)
+                if tip != seen:
+                    refresh_reviews(self.repo, self.base)
+                    seen = tip
+            except SiteError:
+                continue  # git busy (a lock held by the desk's server): try at the next tick
+
+    def stop(self) -> None:
+        """Stop at the next tick."""
+        self.stopping.set()
 
 
 def free_port() -> int:

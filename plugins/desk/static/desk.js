@@ -156,7 +156,9 @@
       },
       choose: function (action) {
         window.localStorage.setItem("desk-moderator", this.state.moderator);
-        this.props.onChange({ action: action, reason: this.state.reason, moderator: this.state.moderator });
+        // The time of the click is the decision's time: saving twice records it once (preSave).
+        this.props.onChange({ action: action, reason: this.state.reason, moderator: this.state.moderator,
+          at: F.nowIso(zone) });
       },
       render: function () {
         var self = this;
@@ -200,9 +202,12 @@
           var chosen = plain._decision;
           if (!chosen || !chosen.action) { return data.delete("_decision"); }
           var author = event.author || {};
-          var next = F.decide(plain, chosen.action, {
-            moderator: author.name || author.login || chosen.moderator, reason: chosen.reason, when: F.nowIso(zone),
-          }, desk);
+          var who = author.name || author.login || chosen.moderator;
+          if (plain.decisions && plain.decisions.indexOf(chosen.at + " " + chosen.action + " by " + F.pyStrip(who || "")) >= 0) {
+            return data.delete("_decision");  // this very decision is recorded already
+          }
+          console.log("desk: decision", chosen.action, "on", plain.id);
+          var next = F.decide(plain, chosen.action, { moderator: who, reason: chosen.reason, when: chosen.at }, desk);
           var out = data;
           ["status", "moderator", "moderated_at", "decisions", "reason", "body", "author", "author_url",
             "source_url", "original_id"].forEach(function (key) {
