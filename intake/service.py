@@ -5,7 +5,7 @@ transaction, before the reader gets an answer: from then on it cannot be
 lost. Jobs, run by worker.py and retried with a doubling wait until they
 succeed:
 
-- ``commit``: the contribution file, committed on ``contributions/<id>`` (or
+- ``commit``: the contribution file, committed on ``cms/contributions/<article>/<id>``, the desk's name (or
   the day's branch in digest mode) and pushed; then ``pull_request``;
 - ``pull_request`` / ``label``: through the forge's API, when one is set;
 - ``mail``: one e-mail (the address is decrypted only then);
@@ -40,6 +40,9 @@ GIT_JOBS = ("commit", "pull_request", "label", "redaction", "trusted")
 OTHER_JOBS = ("mail", "webmention")
 TRUSTED_LABEL = "auteur de confiance"
 PENDING_LABEL = "contribution à modérer"
+# The desk (plugins/desk, Decap CMS) lists a pull request from a branch cms/<collection>/<entry> that
+# carries one of its labels as an entry of its editorial workflow, here in review.
+DESK_IN_REVIEW = "decap-cms/pending_review"
 
 
 class Permanent(Exception):
@@ -134,7 +137,8 @@ class Intake:
 
     def _branch_for(self, row) -> str:
         if not self.cfg.digest:
-            return f"contributions/{row['id']}"
+            # The desk's name for the contribution's entry (collection "contributions", entry <article>/<id>).
+            return f"cms/contributions/{row['article']}/{row['id']}"
         tz = self.snapshot.site.tz if self.snapshot else dt.timezone.utc
         day = dt.datetime.fromtimestamp(row["created"], tz).date().isoformat()
         branch, number = f"contributions/{day}", 1
@@ -162,7 +166,7 @@ class Intake:
         return [("pull_request", branch, self._pull_request_text(branch, row))]
 
     def _pull_request_text(self, branch: str, row) -> dict:
-        moderate = ("Pour modérer, dans cette branche :\n\n```sh\n"
+        moderate = ("Pour modérer : dans la rédaction en ligne (/admin/, onglet « Flux »), ou dans cette branche :\n\n```sh\n"
                     "invoke contributions.list --status pending\n"
                     "invoke contributions.approve ID   # ou : invoke contributions.reject ID --reason \"…\"\n"
                     "```\n\nPuis fusionnez : la fusion publie. Rien n'est publié sans approbation.")
@@ -174,7 +178,8 @@ class Intake:
             title = f"Contribution {row['id']} sur {row['article']} (en attente de modération)"
             body = (f"Une contribution reçue par le formulaire du site ou par webmention : "
                     f"`{self._contribution_path(row['article'], row['id'])}` (`Status: pending`).\n\n" + moderate)
-        return {"title": title, "body": body, "labels": [PENDING_LABEL]}
+        labels = [PENDING_LABEL] if self.cfg.digest else [PENDING_LABEL, DESK_IN_REVIEW]
+        return {"title": title, "body": body, "labels": labels}
 
     def _job_pull_request(self, job: Job) -> list:
         number = forge.open_pull_request(self.cfg, job.ref, job.payload["title"], job.payload["body"])

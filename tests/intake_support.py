@@ -73,6 +73,11 @@ def show(remote: Path, ref: str, path: str) -> str | None:
     return result.stdout if result.returncode == 0 else None
 
 
+def pending_branch(ident: str, article: str = ARTICLE) -> str:
+    """The branch the intake pushes a submission to: the desk's name for its entry (plugins/desk)."""
+    return f"cms/contributions/{article}/{ident}"
+
+
 def contribution_path(ident: str, article: str = ARTICLE) -> str:
     """Where a contribution's file is in the repository."""
     return f"content/contributions/{article}/{ident}.md"

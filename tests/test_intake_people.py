@@ -14,8 +14,8 @@ from email import policy
 
 
 from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
-    ARTICLE, branches, contribution_path, git, loopback_server, receipt_of, remote, request, seeded, serve_intake,
-    show, stand_in_forge, submit, wait_for,
+    ARTICLE, branches, contribution_path, git, loopback_server, pending_branch, receipt_of, remote, request, seeded,
+    serve_intake, show, stand_in_forge, submit, wait_for,
 )
 
 ARTICLE_URL = f"https://marques-communautes.github.io/{ARTICLE}/"
@@ -92,13 +92,13 @@ def test_addresses_are_used_only_after_confirmation_and_forgotten_on_request(tmp
         assert f"Numéro de reçu : {ident}" in confirm.get_content()
         assert confirm["List-Unsubscribe"].startswith("<" + service.url + "courriel/desinscrire?c=" + ident)
         # Kept encrypted, never in git.
-        wait_for(lambda: f"contributions/{ident}" in branches(remote))
+        wait_for(lambda: pending_branch(ident) in branches(remote))
         assert ADDRESS not in git(remote, "log", "-p", "--all")
         row = service.db.address(ident)
         assert ADDRESS.encode() not in bytes(row["sealed"]) and row["confirmed_at"] is None
         assert ADDRESS.encode() not in (tmp_path / "intake-data" / "intake.sqlite3").read_bytes()
         # Not confirmed yet: the contribution is published, and no notice goes out.
-        merge_branch(remote, tmp_path, f"contributions/{ident}", approve=ident)
+        merge_branch(remote, tmp_path, pending_branch(ident), approve=ident)
         service.intake.poll()
         time.sleep(0.5)
         assert len(inbox) == 1
@@ -114,8 +114,8 @@ def test_addresses_are_used_only_after_confirmation_and_forgotten_on_request(tmp
         assert len(inbox) == 2
         # A reply is published: one more notice.
         reply = receipt_of(submit(service, nom="Dominique", texte="Je vous réponds.", reponse_a=ident))
-        wait_for(lambda: f"contributions/{reply}" in branches(remote))
-        merge_branch(remote, tmp_path, f"contributions/{reply}", approve=reply)
+        wait_for(lambda: pending_branch(reply) in branches(remote))
+        merge_branch(remote, tmp_path, pending_branch(reply), approve=reply)
         service.intake.poll()
         wait_for(lambda: len(inbox) == 3, message="the reply notice")
         assert inbox[2]["Subject"] == "Une réponse à votre contribution"
@@ -125,8 +125,8 @@ def test_addresses_are_used_only_after_confirmation_and_forgotten_on_request(tmp
         assert answer.status == 200 and "Adresse effacée" in answer.text
         assert service.db.address(ident) is None
         again = receipt_of(submit(service, nom="Dominique", texte="Une autre réponse.", reponse_a=ident))
-        wait_for(lambda: f"contributions/{again}" in branches(remote))
-        merge_branch(remote, tmp_path, f"contributions/{again}", approve=again)
+        wait_for(lambda: pending_branch(again) in branches(remote))
+        merge_branch(remote, tmp_path, pending_branch(again), approve=again)
         service.intake.poll()
         time.sleep(0.5)
         assert len(inbox) == 3
@@ -152,8 +152,8 @@ def test_without_a_mail_server_no_address_is_kept(tmp_path, remote):
         assert "votre adresse électronique ne sera pas conservée" in page.text
         ident = receipt_of(submit(service, courriel=ADDRESS))
         assert service.db.addresses() == []
-        wait_for(lambda: f"contributions/{ident}" in branches(remote))
-        assert "Author_email_hash: " in show(remote, f"contributions/{ident}", contribution_path(ident))
+        wait_for(lambda: pending_branch(ident) in branches(remote))
+        assert "Author_email_hash: " in show(remote, pending_branch(ident), contribution_path(ident))
 
 
 def test_a_deletion_request_becomes_a_redaction_for_review(tmp_path, remote):
@@ -161,8 +161,8 @@ def test_a_deletion_request_becomes_a_redaction_for_review(tmp_path, remote):
             serve_intake(tmp_path, remote, github_repo="marques/site", github_token="t", github_api=api) as service:
         answer = submit(service, courriel=ADDRESS)
         ident = receipt_of(answer)
-        wait_for(lambda: f"contributions/{ident}" in branches(remote))
-        merge_branch(remote, tmp_path, f"contributions/{ident}", approve=ident)
+        wait_for(lambda: pending_branch(ident) in branches(remote))
+        merge_branch(remote, tmp_path, pending_branch(ident), approve=ident)
         service.intake.refresh()
         key = re.search(r"cle=([0-9a-f]+)", answer.headers["location"]).group(1)
         link = f"{service.url}suppression?c={ident}&s={key}"
@@ -185,19 +185,19 @@ def test_a_trusted_author_is_approved_in_a_marked_pull_request_never_merged(tmp_
             serve_intake(tmp_path, remote, trusted_after=1, github_repo="marques/site", github_token="t",
                          github_api=api, **mail_settings(port)) as service:
         first = receipt_of(submit(service, courriel=ADDRESS, texte="Ma première contribution."))
-        wait_for(lambda: f"contributions/{first}" in branches(remote))
-        merge_branch(remote, tmp_path, f"contributions/{first}", approve=first)
+        wait_for(lambda: pending_branch(first) in branches(remote))
+        merge_branch(remote, tmp_path, pending_branch(first), approve=first)
         service.intake.refresh()
         # An unconfirmed address is not enough: anyone can type someone's address.
         second = receipt_of(submit(service, courriel=ADDRESS.upper(), texte="Ma deuxième contribution."))
-        wait_for(lambda: len(inbox) == 2 and f"contributions/{second}" in branches(remote))
-        assert "Status: pending" in show(remote, f"contributions/{second}", contribution_path(second))
+        wait_for(lambda: len(inbox) == 2 and pending_branch(second) in branches(remote))
+        assert "Status: pending" in show(remote, pending_branch(second), contribution_path(second))
         assert request(link_in(inbox[1], "courriel/confirmer")).status == 200
-        wait_for(lambda: "Status: approved" in (show(remote, f"contributions/{second}",
+        wait_for(lambda: "Status: approved" in (show(remote, pending_branch(second),
                                                       contribution_path(second)) or ""), message="the approval")
-        text = show(remote, f"contributions/{second}", contribution_path(second))
+        text = show(remote, pending_branch(second), contribution_path(second))
         assert "Moderator: intake (auteur de confiance)" in text
-        assert "Status: pending" in show(remote, f"contributions/{second}~1", contribution_path(second))
+        assert "Status: pending" in show(remote, pending_branch(second) + "~1", contribution_path(second))
         assert show(remote, "main", contribution_path(second)) is None  # never merged by the intake
         wait_for(lambda: any(r["json"].get("labels") == ["auteur de confiance"] for r in recorder.requests))
         titles = [r["json"]["title"] for r in recorder.requests if r["path"].endswith("/pulls")]
@@ -270,8 +270,8 @@ def test_webmentions_are_verified_then_recorded_like_a_submission(tmp_path, remo
         assert {s["text"].split("Source_url: ")[1].split("\n")[0] for s in subs} == {origin + "/billet",
                                                                                    origin + "/redirige"}
         ident = next(s["id"] for s in subs if "/billet\n" in s["text"])
-        wait_for(lambda: f"contributions/{ident}" in branches(remote))
-        text = show(remote, f"contributions/{ident}", contribution_path(ident))
+        wait_for(lambda: pending_branch(ident) in branches(remote))
+        text = show(remote, pending_branch(ident), contribution_path(ident))
         assert "Kind: mention\n" in text and "Status: pending\n" in text and "Author: Alex Martin\n" in text
         assert "Author_url: https://blog.exemple.fr/\n" in text and "Source: Webmention\n" in text
         assert f"Source_url: {origin}/billet\n" in text and "Date: 2020-05-04 10:00:00+02:00\n" in text

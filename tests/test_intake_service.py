@@ -20,8 +20,8 @@ import time
 import pytest
 
 from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
-    ARTICLE, PUBLISHED, SECRET, branches, contribution_path, form_values, git, receipt_of, remote, request, seeded,
-    serve_intake, show, stand_in_forge, submit, token_of, wait_for,
+    ARTICLE, PUBLISHED, SECRET, branches, contribution_path, form_values, git, pending_branch, receipt_of, remote,
+    request, seeded, serve_intake, show, stand_in_forge, submit, token_of, wait_for,
 )
 
 from conftest import ROOT
@@ -29,7 +29,7 @@ from conftest import ROOT
 
 def pushed(service, ident: str, branch: str | None = None) -> str:
     """The contribution's file once its branch is on the remote."""
-    branch = branch or f"contributions/{ident}"
+    branch = branch or pending_branch(ident)
     wait_for(lambda: branch in branches(service.remote), message=f"branch {branch}")
     return show(service.remote, branch, contribution_path(ident))
 
@@ -190,9 +190,9 @@ def test_twenty_at_once_give_twenty_branches_none_lost(tmp_path, remote):
             thread.join()
         ids = [receipt_of(answer) for answer in answers]
         assert len(set(ids)) == 20
-        wait_for(lambda: all(f"contributions/{i}" in branches(remote) for i in ids), 120, message="20 branches")
+        wait_for(lambda: all(pending_branch(i) in branches(remote) for i in ids), 120, message="20 branches")
         for n, ident in enumerate(ids):
-            assert f"Contribution simultanée numéro {n}." in show(remote, f"contributions/{ident}",
+            assert f"Contribution simultanée numéro {n}." in show(remote, pending_branch(ident),
                                                                   contribution_path(ident))
         # The same author and text again (twice at once): no new branch.
         again = [None, None]
@@ -216,7 +216,7 @@ def test_a_refused_push_stays_queued_and_is_retried(tmp_path, remote):
     with serve_intake(tmp_path, remote, retry_seconds=0.3, retry_max_seconds=0.6) as service:
         ident = receipt_of(submit(service))
         wait_for(lambda: any(j.attempts >= 2 for j in service.db.jobs()), message="two failed tries")
-        assert f"contributions/{ident}" not in branches(remote)
+        assert pending_branch(ident) not in branches(remote)
         data_dir = tmp_path / "intake-data"
         status = subprocess.run(
             [sys.executable, "-m", "invoke", "intake.status"], cwd=ROOT, capture_output=True, text=True,
@@ -259,11 +259,11 @@ def test_pull_requests_through_a_stand_in_forge(tmp_path, remote):
         first, second, labels = recorder.requests[:3]
         assert first["path"] == second["path"] == "/repos/marques/site/pulls"
         assert second["headers"]["Authorization"] == "Bearer jeton-secret"
-        assert second["json"]["head"] == f"contributions/{ident}" and second["json"]["base"] == "main"
+        assert second["json"]["head"] == pending_branch(ident) and second["json"]["base"] == "main"
         assert ident in second["json"]["title"] and "invoke contributions.approve" in second["json"]["body"]
         assert labels["path"] == "/repos/marques/site/issues/7/labels"
-        assert labels["json"] == {"labels": ["contribution à modérer"]}
-    assert f"contributions/{ident}" in branches(remote)
+        assert labels["json"] == {"labels": ["contribution à modérer", "decap-cms/pending_review"]}
+    assert pending_branch(ident) in branches(remote)
 
 
 def test_the_published_contribution_can_be_answered(tmp_path, remote):

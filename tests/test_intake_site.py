@@ -19,7 +19,8 @@ import pytest
 
 from browser import browser, serve_directory
 from conftest import ROOT, run_pelican
-from intake_support import ARTICLE, PUBLISHED, branches, git, seed_remote, serve_intake, wait_for
+from intake_support import (ARTICLE, PUBLISHED, branches, git, pending_branch, seed_remote, serve_intake,
+                            wait_for)
 from publishing import browsergate
 from publishing.site import Site
 
@@ -154,7 +155,7 @@ def test_chromium_without_javascript_sends_the_form_and_gets_a_receipt(live):
         assert page.input_value("input[name=reponse_a]") == PUBLISHED
         context.close()
     assert set(hosts) <= {urlsplit(site_url).netloc, urlsplit(service.url).netloc}, hosts
-    wait_for(lambda: f"contributions/{ident}" in branches(service.remote), message="the branch")
+    wait_for(lambda: pending_branch(ident) in branches(service.remote), message="the branch")
     live_state["no-js"] = ident
 
 
@@ -189,9 +190,9 @@ def test_chromium_with_javascript_counts_fills_replies_and_shows_the_receipt(liv
         context.close()
     assert axe == [], axe
     assert set(hosts) <= {urlsplit(site_url).netloc, urlsplit(service.url).netloc}, hosts
-    wait_for(lambda: f"contributions/{ident}" in branches(service.remote), message="the branch")
+    wait_for(lambda: pending_branch(ident) in branches(service.remote), message="the branch")
     from intake_support import contribution_path, show
-    assert f"Reply_to: {PUBLISHED}\n" in show(service.remote, f"contributions/{ident}", contribution_path(ident))
+    assert f"Reply_to: {PUBLISHED}\n" in show(service.remote, pending_branch(ident), contribution_path(ident))
 
 
 def _axe_violations(page) -> list[str]:
@@ -208,7 +209,7 @@ def test_the_pushed_branch_passes_every_gate_and_publishes_only_once_approved(li
     if ident is None:
         pytest.skip("needs the submission of test_chromium_without_javascript_sends_the_form_and_gets_a_receipt")
     clone = tmp_path / "branch"
-    git(tmp_path, "clone", "-q", "--branch", f"contributions/{ident}", str(service.remote), str(clone))
+    git(tmp_path, "clone", "-q", "--branch", pending_branch(ident), str(service.remote), str(clone))
     if (ROOT / "node_modules").is_dir():
         os.symlink(ROOT / "node_modules", clone / "node_modules")
     env = {**os.environ, "INTAKE_URL": "https://contribuer.example.org/", "SITEURL": SITE_URL}
