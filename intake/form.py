@@ -69,6 +69,7 @@ def email_ok(address: str) -> bool:
         return False
     host = urls.host_of(f"http://{domain}/")
     return host is not None and not host.replace(".", "").isdigit()
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
 LINK = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"']+", re.IGNORECASE)
 
 
@@ -89,9 +90,10 @@ class Draft:
     errors: dict[str, str] = field(default_factory=dict)
 
     def values(self) -> dict[str, str]:
-        """The form's values, to fill the form again."""
-        return {"article": self.article, "nom": self.author, "site": self.website, "courriel": self.email,
-                "type": KIND_NAMES.get(self.kind, "commentaire"), "texte": self.body, "reponse_a": self.reply_to}
+        """The form's values, to fill the form again (control characters left out: a page never carries them)."""
+        values = {"article": self.article, "nom": self.author, "site": self.website, "courriel": self.email,
+                  "type": KIND_NAMES.get(self.kind, "commentaire"), "texte": self.body, "reponse_a": self.reply_to}
+        return {name: _CONTROLS.sub("", value) for name, value in values.items()}
 
     def dedupe_key(self) -> str:
         """Same author and same content (same article, kind, reply and text): same key."""

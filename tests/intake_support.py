@@ -119,8 +119,9 @@ class Service:
 
 
 @contextmanager
-def serve_intake(tmp_path: Path, remote: Path, **settings):
-    """The intake's WSGI app under waitress on 127.0.0.1 (port picked by the OS), threads running."""
+def serve_intake(tmp_path: Path, remote: Path, ready: bool = True, **settings):
+    """The intake's WSGI app under waitress on 127.0.0.1 (port picked by the OS), threads running
+    (with ready, once it has read the site)."""
     from waitress.server import create_server
 
     from intake.app import create_app
@@ -151,7 +152,8 @@ def serve_intake(tmp_path: Path, remote: Path, **settings):
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        wait_for(lambda: app.intake.snapshot is not None, 60, message="the intake to read the site")
+        if ready:
+            wait_for(lambda: app.intake.snapshot is not None, 60, message="the intake to read the site")
         yield Service(url, app, remote)
     finally:
         app.workers.stop()
