@@ -9,13 +9,16 @@ Routes:
                                     With the token and ``action=envoyer``: stored, ``303 See Other``
                                     to the site's thank-you page ``?recu=<id>&cle=<signature>``;
                                     ``Accept: application/json`` gets JSON instead (202 / 422).
+                                    The receipt only for its sender (the same token); the
+                                    same content from another page: "Contribution déjà reçue".
 ``GET /contribution``               the form alone (``?article=…&reponse_a=…``): "Répondre" links
 ``GET /recu``                       the receipt of the last submission (one-hour cookie)
 ``GET|POST /suppression``           ask for a contribution's deletion (the receipt's signed link)
 ``GET /courriel/confirmer``         double opt-in: the link of the confirmation e-mail
 ``GET|POST /courriel/desinscrire``  unsubscribe: deletes the address (one-click POST too)
 ``POST /webmention``                W3C Webmention: 202, verified in the background
-``GET /sante``                      health: 200 once the site is read, 503 before
+``GET /sante``                      health: {"etat": "ok"} (200) once the site is read, 503 before;
+                                    nothing more (details: the log and ``invoke intake.status``)
 ==================================  ==============================================================
 """
 

@@ -13,13 +13,12 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 
 from conftest import ROOT, copy_site, invoke, project_copy, run_pelican
 from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
-    branches, contribution_path, environment, form_values, git, loopback_server,
+    branches, contribution_path, environment, form_values, git, loopback_server, slow_source,
     receipt_of, remote, request, seeded, serve_intake, show, stand_in_forge, submit, token_of, wait_for,
 )
 from test_intake_people import ADDRESS, ARTICLE_URL, mail_settings, smtp_server
@@ -103,55 +102,6 @@ def test_a_deletion_request_is_reviewed_by_a_moderator_before_anything_is_erased
 
 
 # --- 2. a slow source cannot stall the service -------------------------------------------------------------
-
-@contextmanager
-def slow_source(interval: float = 0.25, limit: float = 30.0):
-    """Loopback pages: /lent-corps sends its body one byte at a time, /lent-entetes its headers; /bon is quick.
-    Yields (base URL, record): when each slow answer was cut off by the client (bounded by `limit` seconds)."""
-    record: dict = {"cut": [], "started": []}
-    good = f'<html><body><p><a href="{ARTICLE_URL}">Un lien</a> vers le billet.</p></body></html>'.encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
-        def dribble(self, data: bytes) -> None:
-            record["started"].append((self.path, time.monotonic()))
-            end = time.monotonic() + limit
-            try:
-                for byte in data:
-                    if time.monotonic() > end:
-                        return
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(interval)
-            except OSError:
-                record["cut"].append((self.path, time.monotonic()))
-
-        def do_GET(self):
-            if self.path == "/bon":
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(good)))
-                self.end_headers()
-                self.wfile.write(good)
-            elif self.path.startswith("/lent-corps"):
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", "100000")
-                self.end_headers()
-                self.dribble(good + b" " * 100000)
-            elif self.path.startswith("/lent-entetes"):
-                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
-                self.dribble(b"X-Lent: " + b"a" * 100000)
-            else:
-                self.send_error(404)
-
-    with loopback_server(Handler) as url:
-        yield url, record
-
 
 def mention(service, source: str, target: str = ARTICLE_URL):
     return request(service.url + "webmention", {"source": source, "target": target})
