@@ -91,12 +91,15 @@ def test_editor_files_are_ignored_quietly_and_listed_files_on_purpose(tmp_path):
 # 3, 4. The brand never speaks as a reader; only its team signs official replies -------------------
 
 @pytest.mark.parametrize("author", ["La re\u0301daction", "La redaction", "La r\u200bédaction",
-                                    "Ｌａ ｒéｄａｃｔｉｏｎ", "La  rédaction", "La rédaction."])
+                                    "Ｌａ ｒéｄａｃｔｉｏｎ", "La  rédaction", "La rédaction.", "La_rédaction",
+                                    "Marques et communautés officiel"])
 def test_a_reader_named_like_the_brand_fails_the_build(tmp_path, author):
     content = copy_site(tmp_path)
     path = contribution(content, "c-faux", f"Author: {author}")
     build = run_pelican(content, tmp_path / "out")
-    assert build.returncode != 0 and path.name in build.log and "for the brand's" in build.log
+    # A zero-width space is refused first as a character no reader can see (blogcore.names.name_problem).
+    words = "not a name a reader can see" if "\u200b" in author else "for the brand's"
+    assert build.returncode != 0 and path.name in build.log and words in build.log
 
 
 def test_an_official_reply_needs_a_member_of_the_team(tmp_path):

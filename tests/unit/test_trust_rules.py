@@ -9,6 +9,7 @@ import pytest
 
 from blogcore import personal
 from blogcore.isodate import DateError, parse_iso
+from blogcore import names
 from blogcore.names import identity_key
 from community import identity, store
 from community.model import Contribution
@@ -153,3 +154,61 @@ def test_active_html_is_found_in_rendered_articles(html, found):
 
 def test_personal_data_finder_leaves_ordinary_text_alone():
     assert personal.find("Le 25 février 2009, 1 200 000 visiteurs, https://example.org/2009/02/25/x") == []
+
+
+# --- issue 26: names a reader cannot see, and the brand's names in other spellings ---
+
+TEAM = ("L'équipe éditoriale",)
+
+
+@pytest.mark.parametrize("name", [
+    "Marques et communautés", "La_rédaction", "La.rédaction", "Marques & communautes officiel",
+    "L'équipe éditoriale", "L’équipe Éditoriale", "LaRédaction", "Compte officiel Marques & Communautés",
+    "Le vrai La Rédaction", "Marques+communautés team",
+])
+def test_separators_and_et_and_decorations_fold_to_the_brand_and_its_team(name):
+    assert identity.Names.of(BRAND, TEAM).is_brand(name)
+
+
+@pytest.mark.parametrize("name", ["Emmanuel", "Yann Gourvennec", "Marques", "Rédaction Martin", "Officiel",
+                                  "Team Marc", "Équipe de foot"])
+def test_folding_leaves_other_names_alone(name):
+    assert not identity.Names.of(BRAND, TEAM).is_brand(name)
+
+
+def test_a_team_name_is_refused_for_a_reader_and_allowed_for_an_official_reply():
+    found = problems(contribution("c-1", "L'equipe editoriale"), official=TEAM)
+    assert len(found) == 1 and "brand's" in found[0]
+    assert problems(contribution("c-1", "L'équipe éditoriale", official=True), official=TEAM) == []
+
+
+@pytest.mark.parametrize("name, words", [
+    ("\u200b\u200b", "U+200B"),
+    ("\u2060\u200d", "U+2060"),
+    ("\x07Bip", "U+0007"),
+    ("Rouge\x1b[31m", "U+001B"),
+    ("Anne\u202eenna", "U+202E"),  # a right-to-left override turns what follows around
+    ("\u200dAnne", "U+200D"),  # a joiner with nothing to join
+    ("🎉", "no visible letter"),
+    ("...", "no visible letter"),
+])
+def test_a_name_needs_visible_letters_and_no_control_or_format_character(name, words):
+    assert words in names.name_problem(name)
+    text = store.dump_contribution(contribution("c-1", name))
+    parsed, found = store.parse_contribution(text, "content/contributions/un-article/c-1.md", TZ)
+    assert parsed is None and [(p.field, p.value) for p in found] == [("Author:", name)]
+    assert "visible letters" in found[0].fix
+
+
+@pytest.mark.parametrize("name", ["Zoé", "ناصر\u200cعلی", "👩\u200d💻 Ada", "R2D2", "42", "Anne-Marie O’Brien"])
+def test_names_of_every_language_pass(name):
+    assert names.name_problem(name) is None
+
+
+@pytest.mark.parametrize("url", ["https://exemple.fr/a b", "http://[zz]/", "http://exemple.fr:99999/",
+                                 "http://a..b/", "https://exemple.fr\\@evil.example/"])
+def test_an_address_in_a_file_is_read_as_a_browser_reads_it(url):
+    text = store.dump_contribution(contribution("c-1", "Anne", author_url=url.replace(" ", "%SPACE%")))
+    text = text.replace("%SPACE%", " ")
+    parsed, found = store.parse_contribution(text, "c-1.md", TZ)
+    assert parsed is None and [p.field for p in found] == ["Author_url:"] and "browser" in found[0].message
