@@ -24,7 +24,5 @@ def register():
     signals.generator_init.connect(hooks.install_filters)
     signals.article_generator_init.connect(hooks.validate_content)
     signals.content_object_init.connect(hooks.french_typography)
-    signals.article_generator_finalized.connect(hooks.refuse_active_html)
-    signals.page_generator_finalized.connect(hooks.refuse_active_html)
-    signals.static_generator_finalized.connect(hooks.refuse_active_statics)
+    signals.all_generators_finalized.connect(hooks.refuse_active_content)
     signals.all_generators_finalized.connect(hooks.embargo_statics)

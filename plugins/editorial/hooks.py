@@ -71,37 +71,36 @@ def _markup_problems(file: str, field: str, html: str, own: frozenset[str], frag
     return problems
 
 
-def refuse_active_html(generator) -> None:
-    """Fail the build on active HTML or loads from other hosts in articles, pages and bios (unless allowed)."""
-    if config.from_settings(generator.settings).allow_scripts:
+def refuse_active_content(generators) -> None:
+    """Fail the build on active HTML or loads from other hosts in what writers publish (unless allowed).
+
+    Once every generator has read its files, so that one build names every problem: articles and
+    pages (their rendered HTML), author bios, and the files under content/ copied as they are.
+    """
+    from pelican.generators import StaticGenerator
+
+    settings = generators[0].settings if generators else {}
+    if not generators or config.from_settings(settings).allow_scripts:
         return
-    own = _own_hosts(generator.settings)
+    own = _own_hosts(settings)
     groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
-              "pages", "hidden_pages", "draft_pages")
+              "pages", "hidden_pages", "draft_pages", "draft_translations")
     problems = []
-    for item in (item for name in groups for item in getattr(generator, name, []) or []):
-        problems += _markup_problems(display_path(item.source_path), "HTML", getattr(item, "_content", "") or "",
-                                     own)
-    if hasattr(generator, "articles"):  # once per build: the profiles are the same for every generator
-        for profile in (generator.context.get("author_profiles") or {}).values():
-            problems += _markup_problems(profile.source_path, "bio (HTML)", profile.bio, own)
-    raise_if_any(problems, prefix=PREFIX + "active HTML in content. ")
-
-
-def refuse_active_statics(generator) -> None:
-    """Fail the build on active HTML, SVG or XML, or loads from other hosts, in files copied as they are."""
-    if config.from_settings(generator.settings).allow_scripts:
-        return
-    own = _own_hosts(generator.settings)
-    problems = []
-    for static in getattr(generator, "staticfiles", []) or []:
-        path = Path(static.source_path)
-        suffix = path.suffix.lower()
-        if suffix not in active.DOCUMENTS + active.STYLESHEETS:
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        problems += _markup_problems(display_path(path), "file", text, own, fragment=False,
-                                     css=suffix in active.STYLESHEETS, xml=suffix in active.XML_DOCUMENTS)
+    for generator in generators:
+        for item in (item for name in groups for item in getattr(generator, name, []) or []):
+            problems += _markup_problems(display_path(item.source_path), "HTML", getattr(item, "_content", "") or "",
+                                         own)
+    for profile in (generators[0].context.get("author_profiles") or {}).values():
+        problems += _markup_problems(profile.source_path, "bio (HTML)", profile.bio, own)
+    for generator in (g for g in generators if isinstance(g, StaticGenerator)):
+        for static in getattr(generator, "staticfiles", []) or []:
+            path = Path(static.source_path)
+            suffix = path.suffix.lower()
+            if suffix not in active.DOCUMENTS + active.STYLESHEETS:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            problems += _markup_problems(display_path(path), "file", text, own, fragment=False,
+                                         css=suffix in active.STYLESHEETS, xml=suffix in active.XML_DOCUMENTS)
     raise_if_any(problems, prefix=PREFIX + "active HTML in content. ")
 
 
