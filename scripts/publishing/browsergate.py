@@ -25,10 +25,12 @@ request to any other host is recorded and aborted by the harness.
 - "hosts": no page asks the browser for anything from another host, while
   loading or when the reader tabs through it or an element gets hovered,
   focused or clicked (the harness fires those events on every element); and
-  no page or stylesheet of the build, browsed or not, has a URL that the
-  browser would load without a click (stylesheet, script, image, frame,
-  CSS url() and @import: fonts, backgrounds, even those shown on :hover) on
-  another host.
+  no page, SVG or stylesheet of the build, browsed or not, has a URL that
+  the browser would load without a click (stylesheet, script, image, frame,
+  SVG references and animations, CSS url(), @import and image-set(): fonts,
+  backgrounds, even those shown on :hover) on another host. Files are read
+  as a browser reads them (blogcore/markup.py: Lexbor, tinycss2) and hosts
+  resolved by the WHATWG URL Standard (blogcore/urls.py).
 """
 
 from __future__ import annotations
