@@ -17,7 +17,7 @@ the same thing, and see it as a reader's browser does:
 - URLs with blogcore/urls.py (WHATWG URL Standard): ``java\\tscript:`` and
   ``&#106;avascript:`` are javascript:.
 
-``loads(html)`` lists what the browser fetches without a click (element
+``scan(html)`` reads once for both questions: ``loads(html)`` lists what the browser fetches without a click (element
 sources, stylesheets and icons, CSS, SVG references and animations,
 ``<meta refresh>``, ``<base>``, and the addresses inline scripts name);
 ``active(html)`` names what runs by itself (script-like elements, event
@@ -86,8 +86,9 @@ def elements(html: str, fragment: bool = True) -> Iterator:
     # A fragment is read where it is published, inside a page's <body>: a <body onload> or <html> start
     # tag in it adds its attributes to the page's own elements (a fragment parser would drop them).
     text = FRAGMENT_PAGE + (html or "") if fragment else (html or "")
-    for scripting in (True, False):
-        yield from _walk(LexborHTMLParser(text, scripting=scripting))
+    yield from _walk(LexborHTMLParser(text, scripting=True))
+    if "noscript" in text.lower():  # the only element the scripting flag changes the parsing of
+        yield from _walk(LexborHTMLParser(text, scripting=False))
 
 
 def _walk(tree) -> Iterator:
@@ -101,13 +102,31 @@ def attributes(node) -> dict[str, str]:
     return {name.lower(): value or "" for name, value in node.attributes.items()}
 
 
+@dataclass(frozen=True)
+class Scan:
+    """What one reading of a piece of markup found: what runs by itself, and what loads without a click."""
+
+    active: list[str]
+    loads: list[Load]
+
+
+def scan(html: str, fragment: bool = True) -> Scan:
+    """Read the markup once for both questions (see active() and loads())."""
+    found: dict[tuple[str, str, bool], Load] = {}
+    labels: list[str] = []
+    for node in elements(html, fragment):
+        tag, attrs = node.tag.lower(), attributes(node)
+        for load in _element_loads(tag, attrs, node):
+            found.setdefault((load.where, load.url, load.css), load)
+        for label in _element_active(tag, attrs, node):
+            if label not in labels:
+                labels.append(label)
+    return Scan(labels, list(found.values()))
+
+
 def loads(html: str, fragment: bool = False) -> list[Load]:
     """What the markup makes the browser fetch without a click, in document order, each once."""
-    found: dict[tuple[str, str, bool], Load] = {}
-    for node in elements(html, fragment):
-        for load in _element_loads(node.tag.lower(), attributes(node), node):
-            found.setdefault((load.where, load.url, load.css), load)
-    return list(found.values())
+    return scan(html, fragment).loads
 
 
 def _element_loads(tag: str, attrs: dict[str, str], node) -> Iterator[Load]:
@@ -173,41 +192,35 @@ def animation_values(attrs: dict[str, str]) -> list[str]:
 
 def active(html: str, fragment: bool = True) -> list[str]:
     """What makes the markup run code by itself: ['<script>', 'onerror=', 'javascript:'...] (each once, in order)."""
-    found: list[str] = []
+    return scan(html, fragment).active
 
-    def add(label: str) -> None:
-        if label not in found:
-            found.append(label)
 
-    for node in elements(html, fragment):
-        tag = node.tag.lower()
-        attrs = attributes(node)
-        if tag in ACTIVE_ELEMENTS:
-            add(f"<{tag}>")
-        for name, value in attrs.items():
-            if name.startswith("on"):
-                add(f"{name}=")
-            elif name in URL_ATTRIBUTES:
-                for url in _addresses(name, value):
-                    scheme = urls.scheme_of(url)
-                    if scheme in SCRIPT_SCHEMES:
-                        add(f"{scheme}:")
-                    elif scheme == "data" and tag not in ("img", "source", "input") and _data_document(url):
-                        add("data: document")
-            if name in PRESENTATION:
-                _css_schemes(attrs[name], add)
-        if tag == "style":
-            _css_schemes(node.text(deep=True), add)
-        if tag in ANIMATIONS:
-            target = attrs.get("attributename", "").strip().lower()
-            if target.startswith("on"):
-                add(f"<{tag} attributeName={target}>")
-            elif target in ("href", "xlink:href", *URL_ATTRIBUTES):
-                for value in animation_values(attrs):
-                    scheme = urls.scheme_of(value)
-                    if scheme in SCRIPT_SCHEMES:
-                        add(f"{scheme}: (<{tag} attributeName={target}>)")
-    return found
+def _element_active(tag: str, attrs: dict[str, str], node) -> Iterator[str]:
+    if tag in ACTIVE_ELEMENTS:
+        yield f"<{tag}>"
+    for name, value in attrs.items():
+        if name.startswith("on"):
+            yield f"{name}="
+        elif name in URL_ATTRIBUTES:
+            for url in _addresses(name, value):
+                scheme = urls.scheme_of(url)
+                if scheme in SCRIPT_SCHEMES:
+                    yield f"{scheme}:"
+                elif scheme == "data" and tag not in ("img", "source", "input") and _data_document(url):
+                    yield "data: document"
+        if name in PRESENTATION:
+            yield from _css_schemes(value)
+    if tag == "style":
+        yield from _css_schemes(node.text(deep=True))
+    if tag in ANIMATIONS:
+        target = attrs.get("attributename", "").strip().lower()
+        if target.startswith("on"):
+            yield f"<{tag} attributeName={target}>"
+        elif target in ("href", "xlink:href", *URL_ATTRIBUTES):
+            for value in animation_values(attrs):
+                scheme = urls.scheme_of(value)
+                if scheme in SCRIPT_SCHEMES:
+                    yield f"{scheme}: (<{tag} attributeName={target}>)"
 
 
 def _data_document(url: str) -> bool:
@@ -216,11 +229,11 @@ def _data_document(url: str) -> bool:
     return media in DATA_DOCUMENTS
 
 
-def _css_schemes(css: str, add) -> None:
+def _css_schemes(css: str) -> Iterator[str]:
     for url in css_urls(css):
         scheme = urls.scheme_of(url)
         if scheme in SCRIPT_SCHEMES:
-            add(f"{scheme}: (CSS url())")
+            yield f"{scheme}: (CSS url())"
 
 
 def css_urls(css: str) -> list[str]:

@@ -40,13 +40,21 @@ def find(html: str, fragment: bool = True) -> list[str]:
 
 def foreign_loads(html: str, own_hosts: frozenset[str], fragment: bool = True, css: bool = False) -> list[str]:
     """The addresses on another host that the markup (or stylesheet, `css`) makes the browser fetch by itself."""
-    found = markup.css_urls(html) if css else [load.url for load in markup.loads(html, fragment)]
-    return list(dict.fromkeys(url for url in found if _foreign(url, own_hosts)))
+    return check(html, own_hosts, fragment, css)[1]
 
 
-def _foreign(url: str, own_hosts: frozenset[str]) -> bool:
-    host = urls.host_of(url)
-    return host is not None and host not in own_hosts
+def check(html: str, own_hosts: frozenset[str], fragment: bool = True,
+          css: bool = False) -> tuple[list[str], list[str]]:
+    """(what makes the markup active, the addresses on another host it loads), from one reading."""
+    if css:
+        return [], _foreign(markup.css_urls(html), own_hosts)
+    found = markup.scan(html, fragment)
+    return found.active, _foreign([load.url for load in found.loads], own_hosts)
+
+
+def _foreign(found: list[str], own_hosts: frozenset[str]) -> list[str]:
+    hosts = ((url, urls.host_of(url)) for url in found)
+    return list(dict.fromkeys(url for url, host in hosts if host is not None and host not in own_hosts))
 
 
 def xml_constructs(text: str) -> list[str]:

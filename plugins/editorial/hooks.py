@@ -62,12 +62,11 @@ def _own_hosts(settings) -> frozenset[str]:
 def _markup_problems(file: str, field: str, html: str, own: frozenset[str], fragment: bool = True,
                      css: bool = False, xml: bool = False) -> list[Problem]:
     problems = []
-    found = [] if css else active.find(html, fragment)
+    found, foreign = active.check(html, own, fragment, css)
     found += active.xml_constructs(html) if xml else []
     if found:
         problems.append(Problem(file, field, ", ".join(found), ACTIVE_MESSAGE, ACTIVE_FIX))
-    problems += [Problem(file, field, url, FOREIGN_MESSAGE, FOREIGN_FIX)
-                 for url in active.foreign_loads(html, own, fragment, css)]
+    problems += [Problem(file, field, url, FOREIGN_MESSAGE, FOREIGN_FIX) for url in foreign]
     return problems
 
 
