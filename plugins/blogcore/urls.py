@@ -1,25 +1,33 @@
-"""Web addresses read the way a browser reads them (the WHATWG URL Standard), once, by one parser.
+"""Web addresses read the way a browser reads them (the WHATWG URL Standard, through ada), by one module.
 
-Addresses from readers, from other servers (webmentions, redirects) and from
-contribution files are untrusted. Python's ``urllib.parse`` is not a
-browser's parser: it raises on ``http://[zz]/``, accepts a port of 99999,
-leaves ``HTTP://Exemple.FR`` as written and resolves ``https://a\\@b/``
-differently. ada-url (the WHATWG parser used by Node.js) reads them as
-Chromium, Firefox and Safari do; this module adds what a browser leaves to
-the network but what can never succeed or be honest:
+Python's ``urllib.parse`` is not a browser's parser: it raises on
+``http://[zz]/``, accepts a port of 99999, leaves ``HTTP://Exemple.FR`` as
+written, reads ``https://a\\@b/`` differently, and knows nothing of the
+tabs, fullwidth letters, ``%2E`` or trailing dots a browser folds away.
+ada-url binds ada, a C++ implementation of the standard that passes the Web
+Platform Tests (the parser Node.js uses). Every question "which address, or
+which host, is this?" asks this module. Two families of questions:
 
-- no white space, control or format character anywhere, and no backslash
-  (a browser silently drops some of them, so the text written is not the
-  address visited);
-- ``http`` or ``https`` with a host; no ``user:password@`` (a phishing trick);
-- a host name DNS can hold: no empty label (``a..b``), no label over 63
-  characters, 253 at most in all (its ASCII form);
-- at most :data:`MAX_LENGTH` characters.
+**Untrusted addresses to keep or visit** (from readers, other servers,
+contribution files): :func:`web_address` gives an :class:`Address` or raises
+:class:`AddressError` (a ``reason`` code and an English message), refusing
+what a browser would silently change or what can never succeed or be honest:
 
-API: :func:`web_address` (an :class:`Address`, or :class:`AddressError` with
-a ``reason`` code and an English message), :func:`problem` (the message or
-None, for the build's rules), :func:`join` (a link resolved against its
-page), :func:`host_of` (the host, or None: for block lists).
+- white space, a control or format character anywhere, or a backslash (a
+  browser drops or rewrites some of them, so the text is not the address);
+- a scheme other than ``http``/``https``, or no host; ``user:password@``;
+- a host name DNS cannot hold (an empty label ``a..b``, a label over 63
+  characters, over 253 in all, in its ASCII form); over :data:`MAX_LENGTH`.
+
+:func:`problem` (the message or None, for the build's rules) and
+:func:`join` (a reference resolved against its page) are built on it.
+
+**Links as found on a page** (to decide paid links and loads from other
+hosts): :func:`host_of` is the host a reader's browser would contact, ASCII
+lower case without a trailing dot, or None when the link names none
+(``mailto:``, a relative path, an invalid URL); :func:`scheme_of`,
+:func:`on_domain` (a domain or one of its sub-domains), :func:`domain_of` (a
+domain as settings write it) and :func:`first_domain`.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from ada_url import HostType, join_url, parse_url  # ada-url: see pyproject.toml
+from ada_url import URL, HostType, join_url, parse_url  # ada-url: see pyproject.toml
 
 MAX_LENGTH = 2000  # characters; no real page needs more, and browsers' own limits start above it
 SCHEMES = ("http", "https")
@@ -125,10 +133,70 @@ def join(base: str, reference: str) -> str | None:
     except AddressError:
         return None
 
+# Stands for "a page of this site whose address is not known" (the local preview has no SITEURL):
+# both schemes, because "https:host/x" is a path on an https page but another host on an http one.
+_UNKNOWN_PAGES = ("https://own-page.invalid/a/", "http://own-page.invalid/a/")
+_UNKNOWN_HOST = "own-page.invalid"
 
-def host_of(text: str) -> str | None:
-    """The host of an address (ASCII, lower-case), or None when it is not one."""
+
+def _parse(url: str, base: str | None) -> URL | None:
     try:
-        return web_address(text).host
-    except AddressError:
+        return URL(url, base=base) if base else URL(url)
+    except (ValueError, TypeError):
         return None
+
+
+def host_of(url: str, base: str | None = None) -> str | None:
+    """The host a browser would contact for `url` (found on the page at `base`), or None when it names none.
+
+    Without `base`, the URL is taken as found on some page of this site:
+    relative addresses have no host of their own (None), ``//host/…`` and
+    ``http:host`` are the other host they name.
+    """
+    if not isinstance(url, str):
+        return None
+    if base is not None:
+        parsed = _parse(url, base)
+        return _host(parsed) if parsed is not None else None
+    for page in _UNKNOWN_PAGES:
+        parsed = _parse(url, page)
+        host = _host(parsed) if parsed is not None else None
+        if host and host != _UNKNOWN_HOST:
+            return host
+    return None
+
+
+def _host(parsed: URL) -> str | None:
+    if parsed.protocol not in ("http:", "https:", "ws:", "wss:", "ftp:"):
+        return None  # mailto:, javascript:, data:, file:... open no connection to a host of the web
+    host = parsed.hostname.rstrip(".")
+    return host or None
+
+
+def scheme_of(url: str) -> str:
+    """The scheme a browser would use for `url`, lower case without ':' ("" for a relative or invalid URL)."""
+    parsed = _parse(url, _UNKNOWN_PAGES[0]) if isinstance(url, str) else None
+    if parsed is None:
+        return ""
+    relative = parsed.hostname == _UNKNOWN_HOST and parsed.protocol == "https:"
+    return "" if relative else parsed.protocol.rstrip(":")
+
+
+def domain_of(text: str) -> str | None:
+    """A domain name written in a setting ("Amzn.to", "bücher.example", "www.shop.example."), normalised; or None."""
+    if not isinstance(text, str) or not text.strip() or any(c in text for c in "/:@?#\\ \t\n"):
+        return None
+    host = host_of(f"https://{text.strip()}/")
+    return host if host and "." in host and not host.startswith("[") else None
+
+
+def on_domain(host: str | None, domain: str | None) -> bool:
+    """True when `host` is `domain` or one of its sub-domains (both as host_of/domain_of give them)."""
+    if not host or not domain:
+        return False
+    return host == domain or host.endswith("." + domain)
+
+
+def first_domain(host: str | None, domains) -> str:
+    """The first of `domains` that `host` is on ("" when none)."""
+    return next((domain for domain in domains if on_domain(host, domain)), "")

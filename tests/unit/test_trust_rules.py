@@ -147,6 +147,28 @@ def test_the_autumn_hour_and_explicit_offsets_are_fine():
     ("<iframe src=\"https://video.example/\"></iframe><object data=x></object>", ["<iframe>", "<object>"]),
     ("<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></pre>", []),
     ("<p>Le mot onload=1 dans un texte.</p>", []),
+    # As a browser reads them (issue 25, point 7):
+    ('<p><img alt=">" onload="alert(1)" src="/x.png"></p>', ["onload="]),        # a ">" in an earlier attribute
+    ("<img alt='>' src=/x.png onerror=alert(1)>", ["onerror="]),
+    ('<!-- --!><img src=/x.png onerror=alert(1)> -->', ["onerror="]),             # a comment closed by "--!>"
+    ('<!--><img src=/x.png onerror=alert(1)>', ["onerror="]),                     # an empty comment
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>', ["onerror="]),
+    ('<div><template shadowrootmode="open"><img src=x onerror=alert(1)></template></div>', ["onerror="]),
+    ('<p>x</p><body onload="alert(1)">', ["onload="]),                           # merged into the page's <body>
+    ('<a href="&#106;ava&#x09;script:alert(1)">x</a>', ["javascript:"]),
+    ('<a href=" JaVaScRiPt:alert(1)">x</a>', ["javascript:"]),
+    ('<svg><a><animate attributeName="href" values="/ok;javascript:alert(1)"/><text>x</text></a></svg>',
+     ["javascript: (<animate attributeName=href>)"]),
+    ('<svg><a><set attributeName="xlink:href" to="javascript:alert(1)"/><text>x</text></a></svg>',
+     ["javascript: (<set attributeName=xlink:href>)"]),
+    ('<svg><set attributeName="onmouseover" to="alert(1)"/></svg>', ["<set attributeName=onmouseover>"]),
+    ('<svg><script href="data:text/javascript,alert(1)"/></svg>', ["<script>", "data: document"]),
+    ('<math><mi href="javascript:alert(1)">x</mi></math>', ["javascript:"]),
+    ('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>', ["data: document"]),
+    ('<form><button formaction="javascript:alert(1)">x</button></form>', ["javascript:"]),
+    ("<style>li{list-style:url('javascript:alert(1)')}</style>", ["javascript: (CSS url())"]),
+    ('<img src="data:image/png;base64,iVBORw0KGgo=" alt="">', []),             # an image is never run
+    ('<p title="onload=alert(1)">javascript:alert(1)</p>', []),                  # text and titles are not code
 ])
 def test_active_html_is_found_in_rendered_articles(html, found):
     assert active.find(html) == found
