@@ -45,6 +45,8 @@ WORK_TYPES = {  # slug: (visible label, JSON-LD @type)
     "corrige": ("Article de la marque", "BlogPosting"),
     "second": ("Article de la marque", "BlogPosting"),
 }
+HIDDEN = "campagne-cachee"  # Status: hidden, sponsored and corrected: reachable by its address, listed nowhere
+HIDDEN_MENTION = "Publicité — pour le compte de Annonceur Discret"
 POLICIES = ("publishingPrinciples", "correctionsPolicy", "ethicsPolicy", "ownershipFundingInfo",
             "actionableFeedbackPolicy", "masthead")
 
@@ -56,6 +58,7 @@ def content_with_transparency(tmp_path: Path) -> Path:
     for path in (TRANSPARENCY / "articles").glob("*.md"):
         shutil.copy(path, content / "articles" / path.name)
     shutil.copytree(TRANSPARENCY / "contributions", content / "contributions", dirs_exist_ok=True)
+    shutil.copytree(TRANSPARENCY / "authors", content / "authors", dirs_exist_ok=True)
     return content
 
 
@@ -148,9 +151,11 @@ def test_json_ld_is_advertiser_content_naming_the_sponsor(site):
 
 def test_transparence_page_lists_every_partnership_with_its_mention(site):
     html = page(site, "transparence")
-    listed = {urlsplit(li.a["href"]).path.strip("/"): li.select_one(".partnerships__mention").get_text()
+    listed = {urlsplit(li.a["href"]).path.strip("/"): li.select_one(".disclosure-inline strong").get_text()
               for li in html.select("#liste-partenariats li")}
-    assert listed == MENTIONS
+    assert listed == MENTIONS  # the hidden campagne-cachee is in no register
+    for li in html.select("#liste-partenariats li"):  # the mention before the title, as on a card
+        assert li.find_all(True).index(li.select_one(".disclosure-inline")) < li.find_all(True).index(li.a)
     by_type = {row.th.get_text(): int(row.td.get_text()) for row in html.select("#partenariats-par-type tbody tr")}
     assert by_type == {"Publicité": 1, "Collaboration commerciale": 1, "Liens affiliés": 1, "Produit offert": 1}
 
@@ -249,7 +254,8 @@ def test_corrections_page_lists_every_correction_newest_first_with_its_feeds(sit
     assert {f"{SITE}/flux/corrections.atom.xml", f"{SITE}/flux/corrections.rss.xml"} <= feeds
     atom = feedparser.parse((site.output / "flux/corrections.atom.xml").read_bytes())
     assert [e.link for e in atom.entries] == [li.h2.a["href"] for li in items]
-    assert atom.entries[0].title == "Précision\u00a0: Un atelier avec la Maison Exemple"
+    assert atom.entries[0].title == ("Précision\u00a0: Un atelier avec la Maison Exemple "
+                                     "(Publicité — collaboration commerciale avec Maison Exemple)")
     assert atom.entries[0].id == "tag:marques-communautes.github.io,2022-05-10:c0ab0001:correction:20220520T120000Z"
     rss = feedparser.parse((site.output / "flux/corrections.rss.xml").read_bytes())
     assert [e.id for e in rss.entries] == [e.id for e in atom.entries]
@@ -283,6 +289,9 @@ def test_counts_are_equal_across_page_feed_json_ld_and_export(site):
     in_json_ld = 0
     sponsored_ld = 0
     for path in site.output.glob("*/index.html"):
+        if path.parent.name == HIDDEN:  # its own page states its partnership and correction, no register counts it
+            assert [d["@type"] for d in json_ld(soup(path))] == ["Organization", "AdvertiserContentArticle"]
+            continue
         for data in json_ld(soup(path)):
             in_json_ld += len(data.get("correction", []))
             sponsored_ld += data["@type"] == "AdvertiserContentArticle"
