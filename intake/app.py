@@ -38,6 +38,7 @@ from .service import Intake
 ensure_plugins_importable()
 from community.model import KIND_LABELS  # noqa: E402
 from community.sanitize import render_body  # noqa: E402
+from editorial.filters import FILTERS as THEME_FILTERS  # noqa: E402
 
 log = logging.getLogger("intake")
 RECEIPT_COOKIE = "recu"
@@ -51,6 +52,8 @@ class IntakeApp:
         self.cfg: IntakeConfig = intake.cfg
         self.env = Environment(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(THEME_TEMPLATES)]),
                                autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        # The theme's filters (French dates, typography): its macros (_macros.html) compile with them.
+        self.env.filters.update(THEME_FILTERS)
         self.urls = Map([
             Rule("/", endpoint="home", methods=["GET"]),
             Rule("/sante", endpoint="health", methods=["GET"]),
