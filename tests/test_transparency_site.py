@@ -575,7 +575,8 @@ def test_every_feed_follows_the_validator_rules_without_duplicate_updated(site):
 
 @pytest.mark.browser
 def test_the_new_markup_passes_the_html_and_accessibility_gates(site, tmp_path):
-    """The real site has no partnership, correction or method box: their pages are checked here.
+    """The real site has no partnership, correction or method box: their pages are checked here,
+    with every place that shows a mention (lists, cards, tables, the hidden text's plain terms).
 
     A copy holding only those pages and the stylesheet keeps the gates' run short.
     """
@@ -585,10 +586,14 @@ def test_the_new_markup_passes_the_html_and_accessibility_gates(site, tmp_path):
     missing = htmlgate.tools_missing() + browsergate.tools_missing()
     if missing:
         pytest.skip(f"missing {', '.join(missing)}: scripts/setup --test installs it")
-    pages = ("partenariat-collab/", "liens-affilies/", "corrige/", "tribune/")
+    pages = ("partenariat-collab/", "liens-affilies/", "corrige/", "tribune/", HIDDEN + "/", "corrections/",
+             "communaute/", "contributeur/lectrice-test/", "transparence/", "404.html")
     root = tmp_path / "site"
     for name in pages:
-        shutil.copytree(site.output / name, root / name, ignore=shutil.ignore_patterns("versions"))
+        if name.endswith("/"):
+            shutil.copytree(site.output / name, root / name, ignore=shutil.ignore_patterns("versions"))
+        else:
+            shutil.copy(site.output / name, root / name)
     shutil.copytree(site.output / "theme", root / "theme")
     results = gates.run_gates(Site(root, SITE), ("html", "a11y"), pages=pages)
     assert all(result.ok for result in results), gates.report(results, Site(root, SITE))

@@ -181,3 +181,21 @@ def test_durations_and_numbers_in_french():
     assert median_delta([dt.timedelta(hours=h) for h in (1, 3, 8)]) == dt.timedelta(hours=3)
     assert median_delta([]) is None
     assert (number_fr(2), number_fr(2.5), number_fr(None)) == ("2", "2,5", "—")
+
+
+# ------------------------------------------------------- the mention, as every place asks it
+
+def test_the_three_plain_forms_of_the_mention_and_a_text_without_one():
+    from transparency import mention
+
+    sponsored = type("Article", (), {"disclosure": fields.Disclosure("collaboration", "Maison X")})()
+    plain = type("Article", (), {"disclosure": None})()
+    words = "Publicité — collaboration commerciale avec Maison X"
+    assert mention.text(sponsored) == words and mention.of(sponsored).sponsor == "Maison X"
+    assert mention.headline(sponsored, "Un atelier") == "[Publicité] Un atelier"
+    assert mention.lead(sponsored, "Une journée à l'atelier.") == f"{words}. Une journée à l'atelier."
+    assert mention.lead(sponsored, "") == words
+    assert mention.named(sponsored, "« Un atelier »") == f"« Un atelier » ({words})"
+    for item in (plain, None, object(), type("Page", (), {"disclosure": "a string is no disclosure"})()):
+        assert mention.of(item) is None and mention.text(item) == ""
+        assert mention.headline(item, "T") == mention.lead(item, "T") == mention.named(item, "T") == "T"
