@@ -220,7 +220,8 @@ class IntakeApp:
         if refusal:
             return self.message(request, "Envoi refusé", [refusal], 422)
         ident, created = self.intake.accept(contribution, draft.dedupe_key(), draft.email,
-                                            {"author": draft.author, "title": snap.articles[draft.article].title})
+                                            {"author": draft.author, "title": snap.articles[draft.article].title,
+                                             "about": snap.articles[draft.article].about()})
         if created:
             self.intake.db.hit(network)
         return self.accepted(request, ident, created)

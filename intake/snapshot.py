@@ -24,6 +24,7 @@ from community import config as community_config  # noqa: E402
 from community import moderation  # noqa: E402
 from community.model import Contribution  # noqa: E402
 from transparency import fields as transparency_fields  # noqa: E402
+from transparency import mention  # noqa: E402
 
 DEFAULT_MAX_BODY = 20000  # COMMUNITY["max_body_chars"]'s default where the site's settings have none
 
@@ -63,6 +64,10 @@ class Article:
     url: str  # absolute
     # Its commercial mention (Partnership:, Sponsor:), shown wherever the intake names it (plugins/transparency).
     disclosure: transparency_fields.Disclosure | None = None
+
+    def about(self) -> str:
+        """« Titre » as the intake's e-mails name it, the commercial mention after it when there is one."""
+        return mention.named(self, f"« {self.title} »")
 
 
 @dataclass(frozen=True)

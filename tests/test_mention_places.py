@@ -3,7 +3,7 @@
 tests/test_transparency_site.py reads a build made outside git and without
 an intake. The Transparence page's table of versions needs git, and the
 community page's list of articles to contribute to, and the intake's own
-pages, need an intake: here the same texts (tests/fixtures/site and
+pages and e-mails, need an intake: here the same texts (tests/fixtures/site and
 tests/fixtures/transparency, a hidden sponsored article included) are built
 from a real git repository with ``INTAKE_URL`` set, and the intake service
 runs on 127.0.0.1 against a bare repository whose article declares a
@@ -22,8 +22,9 @@ import pytest
 from conftest import Build, run_pelican
 from htmlcheck import soup
 from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
-    ARTICLE, form_values, git, remote, request, seeded, serve_intake,
+    ARTICLE, form_values, git, receipt_of, remote, request, seeded, serve_intake, submit, wait_for,
 )
+from test_intake_people import mail_settings, smtp_server
 from test_transparency_site import HIDDEN, MENTIONS, SETTINGS, content_with_transparency
 
 pytestmark = pytest.mark.build
@@ -85,7 +86,7 @@ def test_the_intake_names_a_sponsored_article_with_its_mention(tmp_path, remote)
                     encoding="utf-8")
     git(work, "commit", "-q", "-am", "Une collaboration commerciale")
     git(work, "push", "-q", "origin", "HEAD:main")
-    with serve_intake(tmp_path, remote) as service:
+    with smtp_server() as (port, inbox), serve_intake(tmp_path, remote, **mail_settings(port)) as service:
         answer = request(service.url + "contribution", form_values())
         assert answer.status == 200, answer.text[:2000]
         html = soup_of(answer.text)
@@ -93,6 +94,10 @@ def test_the_intake_names_a_sponsored_article_with_its_mention(tmp_path, remote)
         assert " ".join(line.get_text().split()) == ("Sur l’article Le Marketing 2.0 vu par ... Yves Duron "
                                                      "(Publicité — collaboration commerciale avec Maison Exemple).")
         assert line.a.find_next_sibling("span", class_="disclosure-inline--after") is not None
+        receipt_of(submit(service, courriel="lectrice@courriel-test.fr"))  # the e-mails name it the same way
+        wait_for(lambda: inbox, message="the confirmation e-mail")
+        assert ("une contribution sur « Le Marketing 2.0 vu par ... Yves Duron » (Publicité — collaboration "
+                "commerciale avec Maison Exemple)") in " ".join(inbox[0].get_content().split())
 
 
 def soup_of(text: str):
