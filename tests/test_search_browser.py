@@ -147,7 +147,8 @@ def shown_mentions(page) -> list[dict]:
 def test_a_sponsored_article_s_results_carry_its_mention(sponsored_site, open_page):
     mention = "Publicité — collaboration commerciale avec Maison Exemple"
     page = open_page(sponsored_site)
-    assert search(page, "boutique") == "2 résultats pour « boutique »."
+    # the article, its contributions, and the tribune that quotes one of them
+    assert search(page, "boutique") == "3 résultats pour « boutique »."
     found = {urlsplit(item["href"]).path + ("#" + urlsplit(item["href"]).fragment if urlsplit(item["href"]).fragment
                                             else ""): item for item in shown_mentions(page)}
     article = found["/partenariat-collab/"]  # before its title, as on its card
@@ -156,10 +157,12 @@ def test_a_sponsored_article_s_results_carry_its_mention(sponsored_site, open_pa
     thread = found["/partenariat-collab/#contributions"]  # after the article's title: the readers' words are not paid
     assert thread["mention"] is None and thread["after"] == mention
     assert thread["facts"] == f"Contribution · sur « Un atelier avec la Maison Exemple » ({mention}) · Essais"
+    quoting = found["/tribune/"]  # not paid itself: its result has no mention (its quote card names the article)
+    assert quoting["mention"] is None and quoting["after"] is None and quoting["first"] == "search-result__title"
     assert search(page, "opinion") == "1 résultat pour « opinion »."  # a text without a counterpart
     [plain] = shown_mentions(page)
     assert plain["mention"] is None and plain["after"] is None and plain["first"] == "search-result__title"
-    assert search(page, "campagne") == "Aucun résultat pour « campagne »."  # the hidden sponsored text
+    assert search(page, "Discret") == "Aucun résultat pour « Discret »."  # the hidden sponsored text's partner
     assert page.errors == []
 
 

@@ -226,6 +226,16 @@ def test_contribution_cards_and_entries_name_the_article_with_its_mention_after_
     assert seen == 3
 
 
+def test_a_contribution_quoted_in_another_text_names_its_sponsored_article_with_the_mention(site):
+    elsewhere = page(site, "tribune").select_one("main .prose figure.quote-card figcaption")
+    assert " ".join(elsewhere.get_text().split()) == (
+        "— Lectrice Test, commentaire du 11 mai 2022 sur « Un atelier avec la Maison Exemple » "
+        f"({MENTIONS['partenariat-collab']})")
+    assert elsewhere.select_one(".disclosure-inline--after strong").get_text() == MENTIONS["partenariat-collab"]
+    at_home = page(site, "partenariat-collab").select_one("main .prose figure.quote-card figcaption")
+    assert " ".join(at_home.get_text().split()) == "— Lectrice Test, commentaire du 11 mai 2022"  # its page says it
+
+
 def test_feeds_of_a_sponsored_article_s_contributions_are_labelled_on_suivre_in_opml_and_head_links(site):
     mention = MENTIONS["partenariat-collab"]
     items = page(site, "suivre").select(".feed-list__item")
