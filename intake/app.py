@@ -42,6 +42,7 @@ ensure_plugins_importable()
 from blogcore import urls  # noqa: E402
 from community.model import KIND_LABELS  # noqa: E402
 from community.sanitize import render_body  # noqa: E402
+from editorial.filters import FILTERS as THEME_FILTERS  # noqa: E402
 
 log = logging.getLogger("intake")
 RECEIPT_COOKIE = "recu"
@@ -55,6 +56,8 @@ class IntakeApp:
         self.cfg: IntakeConfig = intake.cfg
         self.env = Environment(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(THEME_TEMPLATES)]),
                                autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        # The theme's filters (French dates, typography): its macros (_macros.html) compile with them.
+        self.env.filters.update(THEME_FILTERS)
         self.urls = Map([
             Rule("/", endpoint="home", methods=["GET"]),
             Rule("/sante", endpoint="health", methods=["GET"]),
@@ -223,7 +226,8 @@ class IntakeApp:
             return self.message(request, "Envoi refusé", [refusal], 422)
         notes = NAME_IN_USE_NOTE if self.intake.name_in_use(draft.author, email_hash) else ""
         stored = self.intake.accept(contribution, draft.dedupe_key(), draft.email,
-                                    {"author": draft.author, "title": snap.articles[draft.article].title},
+                                    {"author": draft.author, "title": snap.articles[draft.article].title,
+                                     "about": snap.articles[draft.article].about()},
                                     token=spam.token_digest(draft.token), notes=notes)
         if stored.outcome == "token-used":
             return self._form_page(request, draft, 422, {"jeton": spam.TOKEN_USED}, preview=True)

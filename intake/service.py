@@ -391,6 +391,7 @@ class Intake:
                 continue
             article = snap.articles.get(mine.article)
             data = {"author": mine.author, "title": article.title if article else mine.article,
+                    "about": article.about() if article else f"« {mine.article} »",
                     "url": f"{article.url if article else self.cfg.site_url}#{mine.anchor}"}
             if mine.published and self.db.noticed(ident, "published"):
                 self.db.enqueue("mail", ident, {"template": "published", "data": data})

@@ -24,6 +24,8 @@ from blogcore.names import identity_key  # noqa: E402
 from community import config as community_config  # noqa: E402
 from community import moderation  # noqa: E402
 from community.model import Contribution  # noqa: E402
+from transparency import fields as transparency_fields  # noqa: E402
+from transparency import mention  # noqa: E402
 
 DEFAULT_MAX_BODY = 20000  # COMMUNITY["max_body_chars"]'s default where the site's settings have none
 
@@ -61,6 +63,12 @@ class Article:
     slug: str
     title: str
     url: str  # absolute
+    # Its commercial mention (Partnership:, Sponsor:), shown wherever the intake names it (plugins/transparency).
+    disclosure: transparency_fields.Disclosure | None = None
+
+    def about(self) -> str:
+        """« Titre » as the intake's e-mails name it, the commercial mention after it when there is one."""
+        return mention.named(self, f"« {self.title} »")
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,15 @@ class Snapshot:
         """An approved contribution by id (what a reply may answer)."""
         found = self.by_id.get(ident)
         return found if found is not None and found.published else None
+
+
+def _disclosure(header) -> transparency_fields.Disclosure | None:
+    """An article's commercial disclosure, read as the build reads it (None when it declares none)."""
+    values = {key: header.get(key) or "" for key in ("partnership", "sponsor", "sponsor_url")}
+    # The published branch was built, so its headers passed the build's checks; a bad one shows nothing here.
+    if values["partnership"] not in transparency_fields.MENTIONS or not values["sponsor"]:
+        return None
+    return transparency_fields.disclosure_of(values)
 
 
 def load(root: Path, commit: str, site_url: str) -> Snapshot:
@@ -123,7 +140,7 @@ def load(root: Path, commit: str, site_url: str) -> Snapshot:
                 continue
         except ValueError:
             continue
-        articles[slug] = Article(slug, title, site_url + site.articles[slug])
+        articles[slug] = Article(slug, title, site_url + site.articles[slug], _disclosure(header))
     page_url = settings.get("PAGE_URL", "{slug}/").format(slug="transparence", lang="fr")
     transparence = site_url + "/" + page_url if (root / "content" / "pages" / "transparence.md").is_file() else ""
     folder = root / "intake" / "blocklists"

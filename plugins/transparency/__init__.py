@@ -1,9 +1,11 @@
 """Transparency plugin: disclosures, corrections, a public history of every change, trust signals.
 
 - commercial disclosure (``Partnership:``, ``Sponsor:``, ``Sponsor_url:``):
-  the French mention naming the partner before the title, on cards, in feeds
-  and JSON-LD; ``rel="sponsored"`` on paid links; undeclared affiliate links
-  fail the build (disclosure.py);
+  the French mention naming the partner wherever the article is presented
+  (its page, cards, lists, registers, feeds, search, social cards, JSON-LD),
+  from one source that every place asks (mention.py); ``rel="sponsored"`` on
+  paid links; undeclared affiliate links fail the build (disclosure.py);
+  registers list listed texts only (record.py, ``blogcore.public.listed``);
 - corrections (``Correction:``): shown on the text, listed on ``/corrections/``
   with their own feeds, and the only thing that moves a text's date in feeds
   and in the sitemap (corrections.py, generator.py);

@@ -46,7 +46,9 @@ PARTNERSHIP_LABELS = {
     "affiliation": "Liens affiliés",
     "produit-offert": "Produit offert",
 }
-FEED_PREFIX = "[Publicité]"
+# Before the article's own title wherever that title is one line of plain text (a feed entry, <title>,
+# og:title): the text that follows it (summary, description) opens with the mention naming the partner.
+TITLE_PREFIX = "[Publicité]"
 CORRECTION_TYPES = {"rectificatif": "Rectificatif", "precision": "Précision", "mise-a-jour": "Mise à jour"}
 METHOD_PARTS = {"redaction": "Rédaction", "relecture": "Relecture à la marque", "sources": "Sources"}
 # Type of work: key -> (visible label, schema.org type). Exactly one per article.
@@ -102,6 +104,18 @@ class Disclosure:
     def mention(self) -> str:
         """The exact mention shown before the text, on cards and in feeds."""
         return MENTIONS[self.kind].format(sponsor=self.sponsor)
+
+    def headline(self, title: str) -> str:
+        """The article's own one-line title in plain text, marked: « [Publicité] Titre »."""
+        return f"{TITLE_PREFIX} {title}"
+
+    def lead(self, text: str) -> str:
+        """A plain-text description of the article, opening with the mention naming the partner."""
+        return f"{self.mention}. {text}" if text else self.mention
+
+    def named(self, title: str) -> str:
+        """The article's title as something else names it (a contribution, a correction), mention after it."""
+        return f"{title} ({self.mention})"
 
     @property
     def label(self) -> str:

@@ -15,6 +15,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from . import mention
 from .fields import CORRECTION_TYPES, MENTIONS, PARTNERSHIP_LABELS, Correction
 
 
@@ -85,7 +86,7 @@ def compute(articles: list, pages: list, corrections: list[Listed], revisions: d
     number of revisions, None without git; `moderation`: each contribution's
     date with its dated decisions.
     """
-    sponsored = tuple(a for a in articles if getattr(a, "disclosure", None) is not None)
+    sponsored = tuple(a for a in articles if mention.of(a) is not None)
     kinds = Counter(a.disclosure.kind for a in sponsored)
     years = Counter(listed.correction.date.year for listed in corrections)
     types = Counter(listed.correction.kind for listed in corrections)
@@ -154,14 +155,15 @@ def export(figures: Figures, url_of, site: dict, policies: dict) -> dict:
                 "title": str(listed.item.title), "url": url_of(listed.item) + "#" + listed.correction.anchor,
                 "date": listed.correction.date.isoformat(), "type": listed.correction.kind,
                 "text": listed.correction.text, "delay_seconds": seconds(listed.delay),
+                "mention": mention.text(listed.item) or None,
             } for listed in figures.corrections],
         },
         "revisions": {
             "available": figures.history_available,
             "total": figures.revisions_total if figures.history_available else None,
             "median_per_article": figures.revisions_median,
-            "articles": [{"title": str(r.item.title), "url": url_of(r.item), "revisions": r.revisions}
-                         for r in figures.revised],
+            "articles": [{"title": str(r.item.title), "url": url_of(r.item), "revisions": r.revisions,
+                          "mention": mention.text(r.item) or None} for r in figures.revised],
         },
         "moderation": {
             "contributions_decided": figures.moderation_decided,

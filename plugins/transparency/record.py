@@ -18,6 +18,8 @@ from functools import cached_property
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+from blogcore import public
+
 from . import figures as figures_module
 from . import history as history_module
 from .config import TransparencyConfig
@@ -111,9 +113,18 @@ class Record:
         return [(c.date, decision_log(c)) for slug in slugs for c in index.of_article(slug)]
 
     # ---------------------------------------------------------- corrections
+    def listed(self, name: str) -> list:
+        """The context's articles or pages that readers are offered (blogcore.public.listed), in its order.
+
+        The registers (partnerships, corrections, versions, /transparence.json) list only these: a
+        hidden text shows its mention and corrections on its own page, never in a register.
+        """
+        future_ok = bool(self.settings.get("WITH_FUTURE_DATES", True))
+        return [item for item in self.context.get(name, []) or [] if public.listed(item, future_ok=future_ok)]
+
     def texts(self) -> list:
         """The listed, published articles (newest first) and pages: what the site's lists show."""
-        return list(self.context.get("articles", []) or []) + list(self.context.get("pages", []) or [])
+        return self.listed("articles") + self.listed("pages")
 
     @cached_property
     def corrections(self) -> list[figures_module.Listed]:
@@ -125,7 +136,7 @@ class Record:
     @cached_property
     def figures(self) -> figures_module.Figures:
         """The figures of the Transparence page and of /transparence.json."""
-        articles = list(self.context.get("articles", []) or [])
+        articles = self.listed("articles")
         revisions = ({id(a): len(self.revisions(a)) for a in articles} if self.history.available else None)
         return figures_module.compute(articles, [], self.corrections, revisions, self._moderation())
 

@@ -271,3 +271,21 @@ def test_affiliate_domains_and_the_partner_domain_are_read_as_a_browser_reads_ho
 ])
 def test_an_absolute_web_address_is_one_a_browser_reads_as_such(value, good):
     assert fields.is_http_url(value) is good
+
+
+# ------------------------------------------------------- the mention, as every place asks it
+
+def test_the_three_plain_forms_of_the_mention_and_a_text_without_one():
+    from transparency import mention
+
+    sponsored = type("Article", (), {"disclosure": fields.Disclosure("collaboration", "Maison X")})()
+    plain = type("Article", (), {"disclosure": None})()
+    words = "Publicité — collaboration commerciale avec Maison X"
+    assert mention.text(sponsored) == words and mention.of(sponsored).sponsor == "Maison X"
+    assert mention.headline(sponsored, "Un atelier") == "[Publicité] Un atelier"
+    assert mention.lead(sponsored, "Une journée à l'atelier.") == f"{words}. Une journée à l'atelier."
+    assert mention.lead(sponsored, "") == words
+    assert mention.named(sponsored, "« Un atelier »") == f"« Un atelier » ({words})"
+    for item in (plain, None, object(), type("Page", (), {"disclosure": "a string is no disclosure"})()):
+        assert mention.of(item) is None and mention.text(item) == ""
+        assert mention.headline(item, "T") == mention.lead(item, "T") == mention.named(item, "T") == "T"
