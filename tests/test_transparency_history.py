@@ -451,14 +451,20 @@ def test_withheld_versions_are_counted_apart_in_the_figures(repo, withheld_build
     assert "1 version retirée pour une raison de droit reste datée dans l’historique" in figures
 
 
-def test_the_gates_pass_with_a_withheld_version(withheld_build):
-    from publishing import gates, htmlgate
+def test_the_gates_pass_with_a_withheld_version(repo, withheld_build):
+    """HTML and links on every page; accessibility on the version pages of every kind (diffs, tables, notes)."""
+    from publishing import browsergate, gates, htmlgate
     from publishing.site import Site
 
-    if htmlgate.tools_missing():
-        pytest.skip(f"missing {', '.join(htmlgate.tools_missing())}: scripts/setup --test installs it")
+    missing = htmlgate.tools_missing() + browsergate.tools_missing()
+    if missing:
+        pytest.skip(f"missing {', '.join(missing)}: scripts/setup --test installs it")
+    _, c = repo
+    pages = tuple(f"{slug}/versions/{c[name][:10]}/" for slug, name in (
+        ("retrait", "before"), ("retrait", "after"), ("partenaire", "sponsored"), ("partenaire", "unsponsored"),
+        ("lie", "linked"), ("commente", "reread"))) + ("retrait/",)
     site = Site(withheld_build.output, SITE)
-    results = gates.run_gates(site, ("html", "links"))
+    results = gates.run_gates(site, ("html", "links", "a11y"), pages=pages)
     assert all(result.ok for result in results), gates.report(results, site)
 
 
