@@ -193,6 +193,15 @@ def test_word_diff_keeps_paragraphs_and_counts_words():
     assert not word_diff("Même texte.", "Même texte.").changed
 
 
+def test_word_diff_of_a_long_text_shows_only_the_words_that_changed():
+    paragraphs = [f"Paragraphe {i} : des mots et encore des mots." for i in range(300)]
+    edited = list(paragraphs)
+    edited[150] = "Paragraphe 150 : des mots et encore d’autres mots."
+    diff = word_diff("\n\n".join(paragraphs), "\n\n".join(edited))
+    assert [(p.kind, p.text) for p in diff.pieces if p.kind != "same"] == [("del", "des"), ("ins", "d’autres")]
+    assert "".join(p.text for p in diff.pieces if p.kind != "del") == "\n\n".join(edited)
+
+
 # ------------------------------------------------------------------------ figures
 
 def test_durations_and_numbers_in_french():
