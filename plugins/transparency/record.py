@@ -16,7 +16,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,7 @@ ACTIONS = {"approved": "approuvée", "rejected": "refusée", "redacted": "retir�
            "pour une raison de droit", "pending": "remise en attente"}
 _IMG = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
 EMPTY = versions_module.Timeline()
+MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")  # Pelican's MarkdownReader.file_extensions
 
 
 def _unchanged(item, timeline: versions_module.Timeline) -> bool:
@@ -105,19 +106,24 @@ class Record:
         texts = self.public_texts()
         wanted = [r for item, _ in texts for r in self.history.of(item.source_path)]
         states = self.history.texts(wanted)
-        authority = str((self.settings.get("SYNDICATION") or {}).get("id_authority") or "")
         found = {}
         for item, kind in texts:
-            def identity(facts, revision, kind=kind) -> str:
-                if kind == "page":
-                    return facts.slug
-                if facts.feed_id:
-                    return facts.feed_id
-                # Without Feed_id, feed readers knew the article by its fallback id (syndication/ids.py).
-                return ids.fallback_article_id(authority, facts.date, revision.path, self.tz) if facts.date else ""
+            if os.path.splitext(item.source_path)[1].lower() not in MARKDOWN:
+                continue  # past states are rendered by the site's Markdown only
             found[item.source_path] = versions_module.build(
-                self.history.of(item.source_path), states, kind, self.renderer, identity, self.config.withheld)
+                self.history.of(item.source_path), states, kind, self.renderer, partial(self.identity, kind),
+                self.config.withheld)
         return found
+
+    def identity(self, kind: str, facts: state_module.Facts, revision: history_module.Revision) -> str:
+        """What a state of a text is recognised by: an article's Feed_id, a page's Slug ("" for none)."""
+        if kind == "page":
+            return facts.slug
+        if facts.feed_id or facts.date is None:
+            return facts.feed_id
+        # Without Feed_id, feed readers knew the article by its fallback id (syndication/ids.py).
+        authority = str((self.settings.get("SYNDICATION") or {}).get("id_authority") or "")
+        return ids.fallback_article_id(authority, facts.date, revision.path, self.tz)
 
     def timeline(self, item) -> versions_module.Timeline:
         """A text's versions (an empty timeline without git, or for a text readers cannot open)."""

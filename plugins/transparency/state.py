@@ -7,7 +7,8 @@ corrections, the source and method boxes, and the text rendered by the site's
 own Markdown (its extensions and French typography included), never the
 Markdown source. Nothing else of the header is part of it (``Feed_id``,
 ``Slug``, ``Status``, tags, the ``Note-de-modification`` itself…), and what
-Markdown renders to nothing (a comment ``[//]: # (…)``) stays nothing. Two
+Markdown renders to nothing (a comment ``[//]: # (…)``) stays nothing, as
+does an HTML comment ``<!-- … -->``. Two
 states with equal views are one version (versions.py).
 
 Links inside the text (``{filename}``, ``{static}``, ``{attach}``) are
@@ -65,6 +66,7 @@ MISSING_IMAGE = "[image\u00a0: {alt}]"
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "table", "tr", "dt", "dd",
            "figure", "figcaption", "div", "ul", "ol", "dl", "section", "aside", "details", "summary"}
 _SPACES = re.compile(r"[ \t\r\n]+")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -166,11 +168,13 @@ class Renderer:
     # ------------------------------------------------------------------ view
     def view(self, text: str, header: Header, path: str, commit: str, kind: str) -> View:
         """What readers saw of the state `text` (the file at repository path `path`, at `commit`)."""
-        body = self._rendered.get(text)
+        body = self._rendered.get(header.body)
         if body is None:
             self._md.reset()
             body = self._md.convert(text.lstrip("\ufeff"))
-            self._rendered[text] = body
+            if "<!--" in body:  # a writer's note in raw HTML: as a Markdown comment, never shown
+                body = _HTML_COMMENT.sub("", body)
+            self._rendered[header.body] = body
         return View(
             title=fix_text(header.get("title") or ""),
             disclosure=_disclosure(header) if kind == "article" else None,
