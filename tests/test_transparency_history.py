@@ -468,12 +468,32 @@ def test_the_gates_pass_with_a_withheld_version(repo, withheld_build):
     assert all(result.ok for result in results), gates.report(results, site)
 
 
+def test_a_withheld_entry_stays_in_force_while_its_text_is_unpublished(repo, tmp_path):
+    """Unpublishing the text does not make the entry an error to remove; republishing it keeps the passage out."""
+    _, c = repo
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo[0]), str(clone)], check=True)
+    settings = {"TRANSPARENCY": withholding({c["withheld"][:10]: "Décision de justice."})}
+    edit(clone / "content" / "articles" / "retrait.md", "Lang: fr\n", "Lang: fr\nStatus: draft\n")
+    commit(clone, 27, "Unpublish", "2023-03-01T10:00:00+01:00")
+    hidden = build_from(clone / "content", tmp_path / "unpublished", overrides=settings)
+    assert hidden.returncode == 0, hidden.log
+    assert not (hidden.output / "retrait").exists() and WITHHELD not in every_text(hidden.output)
+    edit(clone / "content" / "articles" / "retrait.md", "Status: draft\n", "")
+    commit(clone, 28, "Publish again", "2023-03-02T10:00:00+01:00")
+    again = build_from(clone / "content", tmp_path / "republished", overrides=settings)
+    assert again.returncode == 0, again.log
+    assert WITHHELD not in every_text(again.output)
+    assert "Version retirée\u00a0: Décision de justice." in history_lines(again, "retrait")[1].get_text(" ", strip=True)
+
+
 @pytest.mark.parametrize("which, expected", [
-    ("unknown", "no version of any published text has this id"),
+    ("unknown", "no commit of the texts' history has this id"),
     ("comment changed", "is part of the version {commented} of commente/"),
     ("after", "this is the text online today at retrait/"),
 ])
 def test_a_withheld_id_that_would_withhold_nothing_or_the_text_online_fails(repo, tmp_path, which, expected):
+    """A typo, the commit of a state inside a version, or the text readers read today: the build says so."""
     _, c = repo
     key = "0123456789" if which == "unknown" else c[which][:10]
     build = build_from(repo[0] / "content", tmp_path / "out", overrides={"TRANSPARENCY": withholding({key: ""})})

@@ -31,9 +31,10 @@ Settings (``TRANSPARENCY`` dict in pelicanconf.py; every key optional):
     else: no page, no text, no note, and the versions around it are compared
     with each other. For a legal request: withhold every version whose text
     holds the passage, after removing it from the text itself. The build
-    fails on an id that is no version, on the commit of a state inside a
-    version (it names the version's id), and on the version that is the text
-    online today.
+    fails on an id that is no commit of the texts' history, on the commit of a
+    state inside a version (it names the version's id), and on the version
+    that is the text online today. An entry whose version no text shows today
+    (its text unpublished) stays in force, for the day it would come back.
 ``corrections_url`` (str, default ``"corrections/"``)
     Address of the list of every correction; its feeds are
     ``<feeds_dir>/corrections.atom.xml`` and ``.rss.xml``.

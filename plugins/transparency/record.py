@@ -138,7 +138,7 @@ class Record:
         return f"{item.url}versions/{version.id}/"
 
     def check_withheld(self) -> None:
-        """Fail when a withheld id is no version, is inside a version, or is the text online today."""
+        """Fail when a withheld id is no commit of the history, is inside a version, or is the text online today."""
         if not self.config.withheld_versions or not self.history.available:
             return
         for key, _ in self.config.withheld_versions:
@@ -159,10 +159,14 @@ class Record:
                 raise SiteError("pelicanconf.py", name, key, f"this commit is part of the version {version.id} of "
                                 f"{item.url} (the same text as readers saw it), not the start of a version",
                                 f"write {version.id!r}, the id its history shows")
+            if not starts and not any(commit.startswith(key) for commit in self.history.order):
+                raise SiteError("pelicanconf.py", name, key, "no commit of the texts' history has this id, so "
+                                "nothing is withheld", "copy the id from the text's « Historique des modifications »")
             if not starts:
-                raise SiteError("pelicanconf.py", name, key, "no version of any published text has this id, so "
-                                "nothing is withheld", "copy the id from the text's « Historique des modifications "
-                                "» (a version no longer listed there has no page: remove the entry)")
+                # A version no text shows today (its text unpublished, say): the entry stays in force for
+                # the day it would come back.
+                log.info(PREFIX + "%s: no published text shows this version today", name)
+                continue
             item, version, timeline = starts[0]
             if version is timeline.versions[-1] and _unchanged(item, timeline):
                 raise SiteError("pelicanconf.py", name, key, f"this is the text online today at {item.url} "
