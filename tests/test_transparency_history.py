@@ -166,7 +166,8 @@ def repo(tmp_path_factory) -> tuple[Path, dict[str, str]]:
                                              extra="Partnership: collaboration\nSponsor: Maison X\n"
                                                    "Sponsor_url: https://maison-x.example/\n"), encoding="utf-8")
     c["sponsored"] = commit(root, 18, "Sponsored text", "2023-02-10T10:00:00+01:00")
-    edit(a / "partenaire.md", "Partnership: collaboration\nSponsor: Maison X\nSponsor_url: https://maison-x.example/\n", "")
+    edit(a / "partenaire.md", "Partnership: collaboration\nSponsor: Maison X\nSponsor_url: https://maison-x.example/\n",
+         "")
     edit(a / "partenaire.md", "Un texte [chez le partenaire](https://maison-x.example/offre).", "Un texte sans lien.")
     c["unsponsored"] = commit(root, 19, "No partner any more", "2023-02-11T10:00:00+01:00")
 
@@ -333,7 +334,8 @@ def test_a_version_shows_the_disclosure_it_had_with_the_articles_own_mention(rep
     assert "sponsored" in sponsored.select_one('.version__prose a[href^="https://maison-x.example"]')["rel"]
     after = soup(built.output / "partenaire" / "versions" / c["unsponsored"][:10] / "index.html")
     assert after.select_one("p.disclosure") is None
-    rows = {tr.th.get_text(): [td.get_text() for td in tr.select("td")] for tr in after.select(".version__fields tbody tr")}
+    rows = {tr.th.get_text(): [td.get_text() for td in tr.select("td")]
+            for tr in after.select(".version__fields tbody tr")}
     assert rows["Mention"] == [mention, "(retiré)"]
 
 
@@ -484,7 +486,8 @@ def test_a_withheld_entry_stays_in_force_while_its_text_is_unpublished(repo, tmp
     again = build_from(clone / "content", tmp_path / "republished", overrides=settings)
     assert again.returncode == 0, again.log
     assert WITHHELD not in every_text(again.output)
-    assert "Version retirée\u00a0: Décision de justice." in history_lines(again, "retrait")[1].get_text(" ", strip=True)
+    line = history_lines(again, "retrait")[1].get_text(" ", strip=True)
+    assert "Version retirée\u00a0: Décision de justice." in line
 
 
 @pytest.mark.parametrize("which, expected", [
@@ -566,9 +569,9 @@ def test_the_real_site_passes_the_gates_with_a_withheld_version(site_production,
     _, slug, found = max(candidates)
     withheld = found[1] if len(found) >= 3 else found[-1]
     settings = tmp_path / "withheld.py"
+    reasons = {withheld: "Décision de justice."}
     settings.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom publishconf import *  # noqa\n"
-                        f"TRANSPARENCY = {{**TRANSPARENCY, 'withheld_versions': {{{withheld!r}: 'Décision de justice.'}}}}\n",
-                        encoding="utf-8")
+                        f"TRANSPARENCY = {{**TRANSPARENCY, 'withheld_versions': {reasons!r}}}\n", encoding="utf-8")
     build = build_from(ROOT / "content", tmp_path / "out", settings=settings,
                        overrides={"CACHE_PATH": str(tmp_path / "cache")})
     assert build.returncode == 0, build.log

@@ -2,8 +2,9 @@
 
 Partnerships by type, corrections per year and the median delay between a
 text's publication and its correction, the number of versions per article
-(the public states of its text, versions.py; withheld ones counted apart), and how long moderation takes (the median time from a
-contribution's date to the first decision taken on it). The same figures are
+(the public states of its text, versions.py; withheld ones counted apart),
+and how long moderation takes (the median time from a contribution's date
+to the first decision taken on it). The same figures are
 published as JSON (see ``export``); the page and the JSON are made from one
 :class:`Figures`, so that they cannot disagree.
 """

@@ -218,8 +218,10 @@ class Record:
         articles = list(self.context.get("articles", []) or [])
         revisions = None
         if self.history.available:
-            revisions = {id(a): (len(self.timeline(a).shown), len(self.timeline(a).versions) - len(self.timeline(a).shown))
-                         for a in articles}
+            revisions = {}
+            for article in articles:
+                timeline = self.timeline(article)
+                revisions[id(article)] = (len(timeline.shown), len(timeline.versions) - len(timeline.shown))
         return figures_module.compute(articles, [], self.corrections, revisions, self._moderation())
 
     def export(self) -> dict:

@@ -49,7 +49,6 @@ from blogcore.typography import fix_text
 from . import disclosure as disclosure_module
 from . import fields
 
-NOTE_FIELD = "note-de-modification"
 # The attributes whose {filename}-style values Pelican replaces (pelican/contents.py), and its markers.
 LINK_ATTRIBUTES = ("href", "src", "poster", "data", "cite", "formaction", "action", "content")
 _INTRASITE = re.compile(r"^[{|](?P<what>\w+)[|}](?P<value>.*)$", re.S)
@@ -115,7 +114,7 @@ def read_facts(header: Header, tz: ZoneInfo) -> Facts:
             date_ok = False
     return Facts(status=header.get("status") or "published", date=date, date_ok=date_ok,
                  feed_id=header.get("feed_id") or "", slug=header.get("slug") or "",
-                 note=" ".join((header.get(NOTE_FIELD) or "").split()))
+                 note=" ".join((header.get(fields.NOTE) or "").split()))
 
 
 def plain_text(html: str) -> str:

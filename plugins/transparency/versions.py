@@ -6,8 +6,9 @@ From a file's history (history.py, newest first) and the text of each state:
    the first state that is another text than the state after it: an article
    is recognised by its ``Feed_id:`` (the id feed readers know it by; without
    one, the fallback id the feeds would give it), a page by its ``Slug:``
-   (compared with the nearest newer state that has one). A file created anew (``git rm`` then a new file at the same name)
-   already ended its history in history.py.
+   (compared with the nearest newer state that has one). A file created
+   anew (``git rm``, then a new file at the same name) already ended its
+   history in history.py.
 2. **Only what was public.** A state counts only if readers could see it:
    ``blogcore.public.state_visible`` with its own status and date, and the
    moment the next commit replaced it (a draft never counts; a text dated in

@@ -73,13 +73,15 @@ def words(version) -> str:
 
 def test_a_state_is_rendered_and_shows_only_what_readers_saw():
     text = article("Du **gras** et [un lien](https://example.org/).\n\n[//]: # (Note interne : ne pas publier)\n\n"
-                   "## Un intertitre {#inter}\n\n<!-- Note HTML interne -->\n\nFin : voilà.", extra="Tags: secret-tag\nSlug: un-titre\n"
+                   "## Un intertitre {#inter}\n\n<!-- Note HTML interne -->\n\nFin : voilà.",
+                   extra="Tags: secret-tag\nSlug: un-titre\n"
                    "Note-de-modification: La note.\nPartnership: collaboration\nSponsor: Maison X\n"
                    "Correction: 2026-01-06 10:00:00+01:00 | precision | Une date ajoutée.\n")
     view = renderer().view(text, header_of(text), "content/articles/texte.md", "c" * 40, "article")
     assert "<strong>gras</strong>" in view.body and '<h2 id="inter">Un intertitre</h2>' in view.body
     assert "Fin\u00a0: voilà." in view.body  # the site's French typography
-    for hidden in ("Note interne", "Note HTML interne", "<!--", "**", "Feed_id", FEED_ID, "secret-tag", "un-titre", "La note", "Status"):
+    for hidden in ("Note interne", "Note HTML interne", "<!--", "**", "Feed_id", FEED_ID, "secret-tag", "un-titre",
+                   "La note", "Status"):
         assert hidden not in view.body and hidden not in repr(view.fields), hidden
     assert view.title == "Un titre\u202f; deux"
     assert dict(view.fields)["Mention"] == "Publicité — collaboration commerciale avec Maison X"
@@ -142,7 +144,8 @@ def test_commits_showing_the_same_thing_are_one_version_and_its_note_is_shown_on
         ("2026-01-07T10:00:00+01:00", article("Texte.\n\n[//]: # (commentaire)", extra="Tags: a, b\n")),
         ("2026-01-08T10:00:00+01:00", article("Texte et ajout.", extra="Note-de-modification: Un ajout.\n")),
         ("2026-01-09T10:00:00+01:00", article("Texte et ajout.", extra="Note-de-modification: Un ajout, précisé.\n")),
-        ("2026-01-10T10:00:00+01:00", article("Texte et ajout, encore.", extra="Note-de-modification: Un ajout, précisé.\n")),
+        ("2026-01-10T10:00:00+01:00", article("Texte et ajout, encore.",
+                                              extra="Note-de-modification: Un ajout, précisé.\n")),
     ])
     assert [(v.commit[-2:], v.commits and len(v.commits), v.note) for v in tl.versions] == [
         ("01", 2, ""), ("03", 2, "Un ajout, précisé."), ("05", 1, "")]
@@ -201,7 +204,8 @@ def test_an_article_without_feed_id_is_the_text_its_fallback_id_names():
     plain = "Title: T\nDate: 2026-01-05 10:00:00+01:00\n\n{}\n"
     pasted = "Title: T\nDate: 2026-01-05 10:00:00+01:00\nFeed_id: {}\n\n{}\n"
     fallback = "tag:example.org,2026-01-05:source/texte"
-    for feed_id, expected in ((fallback, ["Sans id.", "Avec l’id suggéré."]), (FEED_ID, ["Avec l’id suggéré."])):
+    cases = ((fallback, ["Sans id.", "Avec l’id suggéré."]), (FEED_ID, ["Avec l’id suggéré."]))
+    for feed_id, expected in cases:
         revisions = [Revision("b" * 40, dt.datetime(2026, 1, 7, tzinfo=PARIS), "content/articles/texte.md"),
                      Revision("a" * 40, dt.datetime(2026, 1, 6, tzinfo=PARIS), "content/articles/texte.md")]
         texts = {("a" * 40, revisions[1].path): plain.format("Sans id."),
