@@ -67,32 +67,32 @@ class TransparencyGenerator(Generator):
         count = texts = 0
         for item, _kind in record.public_texts():
             timeline = record.timeline(item)
-            if not timeline.shown:
-                continue
-            texts += 1
+            texts += bool(timeline.shown)
+            words = None  # the plain text of the published version before, oldest first
             for version in timeline.shown:
-                self._write_version(writer, record, item, timeline, version)
+                words = self._write_version(writer, record, item, timeline, version, words)
                 count += 1
         if texts:
             log.info(PREFIX + "wrote %d version pages for %d texts", count, texts)
 
-    def _write_version(self, writer, record: Record, item, timeline, version) -> None:
+    def _write_version(self, writer, record: Record, item, timeline, version, older_words: str | None) -> str:
+        """Write one version's page; its text's words (the next version is compared with them)."""
         url = record.version_url(item, version)
         save_as = url + "index.html"
         siteurl = get_relative_path(save_as) if self.settings["RELATIVE_URLS"] else self.settings["SITEURL"]
-        domains = record.config.affiliate_domains
-        body = record.renderer.html(version.view, self.context, siteurl, domains)
+        body = record.renderer.html(version.view, self.context, siteurl, record.config.affiliate_domains)
+        words = plain_text(body)
         older = timeline.previous(version)
         diff = fields = None
-        if older is not None:
-            old_body = record.renderer.html(older.view, self.context, siteurl, domains)
-            diff = word_diff(plain_text(old_body), plain_text(body))
+        if older is not None and older_words is not None:
+            diff = word_diff(older_words, words)
             fields = field_changes(older.view.fields, version.view.fields)
         writer.write_file(
             save_as, self.get_template("version"), self.context, relative_urls=self.settings["RELATIVE_URLS"],
             url=url, item=item, version=version, older=older, newer=timeline.next(version),
             withheld_between=timeline.withheld_before(version), body=body, diff=diff, field_changes=fields,
         )
+        return words
 
     # --------------------------------------------------------- corrections
     def _write_corrections(self, writer, record: Record) -> None:
