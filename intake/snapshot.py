@@ -20,6 +20,7 @@ from .paths import BLOCKLISTS, ensure_plugins_importable
 ensure_plugins_importable()
 from blogcore.headers import read_header  # noqa: E402
 from blogcore.isodate import parse_iso  # noqa: E402
+from blogcore.names import identity_key  # noqa: E402
 from community import config as community_config  # noqa: E402
 from community import moderation  # noqa: E402
 from community.model import Contribution  # noqa: E402
@@ -76,6 +77,8 @@ class Snapshot:
     transparence_url: str
     thanks_url: str = "contribuer/merci/"
     by_id: dict[str, Contribution] = field(default_factory=dict)
+    # Readers' names already used on the branch (identity key → the address hashes they came with, "" for none).
+    authors: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def form_source(self) -> str:
@@ -124,10 +127,15 @@ def load(root: Path, commit: str, site_url: str) -> Snapshot:
     page_url = settings.get("PAGE_URL", "{slug}/").format(slug="transparence", lang="fr")
     transparence = site_url + "/" + page_url if (root / "content" / "pages" / "transparence.md").is_file() else ""
     folder = root / "intake" / "blocklists"
+    authors: dict[str, set[str]] = {}
+    for c in contributions:
+        if c.author and not c.official:
+            authors.setdefault(identity_key(c.author), set()).add(c.author_email_hash)
     return Snapshot(
         commit=commit, site=site, site_name=settings.get("SITENAME") or "", articles=articles,
         contributions=tuple(contributions), blocklists=Blocklists.read(folder if folder.is_dir() else BLOCKLISTS),
         max_body_chars=int(getattr(cfg, "max_body_chars", DEFAULT_MAX_BODY)), transparence_url=transparence,
         thanks_url=cfg.thanks_url,
         by_id={c.id: c for c in contributions},
+        authors={key: frozenset(hashes) for key, hashes in authors.items()},
     )

@@ -462,3 +462,102 @@ def test_the_real_site_states_its_policies_types_and_figures_honestly(site_produ
     for path in feed_files(site_production.output):
         problems += check_feed(path, site_production.output, SITE)
     assert problems == [], "no DuplicateUpdated (nor any other rule) in the real site's feeds"
+
+
+# ------------------------------------------------------------------ paid links in every spelling and place
+
+# What a browser reads as a link to aff.example.net, however it is written (issue 25, point 6).
+SPELLINGS = {
+    "point": "[un](https://aff.example.net./un)",
+    "fullwidth": "[deux](https://ａｆｆ.example.net/deux)",
+    "percent": "[trois](https://aff%2Eexample.net/trois)",
+    "scheme-relative": "[quatre](//aff.example.net/quatre)",
+    "single-quoted": "<a href='https://aff.example.net/cinq'>cinq</a>",
+    "capitals": "[six](HTTPS://AFF.EXAMPLE.NET/six)",
+    "userinfo": "[sept](https://maison-exemple.fr@aff.example.net/sept)",
+    "backslashes": "<a href='https:\\\\aff.example.net\\huit'>huit</a>",
+}
+
+
+def _paid_content(tmp_path: Path) -> Path:
+    content = content_with_transparency(tmp_path)
+    article = content / "articles" / "liens-affilies.md"
+    text = article.read_text(encoding="utf-8").replace(
+        "Sponsor: Programme Exemple\n", "Sponsor: Programme Exemple\nSource: Le catalogue\n"
+        "Source_url: https://ａｆｆ.example.net./catalogue\n")
+    article.write_text(text + "\n" + "\n\n".join(f"Lien {name} : {link}." for name, link in SPELLINGS.items())
+                       + "\n\n[[contribution:lecteur-aff]]\n", encoding="utf-8")
+    folder = content / "contributions" / "liens-affilies"
+    folder.mkdir()
+    common = "Article: liens-affilies\nStatus: approved\nSource: Commentaires du site\n"
+    (folder / "officiel-aff.md").write_text(
+        f"Id: officiel-aff\nAuthor: La rédaction\nOfficial: yes\nDate: 2022-06-02 10:00:00+02:00\n{common}\n"
+        "Le lien du programme : [ici](https://ａｆｆ.example.net./officiel).\n", encoding="utf-8")
+    (folder / "lecteur-aff.md").write_text(
+        f"Id: lecteur-aff\nAuthor: Lecteur Affilié\nAuthor_url: https://aff.example.net./mon-site\n"
+        f"Date: 2022-06-03 10:00:00+02:00\n{common}\nMon lien : https://aff.example.net/lecteur\n", encoding="utf-8")
+    return content
+
+
+def _paid_links(html_page) -> list:
+    return [a for a in html_page.select("a[href]") if "example.net" in a["href"].lower()]
+
+
+def test_affiliate_links_in_every_spelling_and_place_are_sponsored_and_noted(tmp_path):
+    build = run_pelican(_paid_content(tmp_path), tmp_path / "out", fatal="warnings", overrides=SETTINGS)
+    assert build.returncode == 0, build.log
+    article = page(build, "liens-affilies")
+    prose = _paid_links(article.select_one("main .prose"))
+    assert len(prose) == len(SPELLINGS) + 1 + 1  # the fixture's own link, and the quoted reader's
+    source = _paid_links(article.select_one("#source"))
+    official = _paid_links(article.select_one("#contribution-officiel-aff"))
+    reader = _paid_links(article.select_one("#contribution-lecteur-aff"))
+    contributor = _paid_links(soup(build.output / "contributeur" / "lecteur-affilie" / "index.html").select_one("main"))
+    assert len(source) == 1 and len(official) == 1 and len(reader) == 2 and contributor
+    for link in prose + source + official + reader + contributor:
+        assert "sponsored" in link["rel"], link
+        note = link.find_next_sibling()
+        assert note is not None and note.get("class") == ["affiliate-note"] and note.get_text() == " (lien affilié)", link
+    assert all("ugc" in link["rel"] for link in reader + contributor), "a reader's link stays a reader's"
+    # Every page and feed entry of the build, read again as a browser reads it: nothing left unmarked.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from publishing import links
+    from publishing.site import Site
+    found, _ = links.run(Site(build.output, SITE, affiliate_domains=("aff.example.net",)))
+    assert [p for p in found if "affiliate" in p.field] == []
+    feed = (build.output / "flux" / "site.atom.xml").read_text(encoding="utf-8")
+    assert feed.count("affiliate-note") >= len(SPELLINGS) + 1
+
+
+@pytest.mark.parametrize("place", ["article", "page", "source", "official", "profile", "bio"])
+def test_an_affiliate_link_where_nothing_declares_it_fails_naming_file_field_and_value(tmp_path, place):
+    content = content_with_transparency(tmp_path)
+    tribune = content / "articles" / "tribune.md"
+    if place == "article":
+        path, field, value = tribune, "link", "//aff.example.net/x"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n<a href='{value}'>acheter</a>\n", encoding="utf-8")
+    elif place == "page":
+        path, field, value = content / "pages" / "a-propos.md", "link", "https://ａｆｆ.example.net/p"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n[acheter]({value})\n", encoding="utf-8")
+    elif place == "source":
+        path, field, value = tribune, "Source_url:", "https://aff.example.net./s"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Lang: fr\n", f"Lang: fr\nSource: Ailleurs\nSource_url: {value}\n"),
+                        encoding="utf-8")
+    elif place == "official":
+        path = content / "contributions" / "second" / "officiel-aff.md"
+        field, value = "Body:", "https://aff.example.net./o"
+        path.write_text("Id: officiel-aff\nArticle: second\nAuthor: La rédaction\nOfficial: yes\n"
+                        "Date: 2021-07-01 10:00:00+02:00\nStatus: approved\nSource: Commentaires du site\n\n"
+                        f"Voyez [ici]({value}).\n", encoding="utf-8")
+    else:
+        path = content / "authors" / "camille-temoin.md"
+        field, value = ("Website:", "aff.example.net./moi") if place == "profile" else ("bio", "//aff.example.net/b")
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("Website: example.org", f"Website: {value}") if place == "profile" \
+            else text + f"\n[Mon livre]({value})\n"
+        path.write_text(text, encoding="utf-8")
+    build = run_pelican(content, tmp_path / "out", overrides=SETTINGS)
+    log = " ".join(build.log.split())
+    assert build.returncode != 0
+    assert path.name in log and f"{field} = {value!r}" in log and "aff.example.net" in log and "Fix:" in log, log

@@ -225,7 +225,7 @@ class Validator:
                 self.problem(entry, key.capitalize() + ":", header.get(key), "unknown value",
                              f"use one of {', '.join(allowed)}")
         source_url = header.get("source_url")
-        if source_url and not re.match(r"https?://[^\s/]+", source_url):
+        if source_url and not transparency_fields.is_http_url(source_url):  # as a browser reads it
             self.problem(entry, "Source_url:", source_url, "not an absolute web address",
                          "write the full address, starting with https:// or http://")
         if entry.kind == "article" and not header.get("summary"):

@@ -3,10 +3,16 @@
 Settings (``TRANSPARENCY`` dict in pelicanconf.py; every key optional):
 
 ``affiliate_domains`` (list of str, default ``[]``)
-    Domains of affiliate programmes (``"amzn.to"``, ``"shop.example"``). A
-    link to one of them (or to a sub-domain) gets ``rel="sponsored"`` and a
-    visible « lien affilié » note; an article linking one without a
-    ``Partnership:`` header fails the build, naming the file and the link.
+    Domains of affiliate programmes (``"amzn.to"``, ``"shop.example"``;
+    international names and any case accepted). Every link the site
+    publishes to one of them (or to a sub-domain), however its address is
+    spelt (the host a browser would contact: blogcore/urls.py), gets
+    ``rel="sponsored"`` and a visible « (lien affilié) » note: article and
+    page bodies and summaries, ``Source_url:``, contributions (official
+    replies and readers'), author profiles. One in a brand text without a
+    ``Partnership:`` header (a page, an author profile, an article or its
+    official replies) fails the build, naming the file, the field and the
+    link (see disclosure.py).
 ``page`` (str, default ``"transparence"``)
     Slug of the Transparence page: the policies below point to its anchors,
     and the build fails if one of them is missing from the built page.
@@ -53,6 +59,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
+from blogcore import urls
 from blogcore.errors import SiteError
 
 SETTING = "TRANSPARENCY"
@@ -67,7 +74,6 @@ DEFAULT_POLICIES = (
     ("actionableFeedbackPolicy", "#nous-ecrire"),
     ("masthead", "#equipe"),
 )
-_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 _ANCHOR = re.compile(r"#[A-Za-z][\w:.-]*")
 _HASH = re.compile(r"[0-9a-f]{7,40}")
 REASON_MAX = 300
@@ -109,10 +115,11 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> Transparenc
         if key not in known:
             raise SiteError(origin, name, value, "unknown setting", f"use one of {sorted(known)}")
         if key == "affiliate_domains":
-            if isinstance(value, str) or not all(isinstance(v, str) and _DOMAIN.fullmatch(v.lower()) for v in value):
+            domains = [] if isinstance(value, str) else [urls.domain_of(v) for v in value]
+            if isinstance(value, str) or not all(domains):
                 raise SiteError(origin, name, value, "must be a list of domain names",
                                 'write ["amzn.to", "boutique.example"] (no https://, no path)')
-            value = tuple(v.lower().removeprefix("www.") for v in value)
+            value = tuple(dict.fromkeys(domain.removeprefix("www.") for domain in domains))
         elif key == "policies":
             value = _policies(value, name, origin)
         elif key == "history":

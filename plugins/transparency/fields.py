@@ -9,8 +9,9 @@ Articles only:
 ``Partnership:``   ``publicite``, ``collaboration``, ``affiliation`` or
                    ``produit-offert``: the text has a commercial counterpart
 ``Sponsor:``       the partner's name (required with ``Partnership:``)
-``Sponsor_url:``   the partner's site (``https://…``); links to its domain
-                   carry ``rel="sponsored"``
+``Sponsor_url:``   the partner's site (``https://…``); links of the brand's
+                   texts to its domain (as a browser reads the host:
+                   blogcore/urls.py) carry ``rel="sponsored"``
 ``Guest:``         ``yes`` for a tribune written by someone outside the brand
 
 Articles and pages:
@@ -28,12 +29,11 @@ Articles and pages:
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from blogcore import urls
 from blogcore.isodate import parse_iso
 
 # Partnership type -> the mention shown before the text, naming the partner ({sponsor}).
@@ -72,7 +72,6 @@ CORRECTION_FIX = ("write 'Correction: 2026-11-25 10:00:00+01:00 | rectificatif |
 METHOD_FIX = "write e.g. 'Methode: redaction: Camille Témoin | relecture: Alice Martin, responsable éditoriale | sources: …'"
 _TRUE = {"yes", "oui", "true", "1"}
 _FALSE = {"no", "non", "false", "0"}
-_HTTP = re.compile(r"https?://[^\s/]+(?:/\S*)?")
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ class Disclosure:
     @property
     def domain(self) -> str:
         """The partner's domain (from Sponsor_url, without www.), or ""."""
-        host = (urlsplit(self.sponsor_url).hostname or "") if self.sponsor_url else ""
+        host = urls.host_of(self.sponsor_url) or "" if self.sponsor_url else ""
         return host.removeprefix("www.")
 
 
@@ -222,7 +221,7 @@ def check(fields: dict[str, str], corrections: list[str], kind: str, date: dt.da
             if value:
                 bad(key, value, "names a partner, but the article declares no Partnership:",
                     f"add 'Partnership: <{'|'.join(MENTIONS)}>' or remove the line")
-    if sponsor_url and not _HTTP.fullmatch(sponsor_url):
+    if sponsor_url and not is_http_url(sponsor_url):
         bad("Sponsor_url:", sponsor_url, "not an absolute web address", "write the partner's site, https://…")
     if fields.get("guest") and parse_bool(fields["guest"]) is None:
         bad("Guest:", fields["guest"], "not yes or no", "write 'Guest: yes' for a tribune by someone outside the brand")
@@ -278,5 +277,7 @@ def work_type_of(fields: dict[str, str]) -> WorkType:
 
 
 def is_http_url(value: str) -> bool:
-    """An absolute http(s) address."""
-    return bool(_HTTP.fullmatch(value or ""))
+    """An absolute http(s) address with a host, as a browser reads it (one line, no spaces)."""
+    value = value or ""
+    return (not any(c.isspace() for c in value) and urls.scheme_of(value) in ("http", "https")
+            and "//" in value and urls.host_of(value) is not None)

@@ -26,25 +26,25 @@ request to any other host is recorded and aborted by the harness.
 - "hosts": no page asks the browser for anything from another host, while
   loading or when the reader tabs through it or an element gets hovered,
   focused or clicked (the harness fires those events on every element); and
-  no page or stylesheet of the build, browsed or not, has a URL that the
-  browser would load without a click (stylesheet, script, image, frame,
-  CSS url() and @import: fonts, backgrounds, even those shown on :hover) on
-  another host.
+  no page, SVG or stylesheet of the build, browsed or not, has a URL that
+  the browser would load without a click (stylesheet, script, image, frame,
+  SVG references and animations, CSS url(), @import and image-set(): fonts,
+  backgrounds, even those shown on :hover) on another host. Files are read
+  as a browser reads them (blogcore/markup.py: Lexbor, tinycss2) and hosts
+  resolved by the WHATWG URL Standard (blogcore/urls.py).
 """
 
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
+from blogcore import markup, urls
 from blogcore.errors import Problem
-from bs4 import BeautifulSoup
 
 from . import ROOT, shown
 from . import browser as harness
-from . import htmlcheck
 from .contenttypes import content_type
 from .site import Site
 
@@ -62,7 +62,8 @@ COLOR_SCHEMES = ("light", "dark")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MAX_NODES = 10  # elements listed per axe violation
 BUSY_TIMEOUT_MS = 10_000  # how long axe waits for aria-busy content
-CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""", re.IGNORECASE)
+# Files a browser renders as a document (and so loads from): HTML, SVG, XHTML, XSLT.
+MARKUP_FILES = (".html", ".htm", ".xhtml", ".svg", ".xsl", ".xslt")
 SETUP_FIX = "run scripts/setup --test (it installs chromium from Debian, Playwright and axe-core with npm ci)"
 FIX_A11Y = ("fix the template in theme/templates/ or the style in theme/static/css/style.css that produces this "
             "element (or the Markdown it comes from); axe explains the rule at {url}")
@@ -191,33 +192,36 @@ def _axe(page) -> list[dict]:
 
 
 def css_urls(css: str) -> list[str]:
-    """The URLs a stylesheet (or a style attribute) makes the browser load: url(...) and @import."""
-    return [(match.group(1) or match.group(2)).strip() for match in CSS_URL.finditer(css or "")]
+    """The URLs a stylesheet (or a style attribute) makes the browser load: url(), @import, image-set()..."""
+    return markup.css_urls(css)
 
 
 def static_third_party(site: Site) -> list[Problem]:
-    """URLs on another host that a page or stylesheet of the build would make the browser load without a click."""
+    """URLs on another host that a page, SVG or stylesheet of the build would make the browser load without a click.
+
+    Every file a browser renders is read (MARKUP_FILES and stylesheets), as a browser reads it
+    (blogcore/markup.py), and every address is resolved against the file's own address as a browser
+    resolves it (blogcore/urls.py): //host, backslashes, %2E, fullwidth letters, a trailing dot.
+    """
     problems = []
 
-    def report(file: Path, field: str, urls: list[str], base: str) -> None:
-        for url in urls:
-            absolute = urljoin(base, url)
-            if url.startswith("//") or (urlsplit(absolute).scheme in ("http", "https")
-                                        and urlsplit(absolute).netloc.lower() != site.netloc):
-                problems.append(Problem(site.relative(file), field, url,
-                                        f"the browser would request {urlsplit(absolute).netloc or url}", FIX_HOSTS))
+    def report(file: Path, field: str, url: str, base: str) -> None:
+        host = urls.host_of(url, base)
+        if host is not None and host != site.host:
+            problems.append(Problem(site.relative(file), field, url, f"the browser would request {host}", FIX_HOSTS))
 
     for file in site.files():
+        suffix = file.suffix.lower()
+        if suffix not in MARKUP_FILES + (".css",):
+            continue
         base = site.url_of(site.relative(file))
-        if file.suffix in (".html", ".htm", ".svg"):
-            soup = BeautifulSoup(file.read_text(encoding="utf-8", errors="replace"), "html.parser")
-            loaded = [url for url in htmlcheck.loaded_urls(soup) if "url(" not in url]
-            report(file, "loaded without a click", loaded, base)
-            styles = [node.string or "" for node in soup.find_all("style")]
-            styles += [node["style"] for node in soup.find_all(style=True)]
-            report(file, "CSS url() in the page", [u for css in styles for u in css_urls(css)], base)
-        elif file.suffix == ".css":
-            report(file, "CSS url()/@import", css_urls(file.read_text(encoding="utf-8", errors="replace")), base)
+        text = file.read_text(encoding="utf-8", errors="replace")
+        if suffix == ".css":
+            for url in markup.css_urls(text):
+                report(file, "CSS url()/@import", url, base)
+            continue
+        for load in markup.loads(text):
+            report(file, "CSS url() in the page" if load.css else "loaded without a click", load.url, base)
     return problems
 
 

@@ -172,7 +172,8 @@ def test_partner_and_affiliate_links_are_sponsored_others_untouched():
 
 def test_an_affiliate_link_without_partnership_is_reported():
     marked, undeclared = disclosure.mark_links('<a href="https://aff.net/x?a=1&amp;b=2">x</a>', None, ("aff.net",))
-    assert undeclared == ["https://aff.net/x?a=1&b=2"] and 'rel="sponsored"' in marked
+    assert [(p.url, p.domain, p.undeclared) for p in undeclared] == [("https://aff.net/x?a=1&b=2", "aff.net", True)]
+    assert 'rel="sponsored"' in marked
     assert disclosure.mark_links("<p>Sans lien.</p>", None, ("aff.net",)) == ("<p>Sans lien.</p>", [])
 
 
@@ -213,3 +214,92 @@ def test_durations_and_numbers_in_french():
     assert median_delta([dt.timedelta(hours=h) for h in (1, 3, 8)]) == dt.timedelta(hours=3)
     assert median_delta([]) is None
     assert (number_fr(2), number_fr(2.5), number_fr(None)) == ("2", "2,5", "—")
+
+
+# ------------------------------------------------------------------------ paid links, every spelling
+
+AMZN = ("amzn.to",)
+NOTE = '<span class="affiliate-note"> (lien affilié)</span>'
+
+
+@pytest.mark.parametrize("link", [
+    '<a href="https://amzn.to./x">l</a>',                  # a trailing dot
+    '<a href="https://ａｍｚｎ.to/x">l</a>',                 # fullwidth letters
+    '<a href="https://amzn%2Eto/x">l</a>',                  # a percent-encoded dot
+    '<a href="//amzn.to/x">l</a>',                          # scheme-relative
+    "<a href='https://amzn.to/x'>l</a>",                    # single-quoted raw HTML
+    "<a href=https://amzn.to/x>l</a>",                      # unquoted
+    '<A HREF="HTTPS://AMZN.TO/X">l</A>',                    # upper case
+    '<a href="https://partenaire.example@amzn.to/">l</a>',  # userinfo
+    '<a href="https:\\\\amzn.to\\x">l</a>',                 # backslashes
+    '<a href="ht&#9;tps://am&#10;zn.to/x">l</a>',           # a tab and a newline, as entities
+    '<a href="https://&#x61;mzn.to/x">l</a>',               # an entity in the host
+    '<a href="https://fr.amzn.to/x">l</a>',                 # a sub-domain
+    '<a title="a > b" href="https://amzn.to/x">l</a>',      # a ">" before the address
+    '<a href="http:amzn.to/x">l</a>',                       # no slashes (another host on an http page)
+])
+def test_every_spelling_of_an_affiliate_link_is_marked_and_reported(link):
+    marked, found = disclosure.mark_links(f"<p>Voir {link}.</p>", None, AMZN)
+    assert [(p.domain, p.undeclared) for p in found] == [("amzn.to", True)], found
+    assert marked.count('rel="sponsored"') == 1 and marked.count(NOTE) == 1
+    assert marked.index('rel="sponsored"') < marked.index(NOTE)
+    declared = fields.Disclosure("affiliation", "Programme")
+    marked, found = disclosure.mark_links(f"<p>Voir {link}.</p>", declared, AMZN)
+    assert found == [] and marked.count(NOTE) == 1
+
+
+@pytest.mark.parametrize("link", [
+    '<a href="https://amzn.to.evil.example/">l</a>', '<a href="https://notamzn.to/">l</a>',
+    '<a href="/amzn.to/x">l</a>', '<a href="https://example.org/?u=https://amzn.to/">l</a>',
+    '<p>https://amzn.to/ en texte</p>', '<pre><code>&lt;a href="https://amzn.to/"&gt;</code></pre>',
+])
+def test_other_hosts_and_text_are_left_as_they_are(link):
+    assert disclosure.mark_links(link, None, AMZN) == (link, [])
+
+
+def test_a_live_shadow_root_link_is_marked_and_marking_twice_changes_nothing():
+    html = '<div><template shadowrootmode="open"><a href="https://amzn.to/x">l</a></template></div>'
+    marked, found = disclosure.mark_links(html, None, AMZN)
+    assert len(found) == 1 and 'rel="sponsored"' in marked and NOTE in marked
+    assert disclosure.mark_links(marked, None, AMZN)[0] == marked
+
+
+@pytest.mark.parametrize("html, where", [
+    ('<map name="m"><area href="https://amzn.to/x" alt="x"></map>', "area"),
+    ('<svg><a xlink:href="https://amzn.to/x"><text>x</text></a></svg>', "svg link"),
+    ('<form action="https://amzn.to/x"><button>Acheter</button></form>', "form"),
+    ('<form><button formaction="//amzn.to/x">Acheter</button></form>', "form"),
+])
+def test_affiliate_addresses_that_cannot_carry_the_note_are_refused_even_when_declared(html, where):
+    _, found = disclosure.mark_links(html, fields.Disclosure("affiliation", "Programme"), AMZN)
+    assert [(p.where, p.undeclared) for p in found] == [(where, False)]
+
+
+def test_a_readers_links_affiliate_marked_partner_untouched_nothing_reported():
+    partner = fields.Disclosure("collaboration", "X", "https://www.maison-x.fr/")
+    html = ('<p><a href="https://amzn.to/x" rel="ugc nofollow noopener">a</a> '
+            '<a href="https://maison-x.fr/" rel="ugc nofollow noopener">b</a></p>')
+    marked, found = disclosure.mark_links(html, partner, AMZN, reader=True)
+    assert found == []
+    assert f'<a href="https://amzn.to/x" rel="sponsored ugc nofollow noopener">a</a>{NOTE}' in marked
+    assert '<a href="https://maison-x.fr/" rel="ugc nofollow noopener">b</a>' in marked
+
+
+def test_no_break_spaces_stay_characters_when_a_fragment_is_written_back():
+    marked, _ = disclosure.mark_links('<p>Prix\u00a0: <a href="https://amzn.to/x">ici</a>\u00a0!</p>', None, AMZN)
+    assert marked == f'<p>Prix\u00a0: <a href="https://amzn.to/x" rel="sponsored">ici</a>{NOTE}\u00a0!</p>'
+
+
+def test_affiliate_domains_and_the_partner_domain_are_read_as_a_browser_reads_hosts():
+    cfg = config.from_settings({"TRANSPARENCY": {"affiliate_domains": ["ＡＭＺＮ.to", "Bücher.example.", "amzn.to"]}})
+    assert cfg.affiliate_domains == ("amzn.to", "xn--bcher-kva.example")
+    assert fields.Disclosure("collaboration", "X", "https://WWW.Maison-X.fr./a").domain == "maison-x.fr"
+    assert disclosure.kind_of("https://boutique.maison-x.fr./", (), "maison-x.fr") == "partner"
+
+
+@pytest.mark.parametrize("value, good", [
+    ("https://www.maison-x.fr/", True), ("HTTPS://maison-x.fr", True), ("https://maison-x.fr/a b", False),
+    ("https:maison-x.fr", False), ("maison-x.fr", False), ("javascript:alert(1)", False), ("ftp://x.fr/", False),
+])
+def test_an_absolute_web_address_is_one_a_browser_reads_as_such(value, good):
+    assert fields.is_http_url(value) is good
