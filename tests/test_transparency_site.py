@@ -472,7 +472,8 @@ def test_transparence_json_follows_its_schema_and_the_schema_is_published(site):
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(data)
     assert data["$schema"] == f"{SITE}/transparence.schema.json"
-    assert data["revisions"] == {"available": False, "total": None, "median_per_article": None, "articles": []}
+    assert data["revisions"] == {"available": False, "total": None, "withheld": None, "median_per_article": None,
+                                 "articles": []}
     moderation = data["moderation"]
     # collab-1 (8 h), journal-1 (3 h), journal-2 (24 h), journal-3 (1 h), alice-1 (2 h 45): median 3 h
     assert moderation["contributions_decided"] == 5 and moderation["decisions"] == 6

@@ -50,8 +50,8 @@ KNOWN_FIELDS = {
     *transparency_fields.FIELDS,  # Partnership, Sponsor, Correction... (plugins/transparency/fields.py)
 }
 MODIFIED_FIX = ("for a correction, write 'Correction: <date> | <rectificatif|precision|mise-a-jour> | <sentence>' "
-                "(it moves the date feeds and the sitemap show); for another change worth telling readers, give "
-                "its commit a 'Note-de-modification: <sentence>' trailer (it moves \"Mis à jour le\")")
+                "(it moves the date feeds and the sitemap show); for another change worth telling readers, write "
+                "'Note-de-modification: <sentence>' in the header (it moves \"Mis à jour le\")")
 REQUIRED = {"article": ("title", "date", "author"), "page": ("title",)}
 DATE_FIX = "write an ISO 8601 date such as 2009-02-25 10:00:00+01:00 (or 2009-02-25)"
 # {filename}path, {static}path, {attach}path and the older |filename|path form.
@@ -207,7 +207,7 @@ class Validator:
                 self.problem(entry, "Date:", header.get("date"), "not a valid date", DATE_FIX)
         if "modified" in fields:
             self.problem(entry, "Modified:", header.get("modified"),
-                         "a date of change no longer moves by hand: corrections and commit notes move it",
+                         "a date of change no longer moves by hand: corrections and notes of change move it",
                          MODIFIED_FIX)
         for found in transparency_fields.check(fields, header.all("correction"), entry.kind, entry.date, self.tz):
             self.problem(entry, found.field, found.value, found.message, found.fix)

@@ -20,6 +20,10 @@ Articles and pages:
                    ``<ISO date> | <rectificatif|precision|mise-a-jour> | <sentence>``
 ``Methode:``       how the text was made, parts separated by ``|``:
                    ``redaction: … | relecture: … | sources: …`` (at least one)
+``Note-de-modification:``  the public note of a change: one or two sentences
+                   for readers, shown in the history on the version that
+                   introduces or changes it (versions.py), and by
+                   « Mis à jour le »; at most NOTE_MAX characters
 """
 
 from __future__ import annotations
@@ -59,7 +63,11 @@ WORK_TYPES = {
     "marque": ("Article de la marque", "BlogPosting"),
 }
 ARTICLE_ONLY = ("partnership", "sponsor", "sponsor_url", "guest")
-FIELDS = (*ARTICLE_ONLY, "correction", "methode")
+NOTE = "note-de-modification"
+NOTE_MAX = 280
+NOTE_FIX = ("write one or two sentences for readers, at most 280 characters, e.g. 'Note-de-modification: Un "
+            "paragraphe oublié lors de la reprise a été ajouté.'")
+FIELDS = (*ARTICLE_ONLY, "correction", "methode", NOTE)
 REPEATABLE = ("correction",)
 CORRECTION_FIX = ("write 'Correction: 2026-11-25 10:00:00+01:00 | rectificatif | Ce qui était faux, et ce qui est "
                   "juste.' (type: rectificatif, precision or mise-a-jour), one line per correction")
@@ -250,6 +258,12 @@ def check(fields: dict[str, str], corrections: list[str], kind: str, date: dt.da
             parse_method(fields["methode"])
         except ValueError as exc:
             bad("Methode:", fields["methode"], str(exc), METHOD_FIX)
+    note = " ".join((fields.get(NOTE) or "").split())
+    if len(note) > NOTE_MAX:
+        bad("Note-de-modification:", note, f"the note has {len(note)} characters; readers get at most {NOTE_MAX}",
+            NOTE_FIX)
+    elif note and not any(c.isalpha() for c in note):
+        bad("Note-de-modification:", note, "the note says nothing readers can read", NOTE_FIX)
     return problems
 
 

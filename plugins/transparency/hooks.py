@@ -31,7 +31,7 @@ def attach(item, kind: str, record: Record) -> list[Problem]:
     """Give an article or a page its transparency data (what the templates and feeds read)."""
     meta = item.metadata
     values = {key: str(meta.get(key) or "") for key in ("partnership", "sponsor", "sponsor_url", "guest",
-                                                         "source", "source_url", "source_note")}
+                                                         "source", "source_url", "source_note", fields.NOTE)}
     corrections: list[str] = []
     if "correction" in meta or "methode" in meta:
         # Pelican splits continuation lines like repeated lines: read them as the writer wrote them.

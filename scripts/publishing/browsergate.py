@@ -4,8 +4,9 @@ The pages: the home page, the article with contributions, the community
 page, the Suivre page, the Transparence page, the corrections list and the
 search page with the results of a search (PAGES; a page may carry a query
 string; the search page is checked when the build has one), and the version
-pages of that article (key_pages: their addresses name commits, so they are
-found in the build). The browser is driven with the project's
+pages of that article and of the Transparence page, whose versions show
+changes (key_pages: their addresses name commits, so they are found in the
+build). The browser is driven with the project's
 harness (tests/browser.py: `browser()` and `visit()`), which records every
 request and aborts those to other hosts, presses Tab, hovers and clicks.
 
@@ -49,10 +50,11 @@ from .site import Site
 
 # Home page, the article with contributions, the community page, the Suivre page, the Transparence
 # page (the figures), the corrections list, and the search page showing results (its script searches
-# as the page opens; see _axe); key_pages adds the version pages of that article.
+# as the page opens; see _axe); key_pages adds the version pages of that article and of the Transparence
+# page (a version shows what changed since the one before: the article may have a single version).
 PAGES = ("", "marketing-2-0-vu-par-yves-duron/", "communaute/", "suivre/", "transparence/", "corrections/",
          "recherche/?q=marketing")
-VERSIONS = "marketing-2-0-vu-par-yves-duron/versions/"
+VERSIONS = ("marketing-2-0-vu-par-yves-duron/versions/", "transparence/versions/")
 # Checked when the build has them: search can be turned off (SEARCH["enabled"], plugins/search/).
 OPTIONAL_PAGES = ("recherche/?q=marketing",)
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
@@ -77,10 +79,13 @@ _AXE_RUN = """async ([tags]) => {
 
 
 def key_pages(site: Site) -> tuple[str, ...]:
-    """PAGES, and the version pages of the article with contributions (their addresses name commits)."""
-    folder = site.root / VERSIONS
-    found = sorted(p.name for p in folder.iterdir() if (p / "index.html").is_file()) if folder.is_dir() else []
-    return PAGES + tuple(f"{VERSIONS}{name}/" for name in found)
+    """PAGES, and the version pages of VERSIONS' texts (their addresses name commits)."""
+    found = []
+    for versions in VERSIONS:
+        folder = site.root / versions
+        if folder.is_dir():
+            found += [f"{versions}{p.name}/" for p in sorted(folder.iterdir()) if (p / "index.html").is_file()]
+    return PAGES + tuple(found)
 
 
 def tools_missing() -> list[str]:

@@ -96,6 +96,21 @@ def test_exactly_one_type_of_work_derived_from_the_headers(headers, key):
     assert work.key == key and work.label == fields.WORK_TYPES[key][0] and work.schema_type == fields.WORK_TYPES[key][1]
 
 
+@pytest.mark.parametrize("note, expected", [
+    ("Un mot. " * 40, "at most 280"),
+    ("… !", "nothing readers can read"),
+])
+def test_a_bad_public_note_is_named(note, expected):
+    found = problems(f"Note-de-modification: {note}")
+    assert len(found) == 1 and found[0].startswith("Note-de-modification:") and expected in found[0]
+
+
+def test_a_public_note_of_one_or_two_sentences_passes():
+    assert problems("Note-de-modification: Un paragraphe oublié lors de la reprise a été ajouté.\n"
+                    "    Il suit la citation.", kind="page") == []
+    assert "note-de-modification" in fields.FIELDS  # so the validator and the desk know the field
+
+
 # ------------------------------------------------------------------------ settings
 
 def test_defaults_name_every_policy_and_the_organization():
@@ -113,7 +128,12 @@ def test_defaults_name_every_policy_and_the_organization():
     ("policies", {**dict(config.DEFAULT_POLICIES), "ethics": "#e"}, "not a policy"),
     ("policies", {**dict(config.DEFAULT_POLICIES), "masthead": "equipe"}, "#anchor"),
     ("history", "yes", "True or False"),
-    ("withheld_versions", ["abc"], "commit hashes"),
+    ("withheld_versions", ["0bf1e38a55"], "dict of version id"),
+    ("withheld_versions", {"abc": ""}, "not a version id"),
+    ("withheld_versions", {"0BF1E38A55": ""}, "not a version id"),
+    ("withheld_versions", {"0bf1e38a55": "une ligne\npuis une autre"}, "one line"),
+    ("withheld_versions", {"0bf1e38a55": 3}, "one line"),
+    ("commit_language", "en", "unknown setting"),
     ("corrections_url", "/corrections", "ends with '/'"),
     ("export", "transparence.txt", ".json"),
 ])
@@ -123,12 +143,15 @@ def test_bad_settings_are_named(key, value, expected):
     assert f"TRANSPARENCY[{key!r}]" in str(error.value) and expected in str(error.value)
 
 
-def test_settings_are_not_modified_and_withheld_prefixes_match():
-    settings = {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": ["0bf1e38a"]}}
+def test_settings_are_not_modified_and_withheld_ids_give_their_reason():
+    withheld = {"0bf1e38a": "Retirée à la demande  d’une personne citée.", "2b425cc3be": None, "901e03c90d": ""}
+    settings = {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": dict(withheld)}}
     cfg = config.from_settings(settings)
-    assert settings == {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": ["0bf1e38a"]}}
+    assert settings == {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": withheld}}
     assert cfg.affiliate_domains == ("amzn.to",)
-    assert cfg.withheld("0bf1e38a55c3") and not cfg.withheld("1bf1e38a55c3")
+    assert cfg.withheld("0bf1e38a55c3") == "Retirée à la demande d’une personne citée."
+    assert cfg.withheld("2b425cc3be01") == "" and cfg.withheld("901e03c90d77") == ""
+    assert cfg.withheld("1bf1e38a55c3") is None
 
 
 # ------------------------------------------------------------------------ paid links
@@ -169,6 +192,15 @@ def test_word_diff_keeps_paragraphs_and_counts_words():
     ]
     assert (diff.inserted, diff.deleted, diff.changed) == (4, 2, True)
     assert not word_diff("Même texte.", "Même texte.").changed
+
+
+def test_word_diff_of_a_long_text_shows_only_the_words_that_changed():
+    paragraphs = [f"Paragraphe {i} : des mots et encore des mots." for i in range(300)]
+    edited = list(paragraphs)
+    edited[150] = "Paragraphe 150 : des mots et encore d’autres mots."
+    diff = word_diff("\n\n".join(paragraphs), "\n\n".join(edited))
+    assert [(p.kind, p.text) for p in diff.pieces if p.kind != "same"] == [("del", "des"), ("ins", "d’autres")]
+    assert "".join(p.text for p in diff.pieces if p.kind != "del") == "\n\n".join(edited)
 
 
 # ------------------------------------------------------------------------ figures
