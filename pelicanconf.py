@@ -134,8 +134,9 @@ PLUGINS = ["editorial", "community", "syndication", "transparency", "search", "d
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {
     "brand_names": [SITENAME, PUBLISHER, "La rédaction"],
-    # The brand's team: with the names above, the only signers of "Official: yes" replies.
-    "official_authors": [],
+    # The brand's team: with the names above, the only signers of "Official: yes" replies, and
+    # names no reader may sign with (« L'équipe éditoriale » is the name its moderation uses).
+    "official_authors": ["L'équipe éditoriale"],
     # The intake service's public address (README, "Running the intake"): with it, every article
     # and the community page carry the contribution form. Empty: no form, only `contact_address`.
     "intake_url": os.environ.get("INTAKE_URL", ""),

@@ -643,6 +643,20 @@ def desk(c, port=8000, backend_port=0, bind="127.0.0.1", sync=True):
         localserver.stop(server)
 
 
+# --- the intake's benchmark (issue 26: a slow webmention source against the real service) ---------------
+@task(name="bench", help={"interval": "Seconds between two bytes of the slow source (default 2).",
+                          "timeout": "INTAKE_WEBMENTION_TIMEOUT for the run (default 5, the default setting).",
+                          "rounds": "Rounds per worker count (default 3)."})
+def intake_bench(c, interval=2.0, timeout=5.0, rounds=3):
+    """Time a good webmention posted behind a slow source, through the real service on 127.0.0.1 (prints figures)."""
+    if float(interval) <= 0 or float(timeout) <= 0 or int(rounds) < 1:
+        raise Exit("--interval and --timeout: give seconds above 0; --rounds: at least 1", code=2)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_intake
+
+    print(bench_intake.report(bench_intake.run(float(interval), float(timeout), int(rounds))))
+
+
 feeds = Collection("feeds")
 feeds.add_task(feeds_ping)
 
@@ -655,6 +669,6 @@ namespace = Collection(build, serve, livereload, preview, clean, new, check, tes
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")
-for _task in (intake_serve, intake_status, intake_secret):
+for _task in (intake_serve, intake_status, intake_secret, intake_bench):
     intake.add_task(_task)
 namespace.add_collection(intake)

@@ -9,13 +9,16 @@ Routes:
                                     With the token and ``action=envoyer``: stored, ``303 See Other``
                                     to the site's thank-you page ``?recu=<id>&cle=<signature>``;
                                     ``Accept: application/json`` gets JSON instead (202 / 422).
+                                    The receipt only for its sender (the same token); the
+                                    same content from another page: "Contribution déjà reçue".
 ``GET /contribution``               the form alone (``?article=…&reponse_a=…``): "Répondre" links
 ``GET /recu``                       the receipt of the last submission (one-hour cookie)
 ``GET|POST /suppression``           ask for a contribution's deletion (the receipt's signed link)
 ``GET /courriel/confirmer``         double opt-in: the link of the confirmation e-mail
 ``GET|POST /courriel/desinscrire``  unsubscribe: deletes the address (one-click POST too)
 ``POST /webmention``                W3C Webmention: 202, verified in the background
-``GET /sante``                      health: 200 once the site is read, 503 before
+``GET /sante``                      health: {"etat": "ok"} (200) once the site is read, 503 before;
+                                    nothing more (details: the log and ``invoke intake.status``)
 ==================================  ==============================================================
 """
 
@@ -33,11 +36,13 @@ from werkzeug.wrappers import Request, Response
 from . import form, mail, spam, webmention
 from .config import IntakeConfig
 from .paths import TEMPLATES, THEME_TEMPLATES, ensure_plugins_importable
-from .service import Intake
+from .service import NAME_IN_USE_NOTE, Intake
 
 ensure_plugins_importable()
+from blogcore import urls  # noqa: E402
 from community.model import KIND_LABELS  # noqa: E402
 from community.sanitize import render_body  # noqa: E402
+from editorial.filters import FILTERS as THEME_FILTERS  # noqa: E402
 
 log = logging.getLogger("intake")
 RECEIPT_COOKIE = "recu"
@@ -51,6 +56,8 @@ class IntakeApp:
         self.cfg: IntakeConfig = intake.cfg
         self.env = Environment(loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(THEME_TEMPLATES)]),
                                autoescape=True, trim_blocks=True, lstrip_blocks=True)
+        # The theme's filters (French dates, typography): its macros (_macros.html) compile with them.
+        self.env.filters.update(THEME_FILTERS)
         self.urls = Map([
             Rule("/", endpoint="home", methods=["GET"]),
             Rule("/sante", endpoint="health", methods=["GET"]),
@@ -126,10 +133,11 @@ class IntakeApp:
                             links=[(self.cfg.site_url + "/", "Aller sur le site")])
 
     def on_health(self, request: Request) -> Response:
+        # Ok or not, nothing more: the reason (a git error, the data folder's path) is for the operator,
+        # in the log and `invoke intake.status`, never for whoever asks.
         snap = self.intake.snapshot
-        body = {"etat": "ok" if snap else "indisponible", "site": snap.commit if snap else None,
-                "erreur": self.intake.snapshot_error or None, "en_attente": len(self.intake.db.jobs())}
-        return Response(json.dumps(body), status=200 if snap else 503, content_type="application/json")
+        return Response(json.dumps({"etat": "ok" if snap else "indisponible"}), status=200 if snap else 503,
+                        content_type="application/json")
 
     def _form_page(self, request: Request, draft: form.Draft, status: int, errors: dict | None = None,
                    preview: bool = False) -> Response:
@@ -216,14 +224,30 @@ class IntakeApp:
             "referrer": request.referrer or ""})
         if refusal:
             return self.message(request, "Envoi refusé", [refusal], 422)
-        ident, created = self.intake.accept(contribution, draft.dedupe_key(), draft.email,
-                                            {"author": draft.author, "title": snap.articles[draft.article].title})
-        if created:
+        notes = NAME_IN_USE_NOTE if self.intake.name_in_use(draft.author, email_hash) else ""
+        stored = self.intake.accept(contribution, draft.dedupe_key(), draft.email,
+                                    {"author": draft.author, "title": snap.articles[draft.article].title,
+                                     "about": snap.articles[draft.article].about()},
+                                    token=spam.token_digest(draft.token), notes=notes)
+        if stored.outcome == "token-used":
+            return self._form_page(request, draft, 422, {"jeton": spam.TOKEN_USED}, preview=True)
+        if stored.outcome == "duplicate":
+            return self.message(request, "Contribution déjà reçue", [
+                "Une contribution identique (même article, même nom, même texte) a déjà été reçue : elle attend la "
+                "relecture d’un modérateur. Elle ne sera pas enregistrée deux fois.",
+                "Si vous l’aviez envoyée vous-même, votre reçu est dans la page de remerciement qui s’est affichée "
+                "alors, et dans l’e-mail de confirmation si vous aviez donné votre adresse."],
+                links=[(snap.articles[draft.article].url, "Revenir à l’article")], data={"deja_recue": True})
+        if stored.outcome == "created":
             self.intake.db.hit(network)
-        return self.accepted(request, ident, created)
+        return self.accepted(request, stored.ident, stored.outcome == "created")
 
     def accepted(self, request: Request, ident: str, created: bool) -> Response:
-        """303 to the site's thank-you page with the receipt (JSON: 202 and the receipt)."""
+        """303 to the site's thank-you page with the receipt (JSON: 202 and the receipt).
+
+        Only for the sender of the submission: the one whose POST stored it, or who sends it again with the
+        same confirmation token (the proof that it is the same sender), never for a duplicate from elsewhere.
+        """
         snap = self.intake.snapshot
         key = mail.link_signature(self.cfg, "deletion", ident)
         thanks = f"{self.cfg.site_url}/{snap.thanks_url}?recu={ident}&cle={key}"
@@ -265,13 +289,16 @@ class IntakeApp:
         if request.method == "GET":  # a link opened (or prefetched) changes nothing: the reader confirms
             return self.page("deletion.html", ident=ident, action=self.cfg.url("suppression"),
                              signature=request.values.get("s", ""))
-        self.intake.db.enqueue("redaction", ident)
-        self.intake.db.forget_address(ident)
-        self.intake.on_enqueue()
+        # A request for a moderator: nothing is erased before a moderator merges it (service._job_redaction).
+        if not self.intake.db.has_job("redaction", ident):
+            self.intake.db.enqueue("redaction", ident)
+            self.intake.on_enqueue()
         return self.message(request, "Demande de suppression enregistrée", [
-            f"Votre demande concernant la contribution {ident} est enregistrée. Un modérateur la traite : le texte "
-            "et votre nom seront retirés ; une mention restera à leur place pour que le fil de discussion reste "
-            "lisible. Votre adresse électronique, si vous l’aviez donnée, est déjà effacée."],
+            f"Votre demande concernant la contribution {ident} est enregistrée. Un modérateur la vérifie et la "
+            "traite : le texte et votre nom seront retirés ; une mention restera à leur place pour que le fil de "
+            "discussion reste lisible.",
+            "Votre adresse électronique, si vous l’aviez donnée, sera effacée quand la suppression sera faite. Pour "
+            "l’effacer tout de suite, utilisez le lien « Ne plus recevoir de message » de nos e-mails."],
             links=[(self.cfg.site_url + "/", "Revenir sur le site")], data={"recu": ident})
 
     def on_confirm(self, request: Request) -> Response:
@@ -303,14 +330,18 @@ class IntakeApp:
                 "Envoyez ici, par POST, les paramètres source et target (W3C Webmention)."])
         if snap is None:
             return self.unavailable(request)
-        source, target = request.form.get("source", "").strip(), request.form.get("target", "").strip()
-
         def bad(text: str) -> Response:
             return Response(text + "\n", status=400, content_type="text/plain; charset=utf-8")
-        for name, value in (("source", source), ("target", target)):
-            if not value.startswith(("http://", "https://")) or len(value) > 2000:
-                return bad(f"{name} doit être une adresse http(s) absolue.")
-        if webmention.normal_url(source) == webmention.normal_url(target):
+        addresses = {}
+        for name in ("source", "target"):  # each read once, as a browser would; the job gets what was read
+            if len(request.form.getlist(name)) != 1:
+                return bad(f"{name} : envoyez ce paramètre une fois (W3C Webmention).")
+            try:
+                addresses[name] = urls.web_address(request.form[name].strip())
+            except urls.AddressError as exc:
+                return bad(f"{name} : {form.address_french(exc.reason)}")
+        source, target = addresses["source"].href, addresses["target"].href
+        if addresses["source"].without_fragment == addresses["target"].without_fragment:
             return bad("source et target sont la même adresse.")
         if webmention.target_article(self.cfg.site_url, snap.articles, target) is None:
             return bad("target n’est pas un article de ce site.")

@@ -59,7 +59,10 @@ VARIABLES: dict[str, tuple[str | None, str]] = {
     "AKISMET_URL": ("https://rest.akismet.com/1.1/", "Akismet's API address"),
     "TRUSTED_AFTER": ("0", "auto-approve (in a pull request, never merged) authors whose confirmed address has "
                            "this many approved contributions; 0: off"),
-    "WEBMENTION_TIMEOUT": ("5", "seconds to fetch a webmention's source"),
+    "WEBMENTION_TIMEOUT": ("5", "seconds to fetch a webmention's source, all included (name lookup, connection, "
+                                "headers, body, redirects): a slower source is refused"),
+    "WEBMENTION_WORKERS": ("3", "webmention sources fetched at once (each on its own thread, apart from e-mails "
+                                "and git): a slow source holds one of them, never the others"),
     "WEBMENTION_MAX_BYTES": ("1000000", "largest source page read"),
     "WEBMENTION_MAX_REDIRECTS": ("3", "redirects followed when fetching a source"),
     "ALLOW_PRIVATE_ADDRESSES": ("0", "TESTS ONLY: 1 lets webmention sources be on loopback or private addresses"),
@@ -113,6 +116,7 @@ class IntakeConfig:
     akismet_url: str
     trusted_after: int
     webmention_timeout: float
+    webmention_workers: int
     webmention_max_bytes: int
     webmention_max_redirects: int
     allow_private_addresses: bool
@@ -227,6 +231,7 @@ def from_env(environ: dict | None = None) -> IntakeConfig:
     values["akismet_url"] = _url(raw, "AKISMET_URL")
     values["trusted_after"] = _number(raw, "TRUSTED_AFTER", int, 0)
     values["webmention_timeout"] = _number(raw, "WEBMENTION_TIMEOUT", float, 0.1)
+    values["webmention_workers"] = _number(raw, "WEBMENTION_WORKERS", int, 1)
     values["webmention_max_bytes"] = _number(raw, "WEBMENTION_MAX_BYTES", int, 1024)
     values["webmention_max_redirects"] = _number(raw, "WEBMENTION_MAX_REDIRECTS", int, 0)
     values["allow_private_addresses"] = _bool(raw, "ALLOW_PRIVATE_ADDRESSES")

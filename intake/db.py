@@ -4,7 +4,11 @@ Tables:
 
 - ``submissions``: every accepted contribution (its file's text, where it was
   committed); a digest of its author and content is unique, so the same
-  submission sent twice is stored once.
+  submission sent twice is stored once; the digest of the confirmation token
+  it came with is unique too (one token, one submission), and is the proof
+  that a second POST comes from the same sender; ``author_key`` (the
+  identity key of its name) finds names already used, ``notes`` what the
+  moderator is told about it.
 - ``jobs``: the queue. A job (commit and push, pull request, e-mail,
   webmention check, redaction...) stays until it succeeded; a failure records
   the error and the next try, with a doubling wait (see worker.py).
@@ -12,6 +16,8 @@ Tables:
   their confirmation and deletion dates; never in git.
 - ``hits``: recent submissions per network, for the rate limits.
 - ``notices``: which notices were sent, so that none is sent twice.
+- ``state``: what the service says only to its operator (the last error
+  reading the published branch), for ``invoke intake.status``.
 
 Every write is one short transaction; SQLite's own locking (WAL, busy
 timeout) lets the server's threads and a second process (``invoke
@@ -64,7 +70,26 @@ CREATE TABLE IF NOT EXISTS hits (network TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS hits_network ON hits (network, at);
 CREATE TABLE IF NOT EXISTS notices (contribution TEXT NOT NULL, event TEXT NOT NULL, sent REAL NOT NULL,
                                     PRIMARY KEY (contribution, event));
+CREATE TABLE IF NOT EXISTS state (name TEXT PRIMARY KEY, value TEXT NOT NULL, at REAL NOT NULL);
 """
+# Columns added after the first release: a database made before gets them at start (ALTER TABLE).
+ADDED_COLUMNS = {
+    "submissions": (("token", "TEXT"), ("author_key", "TEXT NOT NULL DEFAULT ''"), ("notes", "TEXT NOT NULL DEFAULT ''")),
+}
+INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS submissions_token ON submissions (token) WHERE token IS NOT NULL;
+CREATE INDEX IF NOT EXISTS submissions_author ON submissions (author_key);
+"""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What became of a submission: ``outcome`` is created, same (this sender sent it already: its id),
+    duplicate (someone sent the same before: ``ident`` is empty, nothing of it is told) or token-used
+    (its confirmation token already served another submission)."""
+
+    ident: str
+    outcome: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +117,12 @@ class Database:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            for table, columns in ADDED_COLUMNS.items():
+                have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                for name, kind in columns:
+                    if name not in have:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+            db.executescript(INDEXES)
         finally:
             db.close()
 
@@ -115,18 +146,29 @@ class Database:
     # --- submissions ------------------------------------------------------------
 
     def add_submission(self, ident: str, dedupe: str, article: str, kind: str, text: str, email_hash: str,
-                       jobs: list[tuple[str, dict]], now: float | None = None) -> tuple[str, bool]:
-        """Store a submission and its jobs at once; (its id, True) or (the earlier one's id, False)."""
+                       jobs: list[tuple[str, dict]], now: float | None = None, token: str | None = None,
+                       author_key: str = "", notes: str = "") -> Stored:
+        """Store a submission and its jobs at once, unless its token or its content came before (see Stored)."""
         now = time.time() if now is None else now
         with self.connect() as db:
-            row = db.execute("SELECT id FROM submissions WHERE dedupe = ?", (dedupe,)).fetchone()
-            if row:
-                return row["id"], False
-            db.execute("INSERT INTO submissions (id, dedupe, article, kind, text, email_hash, created) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?)", (ident, dedupe, article, kind, text, email_hash, now))
+            if token is not None:
+                row = db.execute("SELECT id, dedupe FROM submissions WHERE token = ?", (token,)).fetchone()
+                if row:
+                    return Stored(row["id"], "same") if row["dedupe"] == dedupe else Stored("", "token-used")
+            if db.execute("SELECT 1 FROM submissions WHERE dedupe = ?", (dedupe,)).fetchone():
+                return Stored("", "duplicate")
+            db.execute("INSERT INTO submissions (id, dedupe, article, kind, text, email_hash, created, token, "
+                       "author_key, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (ident, dedupe, article, kind, text, email_hash, now, token, author_key, notes))
             for kind_, payload in jobs:
                 self._enqueue(db, kind_, ident, payload, now)
-        return ident, True
+        return Stored(ident, "created")
+
+    def email_hashes_of(self, author_key: str) -> set[str] | None:
+        """The address hashes of the submissions signed with this name ("" for none); None when no submission is."""
+        with self.connect() as db:
+            rows = db.execute("SELECT email_hash FROM submissions WHERE author_key = ?", (author_key,)).fetchall()
+        return {row[0] for row in rows} if rows else None
 
     def submission(self, ident: str) -> sqlite3.Row | None:
         """One submission by id."""
@@ -197,6 +239,20 @@ class Database:
         """Jobs left running by a process that stopped: waiting again (each is safe to run twice)."""
         with self.connect() as db:
             return db.execute("UPDATE jobs SET state = 'waiting' WHERE state = 'running'").rowcount
+
+    def refused(self, limit: int = 20) -> list[Job]:
+        """The latest jobs given up for good, newest first (their reason in last_error)."""
+        with self.connect() as db:
+            rows = db.execute("SELECT * FROM jobs WHERE state = 'refused' ORDER BY done_at DESC, id DESC LIMIT ?",
+                              (limit,)).fetchall()
+        return [Job(r["id"], r["kind"], r["ref"], json.loads(r["payload"]), r["state"], r["attempts"],
+                    r["next_at"], r["last_error"], r["created"]) for r in rows]
+
+    def has_job(self, kind: str, ref: str) -> bool:
+        """Whether a job of this kind about `ref` is waiting or running."""
+        with self.connect() as db:
+            return db.execute("SELECT 1 FROM jobs WHERE kind = ? AND ref = ? AND state IN ('waiting', 'running')",
+                              (kind, ref)).fetchone() is not None
 
     def jobs(self, pending_only: bool = True) -> list[Job]:
         """Queued jobs (or all), oldest first."""
@@ -276,3 +332,19 @@ class Database:
         with self.connect() as db:
             return db.execute("INSERT OR IGNORE INTO notices (contribution, event, sent) VALUES (?, ?, ?)",
                               (contribution, event, time.time())).rowcount == 1
+
+    # --- the operator's state -------------------------------------------------------
+
+    def set_state(self, name: str, value: str) -> None:
+        """Record one fact for the operator ("" deletes it)."""
+        with self.connect() as db:
+            if value:
+                db.execute("INSERT OR REPLACE INTO state (name, value, at) VALUES (?, ?, ?)", (name, value, time.time()))
+            else:
+                db.execute("DELETE FROM state WHERE name = ?", (name,))
+
+    def state(self, name: str) -> tuple[str, float] | None:
+        """One recorded fact and when it was recorded, or None."""
+        with self.connect() as db:
+            row = db.execute("SELECT value, at FROM state WHERE name = ?", (name,)).fetchone()
+        return (row[0], row[1]) if row else None

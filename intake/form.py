@@ -7,6 +7,11 @@ contribution is dumped with store.dump_contribution and checked by
 moderation.check_new (store.parse_contribution, then store.check_collection
 against the site's articles and contributions), so a file the intake writes
 is a file the build accepts. Problems found there come back in French too.
+
+Addresses (the reader's site, the e-mail address's domain) are read once, as
+a browser reads them (blogcore/urls.py): the file gets the address as the
+browser serialises it, and one that can never be visited is refused in
+French (:func:`address_french`), never with a server error.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+import unicodedata
 
 from .paths import ensure_plugins_importable
 from .snapshot import Snapshot, normal
 
 ensure_plugins_importable()
+from blogcore import urls  # noqa: E402
 from blogcore.errors import Problem, SiteErrors  # noqa: E402
 from community import moderation, store  # noqa: E402
 from community.model import Contribution  # noqa: E402
@@ -35,7 +41,35 @@ KINDS = {"commentaire": "comment", "idee": "idea", "temoignage": "testimonial"}
 KIND_NAMES = {value: key for key, value in KINDS.items()}
 LABELS = {"article": "Article", "nom": "Nom", "site": "Site web", "courriel": "Courriel", "type": "Type",
           "texte": "Texte", "reponse_a": "En réponse à", "url": "Champ caché", "jeton": "Jeton", "action": "Action"}
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Why an address is refused (blogcore.urls reasons), for a reader.
+ADDRESS_FRENCH = {
+    "empty": "L’adresse est vide.",
+    "long": f"L’adresse est trop longue ({urls.MAX_LENGTH} caractères au plus).",
+    "space": "L’adresse contient une espace, un caractère invisible ou une barre oblique inverse : copiez-la "
+             "depuis la barre d’adresse de votre navigateur.",
+    "invalid": "Ce n’est pas une adresse web valable (crochets, port ou caractères impossibles) : copiez-la depuis "
+               "la barre d’adresse de votre navigateur.",
+    "scheme": "Indiquez une adresse complète, commençant par https:// ou http://.",
+    "credentials": "L’adresse ne doit contenir ni identifiant ni mot de passe avant le nom du site.",
+    "host": "Le nom de site de cette adresse ne peut pas exister (une partie vide, ou de plus de 63 caractères).",
+}
+
+
+def address_french(reason: str) -> str:
+    """A reader's explanation of why an address is refused (a reason of blogcore.urls)."""
+    return ADDRESS_FRENCH[reason]
+
+
+def email_ok(address: str) -> bool:
+    """An e-mail address a mail server can take: one @, nothing hidden, a domain that can exist."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local or len(local) > 64 or "@" in local or "." not in domain:
+        return False
+    if any(ch.isspace() or unicodedata.category(ch)[0] == "C" or ch in '"()<>[],;:\\' for ch in address):
+        return False
+    host = urls.host_of(f"http://{domain}/")
+    return host is not None and not host.replace(".", "").isdigit()
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and line feed
 LINK = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"']+", re.IGNORECASE)
 
 
@@ -56,9 +90,10 @@ class Draft:
     errors: dict[str, str] = field(default_factory=dict)
 
     def values(self) -> dict[str, str]:
-        """The form's values, to fill the form again."""
-        return {"article": self.article, "nom": self.author, "site": self.website, "courriel": self.email,
-                "type": KIND_NAMES.get(self.kind, "commentaire"), "texte": self.body, "reponse_a": self.reply_to}
+        """The form's values, to fill the form again (control characters left out: a page never carries them)."""
+        values = {"article": self.article, "nom": self.author, "site": self.website, "courriel": self.email,
+                  "type": KIND_NAMES.get(self.kind, "commentaire"), "texte": self.body, "reponse_a": self.reply_to}
+        return {name: _CONTROLS.sub("", value) for name, value in values.items()}
 
     def dedupe_key(self) -> str:
         """Same author and same content (same article, kind, reply and text): same key."""
@@ -95,11 +130,13 @@ def read(form, max_body: int) -> Draft:
     if not draft.body:
         errors.setdefault("texte", "Écrivez le texte de votre contribution.")
     if draft.website:
-        parts = urlsplit(draft.website)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            errors.setdefault("site", "Indiquez l'adresse complète de votre site, commençant par https://, "
-                                      "ou laissez ce champ vide.")
-    if draft.email and not _EMAIL.fullmatch(draft.email):
+        try:
+            draft.website = urls.web_address(draft.website).href
+        except urls.AddressError as exc:
+            message = ("Indiquez l'adresse complète de votre site, commençant par https://, ou laissez ce champ vide."
+                       if exc.reason == "scheme" else address_french(exc.reason) + " Ou laissez ce champ vide.")
+            errors.setdefault("site", message)
+    if draft.email and not email_ok(draft.email):
         errors.setdefault("courriel", "Cette adresse électronique n'est pas valable : vérifiez-la, ou laissez "
                                       "ce champ vide.")
     return draft
@@ -139,6 +176,8 @@ _FORM_FIELD = {"Author:": "nom", "Author_url:": "site", "Reply_to:": "reponse_a"
                "Kind:": "type", "Official:": "nom", "Body:": "texte", "Date:": "formulaire"}
 # Known messages of the store's rules, in French; any other is shown with its field's name.
 _FRENCH = (
+    ("a reader can see", "Votre nom doit être fait de lettres visibles : il contient un caractère de contrôle ou "
+                         "invisible, ou aucune lettre. Écrivez-le avec des lettres, sans copier-coller de symboles."),
     ("e-mail address", "Votre nom ne doit pas contenir d'adresse électronique : elle serait publiée. "
                        "Indiquez-la dans le champ « Courriel », qui ne l'est jamais."),
     ("phone", "Ce champ ne doit pas contenir de numéro de téléphone : il serait publié."),

@@ -116,13 +116,14 @@ class Repository:
                                 env=self._env())
         return result.stdout.decode("utf-8") if result.returncode == 0 else None
 
-    def commit_and_push(self, branch: str, files: dict[str, str], message: str) -> str | None:
-        """Write files (path → text) in one commit on top of `branch` (or of the published branch), push it.
+    def commit_and_push(self, branch: str, files: dict[str, str], message: str, start: str | None = None) -> str | None:
+        """Write files (path → text) in one commit on top of `branch` (or of `start`, default the published
+        branch, when `branch` does not exist yet), push it.
 
         Returns the new commit, or None when the branch already had these
         exact files (nothing to do). Raises GitError when the push fails.
         """
-        parent = self.tip(branch) or self.tip(self.cfg.git_branch)
+        parent = self.tip(branch) or self.tip(start or self.cfg.git_branch)
         if parent is None:
             raise GitError(f"the remote has no branch {self.cfg.git_branch!r} (INTAKE_GIT_BRANCH)")
         index = {"GIT_INDEX_FILE": str(self.path / ".git" / f"intake-index-{threading.get_ident()}")}

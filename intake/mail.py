@@ -77,12 +77,15 @@ class Mailer:
         cfg = self.cfg
         name = data.get("author") or "Bonjour"
         title = data.get("title") or data.get("article") or ""
+        # « Titre », with the article's commercial mention after it (snapshot.Article.about); a job queued
+        # before the mention was added has only the title.
+        about = data.get("about") or f"« {title} »"
         receipt = (f"Numéro de reçu : {contribution}\n"
                    f"Demander la suppression de votre contribution : {deletion_link(cfg, contribution)}\n")
         unsubscribe = link(cfg, "courriel/desinscrire", "unsubscribe", contribution)
         if template == "confirm":
             subject = "Confirmez votre adresse pour être prévenu d'une réponse"
-            text = (f"{name},\n\nVous avez envoyé une contribution sur « {title} ». Elle sera publiée après "
+            text = (f"{name},\n\nVous avez envoyé une contribution sur {about}. Elle sera publiée après "
                     "relecture par un modérateur.\n\n"
                     "Pour être prévenu quand elle sera publiée ou recevra une réponse, confirmez votre adresse :\n"
                     f"{link(cfg, 'courriel/confirmer', 'confirm', contribution)}\n\n"
@@ -90,11 +93,11 @@ class Mailer:
                     "vous écrirons plus. Votre adresse n'est jamais publiée.\n\n" + receipt)
         elif template == "published":
             subject = "Votre contribution est publiée"
-            text = (f"{name},\n\nVotre contribution sur « {title} » est publiée :\n{data.get('url', '')}\n\n"
+            text = (f"{name},\n\nVotre contribution sur {about} est publiée :\n{data.get('url', '')}\n\n"
                     + receipt)
         elif template == "reply":
             subject = "Une réponse à votre contribution"
-            text = (f"{name},\n\n{data.get('by') or 'Quelqu’un'} a répondu à votre contribution sur « {title} » :\n"
+            text = (f"{name},\n\n{data.get('by') or 'Quelqu’un'} a répondu à votre contribution sur {about} :\n"
                     f"{data.get('url', '')}\n\n" + receipt)
         else:
             raise ValueError(f"unknown e-mail template {template!r}")

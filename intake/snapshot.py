@@ -20,9 +20,12 @@ from .paths import BLOCKLISTS, ensure_plugins_importable
 ensure_plugins_importable()
 from blogcore.headers import read_header  # noqa: E402
 from blogcore.isodate import parse_iso  # noqa: E402
+from blogcore.names import identity_key  # noqa: E402
 from community import config as community_config  # noqa: E402
 from community import moderation  # noqa: E402
 from community.model import Contribution  # noqa: E402
+from transparency import fields as transparency_fields  # noqa: E402
+from transparency import mention  # noqa: E402
 
 DEFAULT_MAX_BODY = 20000  # COMMUNITY["max_body_chars"]'s default where the site's settings have none
 
@@ -60,6 +63,12 @@ class Article:
     slug: str
     title: str
     url: str  # absolute
+    # Its commercial mention (Partnership:, Sponsor:), shown wherever the intake names it (plugins/transparency).
+    disclosure: transparency_fields.Disclosure | None = None
+
+    def about(self) -> str:
+        """« Titre » as the intake's e-mails name it, the commercial mention after it when there is one."""
+        return mention.named(self, f"« {self.title} »")
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,8 @@ class Snapshot:
     transparence_url: str
     thanks_url: str = "contribuer/merci/"
     by_id: dict[str, Contribution] = field(default_factory=dict)
+    # Readers' names already used on the branch (identity key → the address hashes they came with, "" for none).
+    authors: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def form_source(self) -> str:
@@ -86,6 +97,15 @@ class Snapshot:
         """An approved contribution by id (what a reply may answer)."""
         found = self.by_id.get(ident)
         return found if found is not None and found.published else None
+
+
+def _disclosure(header) -> transparency_fields.Disclosure | None:
+    """An article's commercial disclosure, read as the build reads it (None when it declares none)."""
+    values = {key: header.get(key) or "" for key in ("partnership", "sponsor", "sponsor_url")}
+    # The published branch was built, so its headers passed the build's checks; a bad one shows nothing here.
+    if values["partnership"] not in transparency_fields.MENTIONS or not values["sponsor"]:
+        return None
+    return transparency_fields.disclosure_of(values)
 
 
 def load(root: Path, commit: str, site_url: str) -> Snapshot:
@@ -120,14 +140,19 @@ def load(root: Path, commit: str, site_url: str) -> Snapshot:
                 continue
         except ValueError:
             continue
-        articles[slug] = Article(slug, title, site_url + site.articles[slug])
+        articles[slug] = Article(slug, title, site_url + site.articles[slug], _disclosure(header))
     page_url = settings.get("PAGE_URL", "{slug}/").format(slug="transparence", lang="fr")
     transparence = site_url + "/" + page_url if (root / "content" / "pages" / "transparence.md").is_file() else ""
     folder = root / "intake" / "blocklists"
+    authors: dict[str, set[str]] = {}
+    for c in contributions:
+        if c.author and not c.official:
+            authors.setdefault(identity_key(c.author), set()).add(c.author_email_hash)
     return Snapshot(
         commit=commit, site=site, site_name=settings.get("SITENAME") or "", articles=articles,
         contributions=tuple(contributions), blocklists=Blocklists.read(folder if folder.is_dir() else BLOCKLISTS),
         max_body_chars=int(getattr(cfg, "max_body_chars", DEFAULT_MAX_BODY)), transparence_url=transparence,
         thanks_url=cfg.thanks_url,
         by_id={c.id: c for c in contributions},
+        authors={key: frozenset(hashes) for key, hashes in authors.items()},
     )

@@ -10,22 +10,28 @@ be published) that carries a token signed with the intake's secret, bound to
 the article and to the moment it was issued. The second POST ("Envoyer") must
 bring it back after INTAKE_MIN_FILL_SECONDS and before INTAKE_TOKEN_MAX_AGE.
 No secret is needed at build time, pages stay byte-identical from one build
-to the next, and the form works without JavaScript.
+to the next, and the form works without JavaScript. A token serves one
+submission: sent again with the same content it is the same sender (the same
+receipt), with other content it is refused (db.py keeps a digest of each).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import ipaddress
 import re
 import time
-from urllib.parse import urlsplit
 
 from . import tokens
 from .config import IntakeConfig
 from .db import Database
 from .form import Draft, links_in
+from .paths import ensure_plugins_importable
 from .snapshot import Blocklists, normal
+
+ensure_plugins_importable()
+from blogcore import urls  # noqa: E402
 
 TOKEN_PURPOSE = "form"
 
@@ -54,6 +60,16 @@ def check_token(cfg: IntakeConfig, token: str, article: str, now: float | None =
     return None
 
 
+TOKEN_USED = ("Cette page de confirmation a déjà servi à envoyer une autre contribution : une page sert à un seul "
+              "envoi. Votre texte est conservé ci-dessous : relisez-le et envoyez-le depuis cette nouvelle page.")
+
+
+def token_digest(token: str) -> str:
+    """What identifies a (valid) token among the submissions: a digest of its signed part, so that a token
+    with anything added after its signature is still the same token."""
+    return hashlib.sha256(token.partition(".")[0].encode("utf-8")).hexdigest()
+
+
 def honeypot(draft: Draft) -> str | None:
     """A field hidden from people, filled in: a robot."""
     if draft.honeypot:
@@ -79,9 +95,10 @@ def blocked(lists: Blocklists, draft: Draft) -> str | None:
     """A word, a domain or an author name of the block lists (intake/blocklists/)."""
     if normal(draft.author) in lists.authors:
         return "Ce nom d'auteur n'est pas accepté sur ce site."
-    hosts = [urlsplit(u if "://" in u else "http://" + u).hostname or "" for u in links_in(draft)]
+    # Each address read as a browser would; one it cannot read is no link (and no host to block).
+    hosts = [urls.host_of(u if "://" in u else "http://" + u) or "" for u in links_in(draft)]
     if draft.website:
-        hosts.append(urlsplit(draft.website).hostname or "")
+        hosts.append(urls.host_of(draft.website) or "")
     if draft.email:
         hosts.append(draft.email.rsplit("@", 1)[-1])
     for host in hosts:

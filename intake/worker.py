@@ -1,8 +1,10 @@
 """Background threads of the intake: the queue's workers and the periodic round.
 
-Two workers take due jobs from the database: one for the jobs that use the
-clone and the forge (one at a time: they share the clone), one for e-mails
-and webmention checks (which wait on other servers). A job that fails is
+Workers take due jobs from the database: one for the jobs that use the
+clone and the forge (one at a time: they share the clone), one for e-mails,
+and INTAKE_WEBMENTION_WORKERS for webmention checks, which wait on servers
+nobody controls: a slow source holds one of them until its deadline, never
+an e-mail, a push or another source. A job that fails is
 tried again after INTAKE_RETRY_SECONDS, then twice as long each time, up to
 INTAKE_RETRY_MAX_SECONDS; it stays in the queue until it succeeds, and
 `invoke intake.status` lists it with its last error. Jobs found running at
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from .service import GIT_JOBS, OTHER_JOBS, PREFIX, Intake, Permanent
+from .service import GIT_JOBS, MAIL_JOBS, PREFIX, WEBMENTION_JOBS, Intake, Permanent
 
 log = logging.getLogger("intake")
 
@@ -38,8 +40,11 @@ class Workers:
     def start(self) -> "Workers":
         """Start the threads (daemons: they stop with the process)."""
         self.intake.db.resume_interrupted()
-        for name, target in (("intake-poll", self._poll), ("intake-git", lambda: self._work(GIT_JOBS)),
-                             ("intake-other", lambda: self._work(OTHER_JOBS))):
+        roles = [("intake-poll", self._poll), ("intake-git", lambda: self._work(GIT_JOBS)),
+                 ("intake-mail", lambda: self._work(MAIL_JOBS))]
+        roles += [(f"intake-webmention-{n}", lambda: self._work(WEBMENTION_JOBS))
+                  for n in range(1, self.intake.cfg.webmention_workers + 1)]
+        for name, target in roles:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self.threads.append(thread)

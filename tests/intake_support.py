@@ -124,8 +124,9 @@ class Service:
 
 
 @contextmanager
-def serve_intake(tmp_path: Path, remote: Path, **settings):
-    """The intake's WSGI app under waitress on 127.0.0.1 (port picked by the OS), threads running."""
+def serve_intake(tmp_path: Path, remote: Path, ready: bool = True, **settings):
+    """The intake's WSGI app under waitress on 127.0.0.1 (port picked by the OS), threads running
+    (with ready, once it has read the site)."""
     from waitress.server import create_server
 
     from intake.app import create_app
@@ -156,7 +157,8 @@ def serve_intake(tmp_path: Path, remote: Path, **settings):
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        wait_for(lambda: app.intake.snapshot is not None, 60, message="the intake to read the site")
+        if ready:
+            wait_for(lambda: app.intake.snapshot is not None, 60, message="the intake to read the site")
         yield Service(url, app, remote)
     finally:
         app.workers.stop()
@@ -299,3 +301,53 @@ def receipt_of(answer: Answer) -> str:
 
     assert answer.status == 303, (answer.status, answer.text[:3000])
     return parse_qs(urlsplit(answer.headers["location"]).query)["recu"][0]
+
+
+@contextmanager
+def slow_source(interval: float = 0.25, limit: float = 30.0):
+    """Webmention sources on loopback: /bon links to the test article at once; /lent-corps sends its body one
+    byte every `interval` seconds, /lent-entetes its headers. Yields (base URL, record): when each slow answer
+    started and when it saw the client hang up (time.time(); each gives up by itself after `limit` seconds)."""
+    record: dict = {"cut": [], "started": []}
+    good = f'<html><body><p><a href="{SITE_URL}/{ARTICLE}/">Un lien</a> vers le billet.</p></body></html>'.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def dribble(self, data: bytes) -> None:
+            record["started"].append((self.path, time.time()))
+            end = time.monotonic() + limit
+            try:
+                for byte in data:
+                    if time.monotonic() > end:
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(interval)
+            except OSError:
+                record["cut"].append((self.path, time.time()))
+
+        def do_GET(self):
+            if self.path.split("?")[0] == "/bon":
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(good)))
+                self.end_headers()
+                self.wfile.write(good)
+            elif self.path.startswith("/lent-corps"):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                self.dribble(good + b" " * 100000)
+            elif self.path.startswith("/lent-entetes"):
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                self.dribble(b"X-Lent: " + b"a" * 100000)
+            else:
+                self.send_error(404)
+
+    with loopback_server(Handler) as url:
+        yield url, record

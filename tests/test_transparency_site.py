@@ -22,6 +22,7 @@ from lxml import etree
 
 from conftest import FIXTURE_SITE, ROOT, Build, run_pelican
 from htmlcheck import soup, text_of
+from searchindex import fragments
 
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "feeds"))
 from feedcheck import ATOM, check_feed, feed_files  # noqa: E402
@@ -45,6 +46,8 @@ WORK_TYPES = {  # slug: (visible label, JSON-LD @type)
     "corrige": ("Article de la marque", "BlogPosting"),
     "second": ("Article de la marque", "BlogPosting"),
 }
+HIDDEN = "campagne-cachee"  # Status: hidden, sponsored and corrected: reachable by its address, listed nowhere
+HIDDEN_MENTION = "Publicité — pour le compte de Annonceur Discret"
 POLICIES = ("publishingPrinciples", "correctionsPolicy", "ethicsPolicy", "ownershipFundingInfo",
             "actionableFeedbackPolicy", "masthead")
 
@@ -56,6 +59,7 @@ def content_with_transparency(tmp_path: Path) -> Path:
     for path in (TRANSPARENCY / "articles").glob("*.md"):
         shutil.copy(path, content / "articles" / path.name)
     shutil.copytree(TRANSPARENCY / "contributions", content / "contributions", dirs_exist_ok=True)
+    shutil.copytree(TRANSPARENCY / "authors", content / "authors", dirs_exist_ok=True)
     return content
 
 
@@ -139,6 +143,165 @@ def test_mention_in_every_feed_entry_title_summary_and_content(site):
                 assert not entry.title.startswith("[Publicité]"), (path, entry.title)
 
 
+def slug_of(url: str) -> str:
+    return urlsplit(url).path.strip("/")
+
+
+def metas(html_page) -> dict[str, str]:
+    return {m.get("property") or m.get("name"): m["content"] for m in html_page.select("meta[content]")}
+
+
+def before(node, other) -> bool:
+    """True when `node` comes before `other` in the document."""
+    return any(found is other for found in node.find_all_next())
+
+
+@pytest.mark.parametrize("slug", sorted(MENTIONS))
+def test_title_description_opengraph_and_twitter_carry_the_mention(site, slug):
+    html = page(site, slug)
+    title = html.select_one("h1").get_text()
+    meta = metas(html)
+    assert html.title.get_text() == f"[Publicité] {title} – Marques & communautés"
+    assert meta["og:title"] == meta["twitter:title"] == f"[Publicité] {title}"
+    assert meta["description"].startswith(MENTIONS[slug] + ". ")
+    assert meta["og:description"] == meta["twitter:description"] == meta["description"]
+    plain = metas(page(site, "tribune"))  # a text without a counterpart is left as it is
+    assert not plain["og:title"].startswith("[Publicité]") and "Publicité" not in plain["og:description"]
+
+
+def test_the_404_list_and_the_corrections_page_show_the_mention_before_the_title(site):
+    html = soup(site.output / "404.html")
+    lines = html.select(".not-found .link-list")[-1].select("li")
+    assert lines, "the 404 page lists the recent articles"
+    for line in lines:
+        mention = line.select_one(".disclosure-inline")
+        if slug_of(line.a["href"]) in MENTIONS:
+            assert mention.strong.get_text() == MENTIONS[slug_of(line.a["href"])] and before(mention, line.a)
+        else:
+            assert mention is None, line
+    items = page(site, "corrections").select("ol.corrections-list > li")
+    sponsored = [li for li in items if slug_of(li.h2.a["href"]) in MENTIONS]
+    assert sponsored, "a sponsored article has a correction in the fixture"
+    for li in items:
+        mention = li.select_one(".disclosure")
+        if li in sponsored:
+            assert mention.get_text() == MENTIONS[slug_of(li.h2.a["href"])] and before(mention, li.h2)
+        else:
+            assert mention is None
+
+
+def test_a_correction_s_feed_entry_names_its_text_with_the_mention(site):
+    for name in ("corrections.atom.xml", "corrections.rss.xml"):
+        for entry in feedparser.parse((site.output / "flux" / name).read_bytes()).entries:
+            slug = slug_of(entry.link)
+            if slug in MENTIONS:
+                assert entry.title.endswith(f" ({MENTIONS[slug]})"), entry.title
+                assert MENTIONS[slug] in entry.content[0].value if "content" in entry else MENTIONS[slug] in entry.summary
+            else:
+                assert "Publicité" not in entry.title
+
+
+def test_contribution_cards_and_entries_name_the_article_with_its_mention_after_the_title(site):
+    cards = []
+    for listing in ("communaute/index.html", "contributeur/lectrice-test/index.html"):
+        cards += [(listing, card) for card in soup(site.output / listing).select("article.card--contribution")]
+    assert any(slug_of(card.h2.a["href"] if card.h2 else card.h3.a["href"]) in MENTIONS for _, card in cards)
+    for listing, card in cards:
+        heading = card.select_one(".card__title")
+        mention = heading.select_one(".disclosure-inline--after")
+        slug = slug_of(heading.a["href"])
+        if slug in MENTIONS:  # in the heading, after the article's title: it is not the reader's words
+            assert mention.get_text() == f"({MENTIONS[slug]})" and before(heading.a, mention), listing
+            assert card.select_one("p.disclosure") is None, "a reader's contribution is never marked as advertising"
+        else:
+            assert mention is None, (listing, slug)
+    seen = 0
+    for name in ("communaute.atom.xml", "contributions/partenariat-collab.atom.xml",
+                 "contributions/partenariat-collab.rss.xml"):
+        for entry in feedparser.parse((site.output / "flux" / name).read_bytes()).entries:
+            slug = slug_of(entry.link)
+            if slug in MENTIONS:
+                seen += 1
+                assert entry.title.endswith(f"\u00a0» ({MENTIONS[slug]})") and not entry.title.startswith("[")
+    assert seen == 3
+
+
+def test_a_contribution_quoted_in_another_text_names_its_sponsored_article_with_the_mention(site):
+    elsewhere = page(site, "tribune").select_one("main .prose figure.quote-card figcaption")
+    assert " ".join(elsewhere.get_text().split()) == (
+        "— Lectrice Test, commentaire du 11 mai 2022 sur « Un atelier avec la Maison Exemple » "
+        f"({MENTIONS['partenariat-collab']})")
+    assert elsewhere.select_one(".disclosure-inline--after strong").get_text() == MENTIONS["partenariat-collab"]
+    at_home = page(site, "partenariat-collab").select_one("main .prose figure.quote-card figcaption")
+    assert " ".join(at_home.get_text().split()) == "— Lectrice Test, commentaire du 11 mai 2022"  # its page says it
+
+
+def test_feeds_of_a_sponsored_article_s_contributions_are_labelled_on_suivre_in_opml_and_head_links(site):
+    mention = MENTIONS["partenariat-collab"]
+    items = page(site, "suivre").select(".feed-list__item")
+    found = [item for item in items if slug_of(item.select_one(".feed-list__name a")["href"]) == "partenariat-collab"]
+    assert len(found) == 1
+    assert found[0].select_one(".feed-list__name").get_text().endswith(f"\u00a0» ({mention})")
+    assert mention in found[0].select_one(".feed-list__what").get_text()
+    opml = etree.parse(str(site.output / "flux" / "abonnements.opml"))
+    outlines = [o for o in opml.iter("outline") if "contributions/partenariat-collab" in (o.get("xmlUrl") or "")]
+    assert outlines and all(o.get("text").endswith(f"({mention})") for o in outlines)
+    head = page(site, "partenariat-collab").select('head link[rel="alternate"][href*="contributions/partenariat"]')
+    assert head and all(mention in link["title"] for link in head)
+    feed = feedparser.parse((site.output / "flux/contributions/partenariat-collab.atom.xml").read_bytes())
+    assert feed.feed.title.endswith(f"({mention})")
+
+
+def test_search_records_carry_the_mention_and_keep_their_kind(site):
+    records = {r["url"]: r for r in fragments(site.output)}
+    by_slug = {}
+    for url, record in records.items():
+        by_slug.setdefault(slug_of(url.split("#")[0]), []).append(record)
+    assert HIDDEN not in by_slug, "a hidden text is never in the index"
+    for slug, found in by_slug.items():
+        for record in found:
+            if slug in MENTIONS:
+                assert record["meta"]["disclosure"] == MENTIONS[slug], (slug, record["meta"])
+            else:
+                assert "disclosure" not in record["meta"], slug
+    kinds = {r["filters"]["kind"][0] for r in by_slug["partenariat-collab"]}
+    assert kinds == {"Article", "Contribution"}, "the mention changes no result's kind"
+
+
+def test_a_hidden_sponsored_text_shows_its_mention_on_its_page_and_is_in_no_register(site):
+    html = page(site, HIDDEN)
+    mention = html.select_one("main p.disclosure")
+    assert mention.get_text() == HIDDEN_MENTION and before(mention, html.h1)
+    assert metas(html)["og:title"].startswith("[Publicité] ")
+    assert html.select_one(".correction").get_text().startswith("Précision du 21 juin 2022")
+    export = site.page("transparence.json")
+    assert HIDDEN not in export and "Annonceur Discret" not in export
+    everywhere = [p.relative_to(site.output).as_posix() for p in site.output.rglob("*")
+                  if p.is_file() and p.suffix in (".html", ".xml", ".json", ".opml")
+                  and (HIDDEN in p.read_text(encoding="utf-8") or "Annonceur Discret" in p.read_text(encoding="utf-8"))]
+    assert everywhere == [f"{HIDDEN}/index.html"], "only its own page: no list, register, feed or sitemap"
+    assert not any(HIDDEN in r["url"] for r in fragments(site.output))
+
+
+def test_a_hidden_article_links_only_to_pages_the_build_writes(site):
+    """Point 8: its category, author and tag that no listed article carries are text; the links gate passes."""
+    from publishing import links
+    from publishing.site import Site
+
+    html = page(site, HIDDEN)
+    assert not (site.output / "categorie" / "campagnes").exists() and not (site.output / "auteur" / "equipe-campagnes").exists()
+    assert [n.get_text() for n in html.select(".article__kicker .term--no-page")] == ["Campagnes"]
+    assert html.select_one(".byline__author").get_text(" ", strip=True) == "Par Équipe Campagnes"
+    assert html.select_one(".byline__author a") is None and html.select_one(".author-box__more") is None
+    taxonomy = html.select_one("ul.taxonomy")
+    assert [n.get_text() for n in taxonomy.select(".term--no-page")] == ["Campagnes", "campagne-seule"]
+    assert [a["href"] for a in taxonomy.select("a")] == [f"{SITE}/etiquette/conversation/"]  # a tag with a page
+    listed = page(site, "partenariat-collab")  # a listed article links its terms as before
+    assert listed.select_one(".term--no-page") is None and listed.select_one(".byline__author a[rel=author]")
+    found, summary = links.run(Site(site.output, SITE))
+    assert found == [], "\n".join(map(str, found))
+
+
 def test_json_ld_is_advertiser_content_naming_the_sponsor(site):
     data = article_ld(page(site, "partenariat-collab"))
     assert data["@type"] == "AdvertiserContentArticle"
@@ -148,9 +311,11 @@ def test_json_ld_is_advertiser_content_naming_the_sponsor(site):
 
 def test_transparence_page_lists_every_partnership_with_its_mention(site):
     html = page(site, "transparence")
-    listed = {urlsplit(li.a["href"]).path.strip("/"): li.select_one(".partnerships__mention").get_text()
+    listed = {urlsplit(li.a["href"]).path.strip("/"): li.select_one(".disclosure-inline strong").get_text()
               for li in html.select("#liste-partenariats li")}
-    assert listed == MENTIONS
+    assert listed == MENTIONS  # the hidden campagne-cachee is in no register
+    for li in html.select("#liste-partenariats li"):  # the mention before the title, as on a card
+        assert li.find_all(True).index(li.select_one(".disclosure-inline")) < li.find_all(True).index(li.a)
     by_type = {row.th.get_text(): int(row.td.get_text()) for row in html.select("#partenariats-par-type tbody tr")}
     assert by_type == {"Publicité": 1, "Collaboration commerciale": 1, "Liens affiliés": 1, "Produit offert": 1}
 
@@ -249,7 +414,8 @@ def test_corrections_page_lists_every_correction_newest_first_with_its_feeds(sit
     assert {f"{SITE}/flux/corrections.atom.xml", f"{SITE}/flux/corrections.rss.xml"} <= feeds
     atom = feedparser.parse((site.output / "flux/corrections.atom.xml").read_bytes())
     assert [e.link for e in atom.entries] == [li.h2.a["href"] for li in items]
-    assert atom.entries[0].title == "Précision\u00a0: Un atelier avec la Maison Exemple"
+    assert atom.entries[0].title == ("Précision\u00a0: Un atelier avec la Maison Exemple "
+                                     "(Publicité — collaboration commerciale avec Maison Exemple)")
     assert atom.entries[0].id == "tag:marques-communautes.github.io,2022-05-10:c0ab0001:correction:20220520T120000Z"
     rss = feedparser.parse((site.output / "flux/corrections.rss.xml").read_bytes())
     assert [e.id for e in rss.entries] == [e.id for e in atom.entries]
@@ -283,6 +449,9 @@ def test_counts_are_equal_across_page_feed_json_ld_and_export(site):
     in_json_ld = 0
     sponsored_ld = 0
     for path in site.output.glob("*/index.html"):
+        if path.parent.name == HIDDEN:  # its own page states its partnership and correction, no register counts it
+            assert [d["@type"] for d in json_ld(soup(path))] == ["Organization", "AdvertiserContentArticle"]
+            continue
         for data in json_ld(soup(path)):
             in_json_ld += len(data.get("correction", []))
             sponsored_ld += data["@type"] == "AdvertiserContentArticle"
@@ -303,7 +472,8 @@ def test_transparence_json_follows_its_schema_and_the_schema_is_published(site):
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(data)
     assert data["$schema"] == f"{SITE}/transparence.schema.json"
-    assert data["revisions"] == {"available": False, "total": None, "median_per_article": None, "articles": []}
+    assert data["revisions"] == {"available": False, "total": None, "withheld": None, "median_per_article": None,
+                                 "articles": []}
     moderation = data["moderation"]
     # collab-1 (8 h), journal-1 (3 h), journal-2 (24 h), journal-3 (1 h), alice-1 (2 h 45): median 3 h
     assert moderation["contributions_decided"] == 5 and moderation["decisions"] == 6
@@ -416,7 +586,8 @@ def test_every_feed_follows_the_validator_rules_without_duplicate_updated(site):
 
 @pytest.mark.browser
 def test_the_new_markup_passes_the_html_and_accessibility_gates(site, tmp_path):
-    """The real site has no partnership, correction or method box: their pages are checked here.
+    """The real site has no partnership, correction or method box: their pages are checked here,
+    with every place that shows a mention (lists, cards, tables, the hidden text's plain terms).
 
     A copy holding only those pages and the stylesheet keeps the gates' run short.
     """
@@ -426,10 +597,14 @@ def test_the_new_markup_passes_the_html_and_accessibility_gates(site, tmp_path):
     missing = htmlgate.tools_missing() + browsergate.tools_missing()
     if missing:
         pytest.skip(f"missing {', '.join(missing)}: scripts/setup --test installs it")
-    pages = ("partenariat-collab/", "liens-affilies/", "corrige/", "tribune/")
+    pages = ("partenariat-collab/", "liens-affilies/", "corrige/", "tribune/", HIDDEN + "/", "corrections/",
+             "communaute/", "contributeur/lectrice-test/", "transparence/", "404.html")
     root = tmp_path / "site"
     for name in pages:
-        shutil.copytree(site.output / name, root / name, ignore=shutil.ignore_patterns("versions"))
+        if name.endswith("/"):
+            shutil.copytree(site.output / name, root / name, ignore=shutil.ignore_patterns("versions"))
+        else:
+            shutil.copy(site.output / name, root / name)
     shutil.copytree(site.output / "theme", root / "theme")
     results = gates.run_gates(Site(root, SITE), ("html", "a11y"), pages=pages)
     assert all(result.ok for result in results), gates.report(results, Site(root, SITE))
@@ -461,3 +636,102 @@ def test_the_real_site_states_its_policies_types_and_figures_honestly(site_produ
     for path in feed_files(site_production.output):
         problems += check_feed(path, site_production.output, SITE)
     assert problems == [], "no DuplicateUpdated (nor any other rule) in the real site's feeds"
+
+
+# ------------------------------------------------------------------ paid links in every spelling and place
+
+# What a browser reads as a link to aff.example.net, however it is written (issue 25, point 6).
+SPELLINGS = {
+    "point": "[un](https://aff.example.net./un)",
+    "fullwidth": "[deux](https://ａｆｆ.example.net/deux)",
+    "percent": "[trois](https://aff%2Eexample.net/trois)",
+    "scheme-relative": "[quatre](//aff.example.net/quatre)",
+    "single-quoted": "<a href='https://aff.example.net/cinq'>cinq</a>",
+    "capitals": "[six](HTTPS://AFF.EXAMPLE.NET/six)",
+    "userinfo": "[sept](https://maison-exemple.fr@aff.example.net/sept)",
+    "backslashes": "<a href='https:\\\\aff.example.net\\huit'>huit</a>",
+}
+
+
+def _paid_content(tmp_path: Path) -> Path:
+    content = content_with_transparency(tmp_path)
+    article = content / "articles" / "liens-affilies.md"
+    text = article.read_text(encoding="utf-8").replace(
+        "Sponsor: Programme Exemple\n", "Sponsor: Programme Exemple\nSource: Le catalogue\n"
+        "Source_url: https://ａｆｆ.example.net./catalogue\n")
+    article.write_text(text + "\n" + "\n\n".join(f"Lien {name} : {link}." for name, link in SPELLINGS.items())
+                       + "\n\n[[contribution:lecteur-aff]]\n", encoding="utf-8")
+    folder = content / "contributions" / "liens-affilies"
+    folder.mkdir()
+    common = "Article: liens-affilies\nStatus: approved\nSource: Commentaires du site\n"
+    (folder / "officiel-aff.md").write_text(
+        f"Id: officiel-aff\nAuthor: La rédaction\nOfficial: yes\nDate: 2022-06-02 10:00:00+02:00\n{common}\n"
+        "Le lien du programme : [ici](https://ａｆｆ.example.net./officiel).\n", encoding="utf-8")
+    (folder / "lecteur-aff.md").write_text(
+        f"Id: lecteur-aff\nAuthor: Lecteur Affilié\nAuthor_url: https://aff.example.net./mon-site\n"
+        f"Date: 2022-06-03 10:00:00+02:00\n{common}\nMon lien : https://aff.example.net/lecteur\n", encoding="utf-8")
+    return content
+
+
+def _paid_links(html_page) -> list:
+    return [a for a in html_page.select("a[href]") if "example.net" in a["href"].lower()]
+
+
+def test_affiliate_links_in_every_spelling_and_place_are_sponsored_and_noted(tmp_path):
+    build = run_pelican(_paid_content(tmp_path), tmp_path / "out", fatal="warnings", overrides=SETTINGS)
+    assert build.returncode == 0, build.log
+    article = page(build, "liens-affilies")
+    prose = _paid_links(article.select_one("main .prose"))
+    assert len(prose) == len(SPELLINGS) + 1 + 1  # the fixture's own link, and the quoted reader's
+    source = _paid_links(article.select_one("#source"))
+    official = _paid_links(article.select_one("#contribution-officiel-aff"))
+    reader = _paid_links(article.select_one("#contribution-lecteur-aff"))
+    contributor = _paid_links(soup(build.output / "contributeur" / "lecteur-affilie" / "index.html").select_one("main"))
+    assert len(source) == 1 and len(official) == 1 and len(reader) == 2 and contributor
+    for link in prose + source + official + reader + contributor:
+        assert "sponsored" in link["rel"], link
+        note = link.find_next_sibling()
+        assert note is not None and note.get("class") == ["affiliate-note"] and note.get_text() == " (lien affilié)", link
+    assert all("ugc" in link["rel"] for link in reader + contributor), "a reader's link stays a reader's"
+    # Every page and feed entry of the build, read again as a browser reads it: nothing left unmarked.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from publishing import links
+    from publishing.site import Site
+    found, _ = links.run(Site(build.output, SITE, affiliate_domains=("aff.example.net",)))
+    assert [p for p in found if "affiliate" in p.field] == []
+    feed = (build.output / "flux" / "site.atom.xml").read_text(encoding="utf-8")
+    assert feed.count("affiliate-note") >= len(SPELLINGS) + 1
+
+
+@pytest.mark.parametrize("place", ["article", "page", "source", "official", "profile", "bio"])
+def test_an_affiliate_link_where_nothing_declares_it_fails_naming_file_field_and_value(tmp_path, place):
+    content = content_with_transparency(tmp_path)
+    tribune = content / "articles" / "tribune.md"
+    if place == "article":
+        path, field, value = tribune, "link", "//aff.example.net/x"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n<a href='{value}'>acheter</a>\n", encoding="utf-8")
+    elif place == "page":
+        path, field, value = content / "pages" / "a-propos.md", "link", "https://ａｆｆ.example.net/p"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n[acheter]({value})\n", encoding="utf-8")
+    elif place == "source":
+        path, field, value = tribune, "Source_url:", "https://aff.example.net./s"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Lang: fr\n", f"Lang: fr\nSource: Ailleurs\nSource_url: {value}\n"),
+                        encoding="utf-8")
+    elif place == "official":
+        path = content / "contributions" / "second" / "officiel-aff.md"
+        field, value = "Body:", "https://aff.example.net./o"
+        path.write_text("Id: officiel-aff\nArticle: second\nAuthor: La rédaction\nOfficial: yes\n"
+                        "Date: 2021-07-01 10:00:00+02:00\nStatus: approved\nSource: Commentaires du site\n\n"
+                        f"Voyez [ici]({value}).\n", encoding="utf-8")
+    else:
+        path = content / "authors" / "camille-temoin.md"
+        field, value = ("Website:", "aff.example.net./moi") if place == "profile" else ("bio", "//aff.example.net/b")
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("Website: example.org", f"Website: {value}") if place == "profile" \
+            else text + f"\n[Mon livre]({value})\n"
+        path.write_text(text, encoding="utf-8")
+    build = run_pelican(content, tmp_path / "out", overrides=SETTINGS)
+    log = " ".join(build.log.split())
+    assert build.returncode != 0
+    assert path.name in log and f"{field} = {value!r}" in log and "aff.example.net" in log and "Fix:" in log, log

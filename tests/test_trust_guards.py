@@ -91,12 +91,15 @@ def test_editor_files_are_ignored_quietly_and_listed_files_on_purpose(tmp_path):
 # 3, 4. The brand never speaks as a reader; only its team signs official replies -------------------
 
 @pytest.mark.parametrize("author", ["La re\u0301daction", "La redaction", "La r\u200bédaction",
-                                    "Ｌａ ｒéｄａｃｔｉｏｎ", "La  rédaction", "La rédaction."])
+                                    "Ｌａ ｒéｄａｃｔｉｏｎ", "La  rédaction", "La rédaction.", "La_rédaction",
+                                    "Marques et communautés officiel"])
 def test_a_reader_named_like_the_brand_fails_the_build(tmp_path, author):
     content = copy_site(tmp_path)
     path = contribution(content, "c-faux", f"Author: {author}")
     build = run_pelican(content, tmp_path / "out")
-    assert build.returncode != 0 and path.name in build.log and "for the brand's" in build.log
+    # A zero-width space is refused first as a character no reader can see (blogcore.names.name_problem).
+    words = "not a name a reader can see" if "\u200b" in author else "for the brand's"
+    assert build.returncode != 0 and path.name in build.log and words in build.log
 
 
 def test_an_official_reply_needs_a_member_of_the_team(tmp_path):
@@ -200,6 +203,44 @@ def test_a_script_in_an_article_fails_unless_allowed(tmp_path):
                     encoding="utf-8")
     build = run_pelican(content, tmp_path / "out")
     assert build.returncode != 0 and "second.md" in build.log and "HTML = '<script>'" in build.log
+    allowed = run_pelican(content, tmp_path / "allowed",
+                          overrides={"EDITORIAL": {"authors_path": "authors", "allow_scripts": True}})
+    assert allowed.returncode == 0, allowed.log
+
+
+# Active HTML and loads from other hosts, whatever the spelling and the place (issue 25, point 7) ----
+
+def test_active_html_and_foreign_loads_fail_in_every_place_a_writer_publishes(tmp_path):
+    content = copy_site(tmp_path)
+    files = {
+        # an onload after an alt=">" (the old pattern missed it), in an article
+        "articles/second.md": '\n<p><img alt=">" onload="alert(1)" src="/images/public.png"></p>\n',
+        # a static page, a standalone SVG (run on the site's origin when opened), a stylesheet, an XML file
+        "extra/widget.html": '<!DOCTYPE html><html lang="fr"><head><title>w</title></head><body><!-- --!>'
+                             '<img src="/x.png" onerror="alert(1)"> --></body></html>',
+        "images/anime.svg": '<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" '
+                            'to="javascript:alert(1)"/><text>x</text></a></svg>',
+        "images/charge.svg": '<svg xmlns="http://www.w3.org/2000/svg"><image href="/ok.png"><animate '
+                             'attributeName="xlink:href" values="/ok.png;https://evil.example/a.png"/></image></svg>',
+        "extra/style.css": "body { background: url(ht\\74ps://evil.example/escaped.png); }",
+        "extra/entites.xml": '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "&#60;script&#62;">]><x>&e;</x>',
+    }
+    for name, text in files.items():
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text((path.read_text(encoding="utf-8") if path.exists() else "") + text, encoding="utf-8")
+    profile = content / "authors" / "camille-temoin.md"
+    profile.write_text(profile.read_text(encoding="utf-8") + '\n<p style="background:url(//evil.example/bio.png)">'
+                       "x</p>\n", encoding="utf-8")
+    build = run_pelican(content, tmp_path / "out")
+    log = flat(build)
+    assert build.returncode != 0
+    for name, value in [("second.md", "'onload='"), ("widget.html", "'onerror='"),
+                        ("anime.svg", "'javascript: (<set attributeName=href>)'"),
+                        ("charge.svg", "'https://evil.example/a.png'"), ("style.css", "'https://evil.example/escaped.png'"),
+                        ("entites.xml", "<!ENTITY>"), ("camille-temoin.md", "'//evil.example/bio.png'")]:
+        assert name in log and value in log, (name, value, build.log)
+    assert "from another host" in log and "Fix:" in log
     allowed = run_pelican(content, tmp_path / "allowed",
                           overrides={"EDITORIAL": {"authors_path": "authors", "allow_scripts": True}})
     assert allowed.returncode == 0, allowed.log

@@ -220,3 +220,38 @@ def test_control_inline_documents_and_beforeunload_are_recorded(tmp_path, chromi
     assert result.inline_requests == ["data:text/html,<p>x</p>"], result.summary()
     assert result.script_urls == ["iframe[src]=data:text/html,<p>x</p>", "a[href]=javascript:void(0)"], result.summary()
     assert any(d.startswith("beforeunload") for d in result.dialogs), result.summary()
+
+
+# --- the active-HTML guard, on writers' raw HTML ------------------------------------------------
+
+def _article_html(vector: str) -> str:
+    """A vector written in an article's Markdown, as the site's Markdown renders it (raw HTML passes through)."""
+    import markdown
+
+    import pelicanconf
+
+    extensions = [name for name in pelicanconf.MARKDOWN["extension_configs"] if name != "blogcore.typography"]
+    return markdown.markdown(vector, extensions=extensions, output_format="html5")
+
+
+def test_every_vector_in_an_article_is_refused_by_the_guard_or_does_nothing_in_a_browser(tmp_path, chromium):
+    """Writers' HTML is not sanitised: the guard must refuse whatever a browser would run or load.
+
+    Each vector goes raw into an article; those the guard lets through are each opened in
+    chromium on a page of their own (one vector cannot hide another), hovered, focused and clicked:
+    none may run anything or request another host.
+    """
+    from editorial import active
+
+    passed = [vector for vector in VECTORS
+              if not (active.find(_article_html(vector)) or active.foreign_loads(_article_html(vector), frozenset()))]
+    assert len(passed) < len(VECTORS) // 4, "the guard refuses most of the corpus"
+    for index, vector in enumerate(passed):
+        write_site(tmp_path, page([contribution(0, _article_html(vector), "x", None)]))
+        (tmp_path / f"v{index}.html").write_text((tmp_path / "index.html").read_text(encoding="utf-8"), "utf-8")
+    with serve_directory(tmp_path) as base:
+        for index, vector in enumerate(passed):
+            result = visit(chromium, f"{base}v{index}.html", allowed_hosts=LOCAL, settle_ms=100, max_hover=20)
+            assert not (result.executed or result.dialogs or result.calls or result.third_party), result.summary()
+            # An image is an image, whatever its address: an SVG in <img> runs no script.
+            assert all(url.startswith("img[src]=data:image/") for url in result.script_urls), (vector, result.summary())

@@ -11,8 +11,9 @@ Settings (``COMMUNITY`` dict in pelicanconf.py; every key optional):
 ``official_authors`` (list of str, default ``[]``)
     The brand's team: the only people, with the brand's own names, who may
     sign a contribution marked ``Official: yes`` (shown with the badge
-    "Réponse officielle de la marque"). Names are compared as readers see
-    them (see blogcore/names.py).
+    "Réponse officielle de la marque"). Their names count as the brand's:
+    no reader may sign with them. Names are compared as readers see them
+    (see blogcore/names.py).
 ``max_body_chars`` (int, default ``20000``)
     The longest contribution text, in characters: a longer one fails the
     build naming its file, and an import reports it instead of writing it.

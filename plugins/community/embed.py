@@ -4,6 +4,11 @@ A writer puts the marker alone on its own line (a paragraph of its own) in
 the article's Markdown; it becomes an attributed quote card linking to the
 contribution. The link is written as ``{filename}…#anchor`` so that Pelican
 turns it into the right address for both local and production builds.
+
+A contribution quoted outside its own article names that article, with its
+commercial mention when it has one (the theme's disclosure macro): a
+reader's words, about a sponsored product say, never reach another text
+without saying where they were written.
 """
 
 from __future__ import annotations
@@ -44,8 +49,9 @@ def replace_quotes(item, index: CommunityIndex, env) -> list[Problem]:
         article = index.article(contribution)
         href = "{filename}/" + article.relative_source_path + "#" + contribution.anchor
         label = views.OFFICIAL_LABEL if contribution.official else KIND_LABELS[contribution.kind]
+        elsewhere = getattr(article, "source_path", None) != getattr(item, "source_path", None)
         return views.render_template(env, "_quote_card.html", contribution=contribution, href=href, label=label,
-                                     body=index.body_html(contribution))
+                                     body=index.body_html(contribution), source=article if elsewhere else None)
 
     html = MARKER.sub(card, html)
     for stray in STRAY.finditer(html):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from blogcore import parallel
 from blogcore.errors import raise_if_any
 from blogcore.typography import fix_html
+from transparency import config as transparency_config
 
 from . import config, embed, store, views
 from .bodies import Bodies
@@ -33,9 +34,12 @@ def attach_contributions(generator) -> None:
     problems += store.check_collection(contributions, set(all_articles), cfg.brand_names, cfg.official_authors)
     raise_if_any(problems, prefix=PREFIX + "contribution files have errors. ")
     bodies = Bodies(settings.get("CACHE_PATH") if cfg.cache else None, cfg.own_hosts, parallel.workers_for(settings))
-    index = CommunityIndex(contributions, cfg, listed, all_articles, bodies)
+    # Paid links of contributions follow the transparency plugin's rule (transparency/disclosure.py).
+    affiliate = transparency_config.from_settings(settings).affiliate_domains
+    index = CommunityIndex(contributions, cfg, listed, all_articles, bodies, affiliate_domains=affiliate)
     index.prepare_bodies()
     generator.context["community"] = index
+    raise_if_any(index.paid_link_problems(), prefix=PREFIX + "contribution files have errors. ")
     quote_problems = []
     for article in every:
         article.contribution_count = index.count(article.slug)

@@ -3,7 +3,10 @@
 Every comparison of names goes through :func:`blogcore.names.identity_key`
 (Unicode normalisation, accents and case folded, TR39 confusable skeleton),
 so a reader cannot pass as the brand, sign an official reply or take another
-reader's page with a name that merely looks different to Python.
+reader's page with a name that merely looks different to Python. The brand's
+names and its team's (COMMUNITY["official_authors"]) are also compared by
+:func:`blogcore.names.brand_key` (separators, "&"/"et", « officiel » and the
+like folded away): a reader may not sign as either.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
-from blogcore.names import identity_key
+from blogcore.names import brand_key, identity_key
 
 ANONYMOUS = frozenset({"anonyme", "anonymous", ""})
 
@@ -24,20 +27,24 @@ class Names:
     """The brand's names and the people allowed to sign its official replies, as identity keys."""
 
     brand: frozenset[str]
-    brand_slugs: frozenset[str]  # the addresses a brand name would have as a contributor's page
+    brand_slugs: frozenset[str]  # the addresses a brand or team name would have as a contributor's page
     official: frozenset[str]
+    folded: frozenset[str] = frozenset()  # brand_key of the brand's and the team's names
 
     @classmethod
     def of(cls, brand_names: tuple[str, ...] = (), official_authors: tuple[str, ...] = ()) -> "Names":
         """Keys of the brand's names; official signers are the team plus the brand's own names."""
+        everyone = tuple(brand_names) + tuple(official_authors)
         brand = frozenset(identity_key(n) for n in brand_names) - {""}
-        slugs = frozenset(slug_of_key(n) for n in brand_names) | frozenset(slug_of_key(k) for k in brand)
-        return cls(brand, slugs - {""}, brand | (frozenset(identity_key(n) for n in official_authors) - {""}))
+        official = brand | (frozenset(identity_key(n) for n in official_authors) - {""})
+        slugs = frozenset(slug_of_key(n) for n in everyone) | frozenset(slug_of_key(k) for k in official)
+        return cls(brand, slugs - {""}, official, frozenset(brand_key(n) for n in everyone) - {""})
 
     def is_brand(self, name: str) -> bool:
-        """Whether a reader would read this name as the brand's (its key, or its page's address)."""
+        """Whether a reader would read this name as the brand's or its team's (key, folded key, page address)."""
         key = identity_key(name)
-        return key in self.brand or bool({slug_of_key(name), slug_of_key(key)} & self.brand_slugs)
+        return key in self.official or brand_key(name) in self.folded \
+            or bool({slug_of_key(name), slug_of_key(key)} & self.brand_slugs)
 
     def may_sign_officially(self, name: str) -> bool:
         """Whether this name belongs to the brand or to its team (COMMUNITY["official_authors"])."""

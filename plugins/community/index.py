@@ -14,10 +14,17 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from blogcore.errors import Problem, display_path
+from transparency import disclosure
+
 from . import identity, sanitize
 from .bodies import Bodies
 from .config import CommunityConfig
 from .model import STATUSES, Contribution, Thread
+
+PAID_FIX = ("declare the counterpart in the article's header ('Partnership: affiliation' and 'Sponsor: <the "
+            "programme>'), or remove the link from the official reply")
+
 
 @dataclass
 class Contributor:
@@ -47,12 +54,15 @@ class CommunityIndex:
 
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
                  listed_articles: dict[str, object], all_articles: dict[str, object],
-                 bodies: Bodies | None = None, *, now: float | None = None):
+                 bodies: Bodies | None = None, *, now: float | None = None,
+                 affiliate_domains: tuple[str, ...] = ()):
         self.config = config
+        self.affiliate_domains = affiliate_domains  # TRANSPARENCY["affiliate_domains"]: see paid()
         self.bodies = bodies or Bodies(None, config.own_hosts)
         self._articles = all_articles
         self._listed = listed_articles
         self._links: dict[str, str | None] = {}
+        self._marked: dict[Contribution, tuple[Markup, list]] = {}  # body with paid links marked, per version
         self._now = time.time() if now is None else now
         self._index(contributions)
 
@@ -98,8 +108,51 @@ class CommunityIndex:
         self.bodies.prepare([c for c in self._all if c.published])
 
     def body_html(self, contribution: Contribution) -> Markup:
-        """The sanitised HTML of an approved contribution's body (Markup: safe in templates)."""
-        return self.bodies.html(contribution) if contribution.published else Markup("")
+        """The sanitised HTML of an approved contribution's body, paid links marked (Markup: safe in templates)."""
+        return self._paid_links(contribution)[0] if contribution.published else Markup("")
+
+    def _paid_links(self, contribution: Contribution) -> tuple[Markup, list]:
+        """The body with its paid links marked (transparency/disclosure.py), and the affiliate links that break the rule.
+
+        A reader's affiliate links are marked; an official reply is the brand's text: its links to the
+        article's partner are sponsored too, and an affiliate link needs the article's Partnership:.
+        """
+        found = self._marked.get(contribution)
+        if found is None:
+            html = self.bodies.html(contribution)
+            partner = getattr(self.article(contribution), "disclosure", None) if contribution.official else None
+            paid: list = []
+            if self.affiliate_domains or partner is not None:
+                marked, paid = disclosure.mark_links(str(html), partner, self.affiliate_domains,
+                                                     reader=not contribution.official)
+                html = Markup(marked)
+            found = self._marked[contribution] = (html, paid)
+        return found
+
+    def paid(self, url: str | None) -> str:
+        """"affiliate" when an address (an author's site) reaches an affiliate domain, else "" (for rel and note)."""
+        return disclosure.kind_of(url or "", self.affiliate_domains) if url and self.affiliate_domains else ""
+
+    def paid_link_problems(self) -> list[Problem]:
+        """Official replies whose affiliate links break the rule: the brand's text, so the article must declare it."""
+        problems: list[Problem] = []
+        for contribution in self._all:
+            if not (contribution.published and contribution.official):
+                continue
+            where = display_path(contribution.path) if contribution.path else contribution.id
+            undeclared = getattr(self.article(contribution), "disclosure", None) is None
+            link = self.author_link(contribution)
+            if undeclared and self.paid(link):
+                problems.append(Problem(where, "Author_url:", contribution.author_url, "an official reply's site is "
+                                        f"on an affiliate domain ({disclosure.affiliate_domain(link, self.affiliate_domains)})"
+                                        " but the article declares no Partnership:", PAID_FIX))
+            for paid in self._paid_links(contribution)[1]:
+                message = (f"links to the affiliate domain {paid.domain} in an official reply, but the article "
+                           "declares no Partnership: (an undeclared paid link)" if paid.undeclared else
+                           f"reaches the affiliate domain {paid.domain} where the « (lien affilié) » note cannot "
+                           "be shown")
+                problems.append(Problem(where, "Body:", paid.url, message, PAID_FIX))
+        return problems
 
     def body_text(self, contribution: Contribution) -> str:
         """The plain text of an approved contribution's body (JSON-LD, feeds)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -17,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from blogcore.errors import Problem, SiteError, display_path
 from blogcore.headers import parse_header
-from blogcore import personal
+from blogcore import personal, urls
+from blogcore.names import name_problem
 from blogcore.isodate import DateError, format_iso, parse_iso
 
 from . import identity
@@ -123,9 +123,15 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
         bad("kind", kind, "votes and idea status belong to ideas", "write 'Kind: idea' or remove Votes/Idea_status")
     for key in ("author_url", "source_url"):
         value = header.get(key)
-        if value and not re.match(r"https?://[^\s/]+", value):
-            bad(key, value, "not an absolute web address", "write it with https:// or http://, or remove it")
+        trouble = urls.problem(value) if value else None
+        if trouble:
+            bad(key, value, f"not an absolute web address a browser can visit: {trouble}",
+                "write the address as the browser shows it, with https:// or http://, or remove the line")
     author = header.get("author") or ""
+    trouble = name_problem(author) if author else None
+    if trouble:
+        bad("author", author, f"not a name a reader can see: it {trouble}",
+            "write the name with visible letters only (no control or invisible character)")
     for key in PUBLISHED_TEXT_FIELDS:
         finder = personal.find_in_url if key.endswith("_url") else personal.find
         found = finder(header.get(key) or "")

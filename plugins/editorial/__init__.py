@@ -3,6 +3,8 @@
 - validates every article and page before Pelican reads it and fails the
   build with file, field, value and fix (Pelican alone would skip the file);
 - loads author profiles for the templates (``author_profiles``);
+- refuses active HTML and loads from other hosts in what writers publish
+  (active.py), unless ``EDITORIAL["allow_scripts"]`` is on;
 - applies French typography to titles, summaries and bodies;
 - adds French date filters to Jinja;
 - in production, keeps files used only by drafts out of the output.
@@ -22,6 +24,5 @@ def register():
     signals.generator_init.connect(hooks.install_filters)
     signals.article_generator_init.connect(hooks.validate_content)
     signals.content_object_init.connect(hooks.french_typography)
-    signals.article_generator_finalized.connect(hooks.refuse_active_html)
-    signals.page_generator_finalized.connect(hooks.refuse_active_html)
+    signals.all_generators_finalized.connect(hooks.refuse_active_content)
     signals.all_generators_finalized.connect(hooks.embargo_statics)

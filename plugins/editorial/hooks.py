@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pelican.contents import Article, Page
 
+from blogcore import urls
 from blogcore.errors import Problem, display_path, raise_if_any
 from blogcore.typography import fix_text
 
@@ -44,20 +45,61 @@ def validate_content(generator) -> None:
     generator.context["author_profiles"] = profiles
 
 
-def refuse_active_html(generator) -> None:
-    """Fail the build on scripts, frames or event handlers in articles and pages (unless allowed)."""
-    if config.from_settings(generator.settings).allow_scripts:
-        return
-    groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
-              "pages", "hidden_pages", "draft_pages")
+ACTIVE_MESSAGE = "active HTML can load anything from anywhere once a reader's browser runs it"
+ACTIVE_FIX = ("remove it (link to the page instead of embedding it), or set EDITORIAL['allow_scripts'] = True in "
+              "pelicanconf.py if it is really needed")
+FOREIGN_MESSAGE = "a reader's browser would fetch this from another host without a click (the site loads nothing " \
+                  "from another host)"
+FOREIGN_FIX = ("put the file in content/images/ and use {static}/images/<file>, or link to it instead of loading "
+               "it")
+
+
+def _own_hosts(settings) -> frozenset[str]:
+    host = urls.host_of(settings.get("SITEURL") or "", "https://own-page.invalid/")
+    return frozenset({host} if host and host != "own-page.invalid" else set())
+
+
+def _markup_problems(file: str, field: str, html: str, own: frozenset[str], fragment: bool = True,
+                     css: bool = False, xml: bool = False) -> list[Problem]:
     problems = []
-    for item in (item for name in groups for item in getattr(generator, name, []) or []):
-        found = active.find(getattr(item, "_content", "") or "")
-        if found:
-            problems.append(Problem(display_path(item.source_path), "HTML", ", ".join(found),
-                                    "active HTML can load anything from anywhere once a reader's browser runs it",
-                                    "remove it (link to the page instead of embedding it), or set "
-                                    "EDITORIAL['allow_scripts'] = True in pelicanconf.py if it is really needed"))
+    found, foreign = active.check(html, own, fragment, css)
+    found += active.xml_constructs(html) if xml else []
+    if found:
+        problems.append(Problem(file, field, ", ".join(found), ACTIVE_MESSAGE, ACTIVE_FIX))
+    problems += [Problem(file, field, url, FOREIGN_MESSAGE, FOREIGN_FIX) for url in foreign]
+    return problems
+
+
+def refuse_active_content(generators) -> None:
+    """Fail the build on active HTML or loads from other hosts in what writers publish (unless allowed).
+
+    Once every generator has read its files, so that one build names every problem: articles and
+    pages (their rendered HTML), author bios, and the files under content/ copied as they are.
+    """
+    from pelican.generators import StaticGenerator
+
+    settings = generators[0].settings if generators else {}
+    if not generators or config.from_settings(settings).allow_scripts:
+        return
+    own = _own_hosts(settings)
+    groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
+              "pages", "hidden_pages", "draft_pages", "draft_translations")
+    problems = []
+    for generator in generators:
+        for item in (item for name in groups for item in getattr(generator, name, []) or []):
+            problems += _markup_problems(display_path(item.source_path), "HTML", getattr(item, "_content", "") or "",
+                                         own)
+    for profile in (generators[0].context.get("author_profiles") or {}).values():
+        problems += _markup_problems(profile.source_path, "bio (HTML)", profile.bio, own)
+    for generator in (g for g in generators if isinstance(g, StaticGenerator)):
+        for static in getattr(generator, "staticfiles", []) or []:
+            path = Path(static.source_path)
+            suffix = path.suffix.lower()
+            if suffix not in active.DOCUMENTS + active.STYLESHEETS:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            problems += _markup_problems(display_path(path), "file", text, own, fragment=False,
+                                         css=suffix in active.STYLESHEETS, xml=suffix in active.XML_DOCUMENTS)
     raise_if_any(problems, prefix=PREFIX + "active HTML in content. ")
 
 

@@ -50,8 +50,8 @@ KNOWN_FIELDS = {
     *transparency_fields.FIELDS,  # Partnership, Sponsor, Correction... (plugins/transparency/fields.py)
 }
 MODIFIED_FIX = ("for a correction, write 'Correction: <date> | <rectificatif|precision|mise-a-jour> | <sentence>' "
-                "(it moves the date feeds and the sitemap show); for another change worth telling readers, give "
-                "its commit a 'Note-de-modification: <sentence>' trailer (it moves \"Mis à jour le\")")
+                "(it moves the date feeds and the sitemap show); for another change worth telling readers, write "
+                "'Note-de-modification: <sentence>' in the header (it moves \"Mis à jour le\")")
 REQUIRED = {"article": ("title", "date", "author"), "page": ("title",)}
 DATE_FIX = "write an ISO 8601 date such as 2009-02-25 10:00:00+01:00 (or 2009-02-25)"
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -222,7 +222,7 @@ class Validator:
                 self.problem(entry, "Date:", header.get("date"), "not a valid date", DATE_FIX)
         if "modified" in fields:
             self.problem(entry, "Modified:", header.get("modified"),
-                         "a date of change no longer moves by hand: corrections and commit notes move it",
+                         "a date of change no longer moves by hand: corrections and notes of change move it",
                          MODIFIED_FIX)
         for found in transparency_fields.check(fields, header.all("correction"), entry.kind, entry.date, self.tz):
             self.problem(entry, found.field, found.value, found.message, found.fix)
@@ -240,7 +240,7 @@ class Validator:
                 self.problem(entry, key.capitalize() + ":", header.get(key), message,
                              fix.format(allowed=", ".join(allowed)))
         source_url = header.get("source_url")
-        if source_url and not re.match(r"https?://[^\s/]+", source_url):
+        if source_url and not transparency_fields.is_http_url(source_url):  # as a browser reads it
             self.problem(entry, "Source_url:", source_url, *MESSAGES["source_url"])
         if entry.kind == "article" and not header.get("summary"):
             self.warn(entry, "no Summary: line; lists will show the first words of the text instead")

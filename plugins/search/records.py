@@ -9,7 +9,10 @@ articles only). So nothing unpublished can reach the index.
 
 Each record carries what the search page shows: a title, the kind
 (Article, Page, Contribution), the date in French, the author and the
-category, and what Pagefind reads the words from: an article's or a page's
+category, the commercial mention of an article that has a counterpart
+(``disclosure``, from plugins/transparency/mention.py: shown before an
+article's title, after the article's title on its thread's result), and
+what Pagefind reads the words from: an article's or a page's
 HTML as published, or a thread's sections. It reaches Pagefind as one small
 HTML page (:meth:`Record.html`), so that Pagefind's own parser, in its own
 process, finds the text (that took the build 0.4 s in Python at 1,000
@@ -38,6 +41,7 @@ from typing import Iterable
 
 from blogcore import public
 from blogcore.frdates import fr_date
+from transparency import mention
 
 KIND_LABELS = {"article": "Article", "page": "Page", "contribution": "Contribution"}
 # Labels of the contributions' own kinds (plugins/community/model.py KINDS).
@@ -69,10 +73,12 @@ class Record:
     category: str = ""
     article: str = ""  # a contribution's article title
     sections: tuple[Section, ...] = ()  # a thread's contributions
+    disclosure: str = ""  # the article's commercial mention, naming the partner ("" when none)
 
     def meta(self) -> dict[str, str]:
         """What a result shows (Pagefind returns it with the result, and searches it too)."""
-        values = {"title": self.title, "date": self.date, "author": self.author, "article": self.article}
+        values = {"title": self.title, "date": self.date, "author": self.author, "article": self.article,
+                  "disclosure": self.disclosure}
         return {key: value for key, value in values.items() if value}
 
     def filters(self) -> dict[str, list[str]]:
@@ -120,7 +126,8 @@ def article_record(article) -> Record:
     # As the article's card says it: a date given by the editorial team is the day it went online here.
     date = ("Mis en ligne le " if getattr(article, "date_origin", "") == "editorial" else "") + fr_date(article.date)
     return Record(url=article.url, kind="article", title=article.title, body=article.content,
-                  date=date, author=_author(article), category=category.name if category else "")
+                  date=date, author=_author(article), category=category.name if category else "",
+                  disclosure=mention.text(article))
 
 
 def page_record(page) -> Record:
@@ -143,7 +150,8 @@ def thread_record(article, contributions, community) -> Record:
     sections = tuple(Section(anchor=community.url(c).partition("#")[2], heading=contribution_heading(c),
                              text=community.body_text(c)) for c in contributions)
     return Record(url=f"{article.url}#{THREAD_ANCHOR}", kind="contribution", title=THREAD_TITLE,
-                  category=category.name if category else "", article=article.title, sections=sections)
+                  category=category.name if category else "", article=article.title, sections=sections,
+                  disclosure=mention.text(article))
 
 
 def build_records(context: dict, *, contributions: bool = True, future_ok: bool = False,

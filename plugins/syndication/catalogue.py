@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from blogcore import public
+from transparency import mention
 
 from .config import FOLLOW_URL, OPML_NAME, SyndicationConfig, site_base_url
 from .entries import of
@@ -191,8 +192,8 @@ class Catalogue:
         if self.community is not None:
             for article in self.articles:
                 contributions = self.contributions_of(article.slug)
-                if contributions:
-                    title = f"«{NBSP}{article.title}{NBSP}»"
+                if contributions:  # named with its commercial mention, if any (the "Suivre" page, OPML, links)
+                    title = mention.named(article, f"«{NBSP}{article.title}{NBSP}»")
                     feeds.append(self._feed(
                         "contributions", article.slug, article.title, f"{name} — contributions sur {title}",
                         f"Contributions sur {title}",

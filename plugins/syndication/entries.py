@@ -5,10 +5,12 @@ offset of that day (+01:00 in winter, +02:00 in summer in Europe/Paris).
 ``updated`` is the date of the article's newest correction (``article.corrected``,
 from its ``Correction:`` lines, set by plugins/transparency), else its ``Date:``:
 nothing else moves it, and never the build time. Content and summary are both
-given, with absolute URLs. An article with a commercial counterpart
-(``article.disclosure``) carries its mention everywhere a reader meets it: its
-title starts with ``[Publicité]``, and its summary and content open with the
-mention naming the partner.
+given, with absolute URLs. An article with a commercial counterpart carries its
+mention everywhere a reader meets it (plugins/transparency/mention.py, the one
+source): its entry's title starts with ``[Publicité]``, and its summary and
+content open with the mention naming the partner; a contribution's entry
+names the article with its mention after the title (the reader's words are
+not advertising, the article is).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 from zoneinfo import ZoneInfo
+
+from blogcore.typography import NBSP
+from transparency import mention
 
 from . import ids
 from .cleaning import absolute_html, first_words, plain_text, plain_title, strip_controls
@@ -28,7 +33,6 @@ KIND_LABELS = {
     "mention": "Mention",
 }
 ANONYMOUS = "Anonyme"
-DISCLOSURE_PREFIX = "[Publicité]"  # the title of an entry with a commercial counterpart
 _VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
 
 
@@ -65,13 +69,12 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     if not summary_text:
         summary_text = first_words(content)
         summary = html.escape(summary_text, quote=False)
-    title = plain_title(article.title)
-    disclosure = getattr(article, "disclosure", None)
-    if disclosure is not None:
-        mention = plain_title(disclosure.mention)
-        title = f"{DISCLOSURE_PREFIX} {title}"
-        paragraph = f"<p><strong>{html.escape(mention, quote=False)}</strong></p>"
-        content, summary, summary_text = paragraph + content, paragraph + summary, f"{mention}. {summary_text}"
+    title = mention.headline(article, plain_title(article.title))
+    words = plain_title(mention.text(article))
+    if words:
+        paragraph = f"<p><strong>{html.escape(words, quote=False)}</strong></p>"
+        content, summary = paragraph + content, paragraph + summary
+        summary_text = mention.lead(article, summary_text)
     authors = tuple(
         Person(plain_title(a.name), absolute(base, a.url)) for a in (getattr(article, "authors", None) or [])
     )
@@ -85,14 +88,14 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     )
 
 
-def contribution_title(contribution, article_title: str) -> str:
-    """« Commentaire de Léa sur « Titre » », « Réponse officielle sur « Titre » »."""
+def contribution_title(contribution, article) -> str:
+    """« Commentaire de Léa sur « Titre » », « Réponse officielle sur « Titre » » (the article's mention after it)."""
     who = plain_title(getattr(contribution, "author", "")) or ANONYMOUS
     if getattr(contribution, "official", False):
         what = f"Réponse officielle {of(who)}"
     else:
         what = f"{KIND_LABELS.get(getattr(contribution, 'kind', ''), 'Contribution')} {of(who)}"
-    return f"{what} sur «\u00a0{plain_title(article_title)}\u00a0»"
+    return f"{what} sur {mention.named(article, f'«{NBSP}{plain_title(article.title)}{NBSP}»')}"
 
 
 def contribution_entry(contribution, article, body_html: str, base: str, tz: ZoneInfo, authority: str) -> Entry:
@@ -105,7 +108,7 @@ def contribution_entry(contribution, article, body_html: str, base: str, tz: Zon
     kind = KIND_LABELS.get(getattr(contribution, "kind", ""), "Contribution")
     return Entry(
         id=ids.contribution_id(contribution, authority, tz), url=url,
-        title=contribution_title(contribution, article.title), published=when, updated=when,
+        title=contribution_title(contribution, article), published=when, updated=when,
         summary_html=html.escape(summary_text, quote=False), summary_text=summary_text, content_html=content,
         authors=(Person(plain_title(getattr(contribution, "author", "")) or ANONYMOUS),),
         categories=(kind,), tags=(), key=contribution.id,

@@ -1,15 +1,20 @@
 """Transparency plugin: disclosures, corrections, a public history of every change, trust signals.
 
 - commercial disclosure (``Partnership:``, ``Sponsor:``, ``Sponsor_url:``):
-  the French mention naming the partner before the title, on cards, in feeds
-  and JSON-LD; ``rel="sponsored"`` on paid links; undeclared affiliate links
-  fail the build (disclosure.py);
+  the French mention naming the partner wherever the article is presented
+  (its page, cards, lists, registers, feeds, search, social cards, JSON-LD),
+  from one source that every place asks (mention.py); ``rel="sponsored"`` on
+  paid links; undeclared affiliate links fail the build (disclosure.py);
+  registers list listed texts only (record.py, ``blogcore.public.listed``);
 - corrections (``Correction:``): shown on the text, listed on ``/corrections/``
   with their own feeds, and the only thing that moves a text's date in feeds
   and in the sitemap (corrections.py, generator.py);
-- the history of every text from git, with a page and a word-level diff per
-  version, the ``Note-de-modification:`` trailer moving « Mis à jour le », and
-  each article's moderation log (history.py, diff.py, record.py);
+- the history of every text: its versions, the states of its text readers
+  could see (git's publishing line, ``blogcore.public.state_visible``), each
+  with a page showing it as readers saw it and what changed, word by word;
+  the public note of a change (``Note-de-modification:``) moving « Mis à jour
+  le »; versions withheld for a legal reason; each article's moderation log
+  (history.py, state.py, versions.py, diff.py, record.py, generator.py);
 - the type of work and the « Comment cet article a été fait » box
   (``Guest:``, ``Methode:``; fields.py);
 - the site's ``Organization`` with its policies on every page, the figures of

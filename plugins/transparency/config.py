@@ -3,10 +3,16 @@
 Settings (``TRANSPARENCY`` dict in pelicanconf.py; every key optional):
 
 ``affiliate_domains`` (list of str, default ``[]``)
-    Domains of affiliate programmes (``"amzn.to"``, ``"shop.example"``). A
-    link to one of them (or to a sub-domain) gets ``rel="sponsored"`` and a
-    visible « lien affilié » note; an article linking one without a
-    ``Partnership:`` header fails the build, naming the file and the link.
+    Domains of affiliate programmes (``"amzn.to"``, ``"shop.example"``;
+    international names and any case accepted). Every link the site
+    publishes to one of them (or to a sub-domain), however its address is
+    spelt (the host a browser would contact: blogcore/urls.py), gets
+    ``rel="sponsored"`` and a visible « (lien affilié) » note: article and
+    page bodies and summaries, ``Source_url:``, contributions (official
+    replies and readers'), author profiles. One in a brand text without a
+    ``Partnership:`` header (a page, an author profile, an article or its
+    official replies) fails the build, naming the file, the field and the
+    link (see disclosure.py).
 ``page`` (str, default ``"transparence"``)
     Slug of the Transparence page: the policies below point to its anchors,
     and the build fails if one of them is missing from the built page.
@@ -23,12 +29,18 @@ Settings (``TRANSPARENCY`` dict in pelicanconf.py; every key optional):
     Build each article's and page's « Historique des modifications » and its
     version pages from git. A content folder outside any git repository has
     none (logged); a shallow clone fails the build.
-``withheld_versions`` (list of str, default ``[]``)
-    Commits (full hash or a prefix of at least 7 characters) whose versions
-    are not published: they stay listed in the history, without their text
-    or diff (a text removed for a legal reason stays removed).
-``commit_language`` (str, default ``"en"``)
-    Language of the commit messages shown in histories (their ``lang``).
+``withheld_versions`` (dict, default ``{}``)
+    Version id (as the history shows it, 10 hexadecimal characters; any
+    prefix of 7 or more of its commit's hash) → the reason shown to readers
+    (a sentence, or ``""`` for none). A withheld version keeps a dated line
+    « Version retirée » in its text's history, with the reason, and nothing
+    else: no page, no text, no note, and the versions around it are compared
+    with each other. For a legal request: withhold every version whose text
+    holds the passage, after removing it from the text itself. The build
+    fails on an id that is no commit of the texts' history, on the commit of a
+    state inside a version (it names the version's id), and on the version
+    that is the text online today. An entry whose version no text shows today
+    (its text unpublished) stays in force, for the day it would come back.
 ``corrections_url`` (str, default ``"corrections/"``)
     Address of the list of every correction; its feeds are
     ``<feeds_dir>/corrections.atom.xml`` and ``.rss.xml``.
@@ -47,6 +59,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
+from blogcore import urls
 from blogcore.errors import SiteError
 
 SETTING = "TRANSPARENCY"
@@ -61,9 +74,9 @@ DEFAULT_POLICIES = (
     ("actionableFeedbackPolicy", "#nous-ecrire"),
     ("masthead", "#equipe"),
 )
-_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 _ANCHOR = re.compile(r"#[A-Za-z][\w:.-]*")
 _HASH = re.compile(r"[0-9a-f]{7,40}")
+REASON_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -75,8 +88,7 @@ class TransparencyConfig:
     policies: tuple[tuple[str, str], ...] = DEFAULT_POLICIES
     organization: str = ""
     history: bool = True
-    withheld_versions: tuple[str, ...] = ()
-    commit_language: str = "en"
+    withheld_versions: tuple[tuple[str, str], ...] = ()  # (id or hash prefix, reason)
     corrections_url: str = "corrections/"
     figures_marker: str = "[[chiffres-transparence]]"
     export: str = "transparence.json"
@@ -86,9 +98,9 @@ class TransparencyConfig:
         """Where the JSON Schema of the export is written."""
         return self.export.removesuffix(".json") + ".schema.json"
 
-    def withheld(self, commit: str) -> bool:
-        """True when this commit's versions are not published."""
-        return any(commit.startswith(prefix) for prefix in self.withheld_versions)
+    def withheld(self, commit: str) -> str | None:
+        """The reason the version this commit starts is withheld ("" for none); None when it is published."""
+        return next((reason for prefix, reason in self.withheld_versions if commit.startswith(prefix)), None)
 
 
 def from_settings(settings: dict, origin: str = "pelicanconf.py") -> TransparencyConfig:
@@ -103,20 +115,18 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> Transparenc
         if key not in known:
             raise SiteError(origin, name, value, "unknown setting", f"use one of {sorted(known)}")
         if key == "affiliate_domains":
-            if isinstance(value, str) or not all(isinstance(v, str) and _DOMAIN.fullmatch(v.lower()) for v in value):
+            domains = [] if isinstance(value, str) else [urls.domain_of(v) for v in value]
+            if isinstance(value, str) or not all(domains):
                 raise SiteError(origin, name, value, "must be a list of domain names",
                                 'write ["amzn.to", "boutique.example"] (no https://, no path)')
-            value = tuple(v.lower().removeprefix("www.") for v in value)
+            value = tuple(dict.fromkeys(domain.removeprefix("www.") for domain in domains))
         elif key == "policies":
             value = _policies(value, name, origin)
         elif key == "history":
             if not isinstance(value, bool):
                 raise SiteError(origin, name, value, "must be True or False", "write True or False")
         elif key == "withheld_versions":
-            if isinstance(value, str) or not all(isinstance(v, str) and _HASH.fullmatch(v) for v in value):
-                raise SiteError(origin, name, value, "must be a list of commit hashes",
-                                "write the hashes (at least 7 hexadecimal characters) git log shows")
-            value = tuple(value)
+            value = _withheld(value, name, origin)
         elif not isinstance(value, str) or not value.strip():
             raise SiteError(origin, name, value, "must be a non-empty string", "see plugins/transparency/config.py")
         if key == "corrections_url" and (value.startswith("/") or not value.endswith("/")):
@@ -128,6 +138,25 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> Transparenc
         values[key] = value
     values.setdefault("organization", str(settings.get("SITENAME") or ""))
     return TransparencyConfig(**values)
+
+
+def _withheld(value, name: str, origin: str) -> tuple[tuple[str, str], ...]:
+    fix = ('write {"0bf1e38a55": "Retirée à la demande d’une personne citée."} (the version id its history '
+           'shows → the reason readers see, or "" for none)')
+    if not isinstance(value, dict):
+        raise SiteError(origin, name, value, "must be a dict of version id → reason", fix)
+    found = []
+    for key, reason in value.items():
+        if not isinstance(key, str) or not _HASH.fullmatch(key):
+            raise SiteError(origin, f"{name}[{key!r}]", key, "not a version id (7 to 40 hexadecimal characters, "
+                            "lower case)", fix)
+        if reason is None:
+            reason = ""
+        if not isinstance(reason, str) or "\n" in reason or len(reason) > REASON_MAX:
+            raise SiteError(origin, f"{name}[{key!r}]", reason, f"the reason is one line of at most {REASON_MAX} "
+                            "characters", fix)
+        found.append((key, " ".join(reason.split())))
+    return tuple(found)
 
 
 def _policies(value, name: str, origin: str) -> tuple[tuple[str, str], ...]:

@@ -7,7 +7,8 @@ full content and a summary, and a feed date that is its newest correction's
 (never the build time). It asks each correction for its entry
 (``Listed.feed_entry``), made here. An entry's id is the article's own id
 (``Feed_id:``) followed by the correction's date: it survives a change of
-title, slug or address.
+title, slug or address. A correction of a text with a commercial counterpart
+names that text with its mention (mention.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from blogcore.frdates import fr_date
 from syndication import ids
 from syndication.entries import absolute, local_time
 from syndication.model import Entry, Person
+
+from . import mention
 
 
 def entry_id(listed, authority: str, tz: ZoneInfo) -> str:
@@ -40,11 +43,13 @@ def entry(listed, base: str, tz: ZoneInfo, authority: str, publisher: str) -> En
     when = local_time(correction.date, tz)
     title = " ".join(str(item.title).split())
     summary = f"{correction.label} du {fr_date(when)}\u00a0: {correction.text}"
+    words = mention.text(item)  # the corrected text's commercial mention, after its title
     content = (f"<p><strong>{html.escape(correction.label)} du {html.escape(fr_date(when))}</strong>\u00a0: "
                f"{html.escape(correction.text)}</p>"
-               f'<p>Texte corrigé\u00a0: <a href="{html.escape(page)}">{html.escape(title)}</a></p>')
+               f'<p>Texte corrigé\u00a0: <a href="{html.escape(page)}">{html.escape(title)}</a>'
+               + (f" (<strong>{html.escape(words)}</strong>)" if words else "") + "</p>")
     return Entry(
-        id=entry_id(listed, authority, tz), url=url, title=f"{correction.label}\u00a0: {title}",
+        id=entry_id(listed, authority, tz), url=url, title=f"{correction.label}\u00a0: {mention.named(item, title)}",
         published=when, updated=when, summary_html=html.escape(summary, quote=False), summary_text=summary,
         content_html=content, authors=(Person(publisher),), categories=(correction.label,), tags=(),
         key=f"{item.slug}#{correction.anchor}",

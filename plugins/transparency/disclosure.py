@@ -1,72 +1,142 @@
-"""Paid and affiliate links in an article's text: marked, and never undeclared.
+"""Paid and affiliate links, wherever the site publishes them: marked, and never undeclared.
 
 Google asks for ``rel="sponsored"`` on links that are paid for, affiliate
 links included; the ARPP asks for an affiliate disclosure near the link.
-Every link of an article's own text to its partner's domain (``Sponsor_url:``)
-or to an affiliate domain (``TRANSPARENCY["affiliate_domains"]``) gets
-``rel="sponsored"`` (added to what ``rel`` held); an affiliate link is also
-followed by a visible « lien affilié » note. A link to an affiliate domain
-in an article without ``Partnership:`` is a problem: an undeclared paid link.
 
-This runs on the HTML Markdown wrote for the article, before quoted
-contributions are put in (their links keep ``rel="ugc nofollow noopener"``).
-The HTML is our own Markdown's output, so a small pattern over its ``<a>``
-tags is enough, and it costs nothing for the many articles without links out.
+- A link to an affiliate domain (``TRANSPARENCY["affiliate_domains"]``, or
+  a sub-domain) gets ``rel="sponsored"`` (added to what ``rel`` held) and is
+  followed by a visible « (lien affilié) » note, whoever wrote it.
+- In the brand's own texts (an article, an official reply), a link to the
+  partner's domain (``Sponsor_url:``) gets ``rel="sponsored"`` too. A
+  reader's link to the partner stays the reader's (``rel="ugc"``).
+- An affiliate link in a brand text without ``Partnership:`` is a problem:
+  an undeclared paid link (pages and author profiles cannot declare one).
+  So is an affiliate address that cannot carry the note where readers see
+  it: an image-map ``<area>``, a link inside SVG, a form's action.
+
+A link's host is the one a browser would contact (blogcore/urls.py: the
+WHATWG URL Standard, so ``https://ａｍｚｎ.to./``, ``//amzn%2Eto/`` and
+``https:\\\\amzn.to`` are amzn.to), and links are found in HTML as a browser
+finds them (Lexbor through selectolax: single quotes, no quotes, entities,
+template content). A fragment is only written back when a link changed; it
+then comes out of Lexbor's serialiser, with no-break spaces kept as
+characters.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+
+from blogcore import urls
+from selectolax.lexbor import LexborHTMLParser
 
 from .fields import Disclosure
 
-AFFILIATE_NOTE = '<span class="affiliate-note"> (lien affilié)</span>'
-# An <a> start tag with an absolute http(s) href, and what follows up to its </a>.
-_LINK = re.compile(r"<a\b(?P<attrs>[^>]*?\shref=\"(?P<href>https?://[^\"]+)\"[^>]*)>(?P<text>.*?)</a>", re.S | re.I)
-_REL = re.compile(r"\srel=\"(?P<rel>[^\"]*)\"", re.I)
+NOTE_TEXT = " (lien affilié)"
+AFFILIATE_NOTE = f'<span class="affiliate-note">{NOTE_TEXT}</span>'
+AFFILIATE = "affiliate"
+PARTNER = "partner"
 
 
-def host(url: str) -> str:
-    """The lower-case host of an address ("" when it has none)."""
-    try:
-        return (urlsplit(html.unescape(url)).hostname or "").lower()
-    except ValueError:
-        return ""
+@dataclass(frozen=True)
+class PaidLink:
+    """An affiliate address found where it may not be: the address as written, its domain, and why."""
+
+    url: str
+    domain: str
+    where: str  # "link", "area", "svg link", "form"
+
+    @property
+    def undeclared(self) -> bool:
+        """A plain link in a text that declares no partnership (a declaration would fix it)."""
+        return self.where == "link"
 
 
-def matches(host: str, domains: tuple[str, ...]) -> str:
-    """The domain of `domains` that `host` is, or is a sub-domain of ("" when none)."""
-    for domain in domains:
-        if domain and (host == domain or host.endswith("." + domain)):
-            return domain
-    return ""
+def kind_of(url: str, affiliate_domains: tuple[str, ...], partner: str = "") -> str:
+    """"affiliate", "partner" (the partner's domain, `partner`) or "" for an address as a browser reads it."""
+    host = urls.host_of(url or "")
+    if urls.first_domain(host, affiliate_domains):
+        return AFFILIATE
+    return PARTNER if partner and urls.on_domain(host, partner) else ""
 
 
-def mark_links(fragment: str, disclosure: Disclosure | None,
-               affiliate_domains: tuple[str, ...]) -> tuple[str, list[str]]:
-    """The fragment with paid links marked, and the affiliate links found without a declared partnership."""
-    if not fragment or "<a" not in fragment:
+def affiliate_domain(url: str, affiliate_domains: tuple[str, ...]) -> str:
+    """The affiliate domain an address reaches ("" when none)."""
+    return urls.first_domain(urls.host_of(url or ""), affiliate_domains)
+
+
+def mark_links(fragment: str, disclosure: Disclosure | None, affiliate_domains: tuple[str, ...], *,
+               reader: bool = False) -> tuple[str, list[PaidLink]]:
+    """The fragment with paid links marked, and the affiliate addresses that break the rule.
+
+    `reader`: a reader's contribution (its affiliate links are marked, its partner links are not, and
+    nothing in it is the brand's undeclared partnership).
+    """
+    if not fragment or not (affiliate_domains or (disclosure is not None and disclosure.domain)):
         return fragment, []
-    partner = (disclosure.domain,) if disclosure is not None and disclosure.domain else ()
-    undeclared: list[str] = []
+    partner = "" if reader or disclosure is None else disclosure.domain
+    tree = LexborHTMLParser(fragment, is_fragment=True, scripting=True)
+    found: list[PaidLink] = []
+    changed = False
+    for root in _roots(tree):
+        for node in root.css("a, area, form, button, input"):
+            changed |= _mark(node, partner, affiliate_domains, found)
+    if not reader and disclosure is not None:
+        found = [paid for paid in found if not paid.undeclared]
+    elif reader:
+        found = []
+    if not changed:
+        return fragment, found
+    return tree.html.replace("&nbsp;", "\u00a0"), found
 
-    def replace(match: re.Match) -> str:
-        where = host(match.group("href"))
-        affiliate = matches(where, affiliate_domains)
-        if not (affiliate or matches(where, partner)):
-            return match.group(0)
-        if affiliate and disclosure is None:
-            undeclared.append(html.unescape(match.group("href")))
-        attrs = match.group("attrs")
-        rel = _REL.search(attrs)
-        if rel is None:
-            attrs += ' rel="sponsored"'
-        elif "sponsored" not in rel.group("rel").split():
-            values = " ".join(["sponsored", *rel.group("rel").split()])
-            attrs = attrs[:rel.start()] + f' rel="{values}"' + attrs[rel.end():]
-        note = AFFILIATE_NOTE if affiliate else ""
-        return f"<a{attrs}>{match.group('text')}</a>{note}"
 
-    return _LINK.sub(replace, fragment), undeclared
+def _roots(tree):
+    yield tree
+    pending = list(tree.template_fragments())
+    while pending:  # a declarative shadow root's links are live links
+        content = pending.pop(0)
+        yield content
+        pending += list(content.template_fragments())
+
+
+def _mark(node, partner: str, affiliate_domains: tuple[str, ...], found: list[PaidLink]) -> bool:
+    tag = node.tag.lower()
+    attrs = {name.lower(): value or "" for name, value in node.attributes.items()}
+    if tag in ("form", "button", "input"):
+        target = attrs.get("action" if tag == "form" else "formaction", "")
+        domain = affiliate_domain(target, affiliate_domains) if target else ""
+        if domain:
+            found.append(PaidLink(target, domain, "form"))
+        return False
+    href = attrs.get("href") or attrs.get("xlink:href") or ""
+    kind = kind_of(href, affiliate_domains, partner) if href else ""
+    if not kind:
+        return False
+    domain = affiliate_domain(href, affiliate_domains)
+    in_svg = _inside(node, "svg")
+    if kind == AFFILIATE:
+        found.append(PaidLink(href, domain, "area" if tag == "area" else "svg link" if in_svg else "link"))
+    rel_name = next((name for name in node.attributes if name.lower() == "rel"), "rel")
+    rel = (node.attributes.get(rel_name) or "").split()
+    changed = False
+    if "sponsored" not in [value.lower() for value in rel]:
+        node.attrs[rel_name] = " ".join(["sponsored", *rel])
+        changed = True
+    if kind == AFFILIATE and tag == "a" and not in_svg and not _noted(node):
+        node.insert_after(LexborHTMLParser(AFFILIATE_NOTE, is_fragment=True).css_first("span"))
+        changed = True
+    return changed
+
+
+def _inside(node, tag: str) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if (parent.tag or "").lower() == tag:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _noted(node) -> bool:
+    after = node.next
+    return after is not None and after.tag == "span" and "affiliate-note" in (after.attributes.get("class") or "")

@@ -9,8 +9,9 @@ Articles only:
 ``Partnership:``   ``publicite``, ``collaboration``, ``affiliation`` or
                    ``produit-offert``: the text has a commercial counterpart
 ``Sponsor:``       the partner's name (required with ``Partnership:``)
-``Sponsor_url:``   the partner's site (``https://…``); links to its domain
-                   carry ``rel="sponsored"``
+``Sponsor_url:``   the partner's site (``https://…``); links of the brand's
+                   texts to its domain (as a browser reads the host:
+                   blogcore/urls.py) carry ``rel="sponsored"``
 ``Guest:``         ``yes`` for a tribune written by someone outside the brand
 
 Articles and pages:
@@ -19,17 +20,20 @@ Articles and pages:
                    ``<ISO date> | <rectificatif|precision|mise-a-jour> | <sentence>``
 ``Methode:``       how the text was made, parts separated by ``|``:
                    ``redaction: … | relecture: … | sources: …`` (at least one)
+``Note-de-modification:``  the public note of a change: one or two sentences
+                   for readers, shown in the history on the version that
+                   introduces or changes it (versions.py), and by
+                   « Mis à jour le »; at most NOTE_MAX characters
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from blogcore import urls
 from blogcore.isodate import parse_iso
 
 # Partnership type -> the mention shown before the text, naming the partner ({sponsor}).
@@ -46,7 +50,9 @@ PARTNERSHIP_LABELS = {
     "affiliation": "Liens affiliés",
     "produit-offert": "Produit offert",
 }
-FEED_PREFIX = "[Publicité]"
+# Before the article's own title wherever that title is one line of plain text (a feed entry, <title>,
+# og:title): the text that follows it (summary, description) opens with the mention naming the partner.
+TITLE_PREFIX = "[Publicité]"
 CORRECTION_TYPES = {"rectificatif": "Rectificatif", "precision": "Précision", "mise-a-jour": "Mise à jour"}
 METHOD_PARTS = {"redaction": "Rédaction", "relecture": "Relecture à la marque", "sources": "Sources"}
 # Type of work: key -> (visible label, schema.org type). Exactly one per article.
@@ -57,7 +63,11 @@ WORK_TYPES = {
     "marque": ("Article de la marque", "BlogPosting"),
 }
 ARTICLE_ONLY = ("partnership", "sponsor", "sponsor_url", "guest")
-FIELDS = (*ARTICLE_ONLY, "correction", "methode")
+NOTE = "note-de-modification"
+NOTE_MAX = 280
+NOTE_FIX = ("écrivez une ou deux phrases pour les lecteurs, 280 caractères au plus, par exemple "
+            "« Note-de-modification: Un paragraphe oublié lors de la reprise a été ajouté. »")
+FIELDS = (*ARTICLE_ONLY, "correction", "methode", NOTE)
 REPEATABLE = ("correction",)
 # Messages in French, the writers' language: the build prints them and the desk (plugins/desk) shows
 # the same ones in its form, so that both always say the same thing.
@@ -85,10 +95,11 @@ MESSAGES = {
     "method_part": ("{value} n'est ni « redaction: … », ni « relecture: … », ni « sources: … »", METHOD_FIX),
     "method_twice": ("« {value} » est écrit deux fois", METHOD_FIX),
     "method_empty": ("vide", METHOD_FIX),
+    "note_long": ("la note a {count} caractères ; les lecteurs en lisent {max} au plus", NOTE_FIX),
+    "note_empty": ("la note ne dit rien que les lecteurs puissent lire", NOTE_FIX),
 }
 _TRUE = {"yes", "oui", "true", "1"}
 _FALSE = {"no", "non", "false", "0"}
-_HTTP = re.compile(r"https?://[^\s/]+(?:/\S*)?")
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,18 @@ class Disclosure:
         """The exact mention shown before the text, on cards and in feeds."""
         return MENTIONS[self.kind].format(sponsor=self.sponsor)
 
+    def headline(self, title: str) -> str:
+        """The article's own one-line title in plain text, marked: « [Publicité] Titre »."""
+        return f"{TITLE_PREFIX} {title}"
+
+    def lead(self, text: str) -> str:
+        """A plain-text description of the article, opening with the mention naming the partner."""
+        return f"{self.mention}. {text}" if text else self.mention
+
+    def named(self, title: str) -> str:
+        """The article's title as something else names it (a contribution, a correction), mention after it."""
+        return f"{title} ({self.mention})"
+
     @property
     def label(self) -> str:
         """The partnership type in French (Transparence page)."""
@@ -136,7 +159,7 @@ class Disclosure:
     @property
     def domain(self) -> str:
         """The partner's domain (from Sponsor_url, without www.), or ""."""
-        host = (urlsplit(self.sponsor_url).hostname or "") if self.sponsor_url else ""
+        host = urls.host_of(self.sponsor_url) or "" if self.sponsor_url else ""
         return host.removeprefix("www.")
 
 
@@ -236,7 +259,7 @@ def check(fields: dict[str, str], corrections: list[str], kind: str, date: dt.da
         for key, value in (("Sponsor:", sponsor), ("Sponsor_url:", sponsor_url)):
             if value:
                 bad(key, value, "sponsor_alone")
-    if sponsor_url and not _HTTP.fullmatch(sponsor_url):
+    if sponsor_url and not is_http_url(sponsor_url):
         bad("Sponsor_url:", sponsor_url, "sponsor_url")
     if fields.get("guest") and parse_bool(fields["guest"]) is None:
         bad("Guest:", fields["guest"], "guest")
@@ -257,6 +280,11 @@ def check(fields: dict[str, str], corrections: list[str], kind: str, date: dt.da
             parse_method(fields["methode"])
         except ValueError as exc:
             bad("Methode:", fields["methode"], "method_part", str(exc))
+    note = " ".join((fields.get(NOTE) or "").split())
+    if len(note) > NOTE_MAX:
+        bad("Note-de-modification:", note, "note_long", MESSAGES["note_long"][0].format(count=len(note), max=NOTE_MAX))
+    elif note and not any(c.isalpha() for c in note):
+        bad("Note-de-modification:", note, "note_empty")
     return problems
 
 
@@ -284,5 +312,7 @@ def work_type_of(fields: dict[str, str]) -> WorkType:
 
 
 def is_http_url(value: str) -> bool:
-    """An absolute http(s) address."""
-    return bool(_HTTP.fullmatch(value or ""))
+    """An absolute http(s) address with a host, as a browser reads it (one line, no spaces)."""
+    value = value or ""
+    return (not any(c.isspace() for c in value) and urls.scheme_of(value) in ("http", "https")
+            and "//" in value and urls.host_of(value) is not None)

@@ -1,9 +1,10 @@
 """The Transparence page's figures, computed from the build's content.
 
 Partnerships by type, corrections per year and the median delay between a
-text's publication and its correction, the number of revisions per article
-(from git), and how long moderation takes (the median time from a
-contribution's date to the first decision taken on it). The same figures are
+text's publication and its correction, the number of versions per article
+(the public states of its text, versions.py; withheld ones counted apart),
+and how long moderation takes (the median time from a contribution's date
+to the first decision taken on it). The same figures are
 published as JSON (see ``export``); the page and the JSON are made from one
 :class:`Figures`, so that they cannot disagree.
 """
@@ -15,6 +16,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from . import mention
 from .fields import CORRECTION_TYPES, MENTIONS, PARTNERSHIP_LABELS, Correction
 
 
@@ -40,10 +42,11 @@ class Listed:
 
 @dataclass(frozen=True)
 class Revised:
-    """An article and how many revisions git holds of it."""
+    """An article, how many of its versions have a page, and how many are withheld."""
 
     item: object
     revisions: int
+    withheld: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,13 @@ class Figures:
 
     @property
     def revisions_total(self) -> int:
-        """Revisions of every article."""
+        """Published versions of every article."""
         return sum(r.revisions for r in self.revised)
+
+    @property
+    def withheld_total(self) -> int:
+        """Withheld versions of every article."""
+        return sum(r.withheld for r in self.revised)
 
 
 def median_delta(deltas: list[dt.timedelta]) -> dt.timedelta | None:
@@ -76,21 +84,21 @@ def median_delta(deltas: list[dt.timedelta]) -> dt.timedelta | None:
     return dt.timedelta(seconds=round(statistics.median(d.total_seconds() for d in deltas)))
 
 
-def compute(articles: list, pages: list, corrections: list[Listed], revisions: dict[int, int] | None,
+def compute(articles: list, pages: list, corrections: list[Listed], revisions: dict[int, tuple[int, int]] | None,
             moderation: list[tuple[dt.datetime, list]]) -> Figures:
     """The figures of a build.
 
     `articles`: the listed, published articles (newest first); `corrections`:
     their and the pages' corrections, newest first; `revisions`: id(article) →
-    number of revisions, None without git; `moderation`: each contribution's
+    (published versions, withheld versions), None without git; `moderation`: each contribution's
     date with its dated decisions.
     """
-    sponsored = tuple(a for a in articles if getattr(a, "disclosure", None) is not None)
+    sponsored = tuple(a for a in articles if mention.of(a) is not None)
     kinds = Counter(a.disclosure.kind for a in sponsored)
     years = Counter(listed.correction.date.year for listed in corrections)
     types = Counter(listed.correction.kind for listed in corrections)
     delays = [listed.delay for listed in corrections if listed.delay is not None]
-    revised = tuple(Revised(a, revisions.get(id(a), 0)) for a in articles) if revisions is not None else ()
+    revised = tuple(Revised(a, *revisions.get(id(a), (0, 0))) for a in articles) if revisions is not None else ()
     decided = [(date, decisions) for date, decisions in moderation if decisions]
     return Figures(
         partnerships=sponsored,
@@ -154,14 +162,17 @@ def export(figures: Figures, url_of, site: dict, policies: dict) -> dict:
                 "title": str(listed.item.title), "url": url_of(listed.item) + "#" + listed.correction.anchor,
                 "date": listed.correction.date.isoformat(), "type": listed.correction.kind,
                 "text": listed.correction.text, "delay_seconds": seconds(listed.delay),
+                "mention": mention.text(listed.item) or None,
             } for listed in figures.corrections],
         },
         "revisions": {
             "available": figures.history_available,
             "total": figures.revisions_total if figures.history_available else None,
+            "withheld": figures.withheld_total if figures.history_available else None,
             "median_per_article": figures.revisions_median,
-            "articles": [{"title": str(r.item.title), "url": url_of(r.item), "revisions": r.revisions}
-                         for r in figures.revised],
+            "articles": [{"title": str(r.item.title), "url": url_of(r.item), "revisions": r.revisions,
+                          "mention": mention.text(r.item) or None,
+                          "withheld": r.withheld} for r in figures.revised],
         },
         "moderation": {
             "contributions_decided": figures.moderation_decided,

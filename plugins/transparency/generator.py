@@ -3,9 +3,11 @@
 Registered through ``get_generators``, it runs after the articles and pages
 generators:
 
-- ``<text>/versions/<hash>/``: one page per revision of every published
-  article and page (git), with the text's word-level diff against the
-  revision before (``version.html``);
+- ``<text>/versions/<id>/``: one page per published version of every article
+  and page readers can open (versions.py: the states readers could see),
+  with its text as readers saw it and what changed since the published
+  version before it, word by word (``version.html``); a withheld version
+  has no page, and its neighbours are compared with each other;
 - ``corrections/``: every correction of the site, newest first
   (``corrections.html``; its feeds are written by the syndication plugin);
 - ``transparence.json`` and its JSON Schema ``transparence.schema.json``.
@@ -18,29 +20,32 @@ import logging
 from pathlib import Path
 
 from pelican.generators import Generator
-
-from blogcore.headers import parse_header
-from blogcore.typography import fix_text
+from pelican.utils import get_relative_path
 
 from .diff import word_diff
 from .record import PREFIX, Record
+from .state import plain_text
 
 log = logging.getLogger(__name__)
 SCHEMA = Path(__file__).with_name("transparence.schema.json")
 
 
-def header_changes(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str, str]]:
-    """(field, before, after) for each header field a version added, changed or removed."""
-    names = list(new) + [name for name in old if name not in new]
-    return [(name.capitalize(), fix_text(old.get(name, "")), fix_text(new.get(name, "")))
-            for name in names if old.get(name, "") != new.get(name, "")]
+def field_changes(old: tuple[tuple[str, str], ...], new: tuple[tuple[str, str], ...]) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each value readers saw that a version added, changed or removed."""
+    before, after = dict(old), dict(new)
+    names = [name for name, _ in new] + [name for name, _ in old if name not in after]
+    return [(name, before.get(name, ""), after.get(name, "")) for name in names
+            if before.get(name, "") != after.get(name, "")]
 
 
 class TransparencyGenerator(Generator):
     """Writes version pages, the corrections page and feeds, and /transparence.json."""
 
     def generate_context(self):
-        """Nothing to read: the record was made while articles and pages were read."""
+        """Check the withheld versions before any page is written (the record was made while texts were read)."""
+        record = self._record()
+        if record is not None:
+            record.check_withheld()
 
     def _record(self) -> Record | None:
         return self.context.get("transparency")
@@ -58,52 +63,36 @@ class TransparencyGenerator(Generator):
         (Path(self.output_path) / record.config.schema).write_bytes(SCHEMA.read_bytes())
 
     # ------------------------------------------------------------ versions
-    def _texts(self) -> list:
-        ctx = self.context
-        return [item for name in ("articles", "hidden_articles", "pages", "hidden_pages")
-                for item in ctx.get(name, []) or []]
-
     def _write_versions(self, writer, record: Record) -> None:
-        items = [item for item in self._texts() if record.published_versions(item)]
-        if not items:
-            return
-        wanted = []
-        for item in items:
-            revisions = record.revisions(item)
-            wanted += [r for r in revisions if not record.config.withheld(r.commit)]
-        texts = record.history.texts(wanted)
-        count = 0
-        for item in items:
-            revisions = record.revisions(item)  # newest first
-            for position, revision in enumerate(revisions):
-                if record.config.withheld(revision.commit):
-                    continue
-                older = revisions[position + 1] if position + 1 < len(revisions) else None
-                newer = revisions[position - 1] if position > 0 else None
-                if older is not None and record.config.withheld(older.commit):
-                    older_text = None
-                else:
-                    older_text = texts.get((older.commit, older.path)) if older is not None else None
-                self._write_version(writer, record, item, revision, older, newer,
-                                    texts.get((revision.commit, revision.path)), older_text)
+        count = texts = 0
+        for item, _kind in record.public_texts():
+            timeline = record.timeline(item)
+            texts += bool(timeline.shown)
+            words = None  # the plain text of the published version before, oldest first
+            for version in timeline.shown:
+                words = self._write_version(writer, record, item, timeline, version, words)
                 count += 1
-        log.info(PREFIX + "wrote %d version pages for %d texts", count, len(items))
+        if texts:
+            log.info(PREFIX + "wrote %d version pages for %d texts", count, texts)
 
-    def _write_version(self, writer, record: Record, item, revision, older, newer, text, older_text) -> None:
-        current = parse_header(text) if text is not None else None
-        before = parse_header(older_text) if older_text is not None else None
+    def _write_version(self, writer, record: Record, item, timeline, version, older_words: str | None) -> str:
+        """Write one version's page; its text's words (the next version is compared with them)."""
+        url = record.version_url(item, version)
+        save_as = url + "index.html"
+        siteurl = get_relative_path(save_as) if self.settings["RELATIVE_URLS"] else self.settings["SITEURL"]
+        body = record.renderer.html(version.view, self.context, siteurl, record.config.affiliate_domains)
+        words = plain_text(body)
+        older = timeline.previous(version)
         diff = fields = None
-        if current is not None and before is not None:
-            diff = word_diff(fix_text(before.body), fix_text(current.body))
-            fields = header_changes(before.fields, current.fields)
-        url = record.version_url(item, revision)
+        if older is not None and older_words is not None:
+            diff = word_diff(older_words, words)
+            fields = field_changes(older.view.fields, version.view.fields)
         writer.write_file(
-            url + "index.html", self.get_template("version"), self.context,
-            relative_urls=self.settings["RELATIVE_URLS"], url=url, item=item, revision=revision,
-            older=older, newer=newer, body=fix_text(current.body) if current is not None else None,
-            header=[(k.capitalize(), fix_text(v)) for k, v in current.fields.items()] if current else [],
-            diff=diff, field_changes=fields, older_withheld=older is not None and record.config.withheld(older.commit),
+            save_as, self.get_template("version"), self.context, relative_urls=self.settings["RELATIVE_URLS"],
+            url=url, item=item, version=version, older=older, newer=timeline.next(version),
+            withheld_between=timeline.withheld_before(version), body=body, diff=diff, field_changes=fields,
         )
+        return words
 
     # --------------------------------------------------------- corrections
     def _write_corrections(self, writer, record: Record) -> None:

@@ -1,17 +1,21 @@
-"""The public history of every text, read from git.
+"""The history of every text's file, read from git: the raw material of its versions.
 
 One ``git log`` for the whole content folder per build (not one process per
 file: a site may have thousands of articles), then every file's history is
-rebuilt from it, following renames from the newest commit back, as
-``git log --follow`` does (merge commits are left out, as it leaves them out).
-The texts of past versions are read in one ``git cat-file --batch`` process,
-only when a version page is written.
+rebuilt from it, following renames from the newest commit back. The texts of
+past states are read in one ``git cat-file --batch`` process.
 
-What a revision shows is fixed by its commit: the hash (cut to a fixed
-length, never git's abbreviation, whose length depends on the clone), the
-author date, the subject and the ``Note-de-modification:`` trailer. Nothing
-depends on the build's time or on the clone, so the same commit builds the
-same bytes.
+Only the publishing line counts: the first-parent history of the commit the
+site is built from (``--first-parent``, a merge compared with the commit it
+was merged into), because that is the sequence of states the site was
+published from. A branch's own commits (a writer's drafts, a review) were
+never online; their result is online from the merge on.
+
+What is read of a commit is its hash and its committer date (when it reached
+the line), never its message or its author: nothing a team writes for itself
+can reach a page. A history ends where its file was created: a file deleted
+and later created again at the same name starts a new history (versions.py
+also cuts it where the text's identity changes).
 
 - A content folder outside any git repository (a copied fixture site, the
   benchmark corpus) has no history: ``History.reason`` says why, and the
@@ -30,21 +34,18 @@ from zoneinfo import ZoneInfo
 
 from blogcore.errors import SiteError
 
-NOTE_TRAILER = "Note-de-modification"
-SHORT = 10  # characters of a hash shown and used in version addresses
-_FORMAT = f"%x1e%H%x1f%aI%x1f%s%x1f%(trailers:key={NOTE_TRAILER},valueonly,unfold,separator=%x1d)%x1f"
+SHORT = 10  # characters of a hash used in version ids and addresses
+_FORMAT = "%x1e%H%x1f%cI%x1f"
 SHALLOW_FIX = ("fetch the whole history: `git fetch --unshallow` here; in GitHub Actions, give actions/checkout "
                "`with: fetch-depth: 0` (.github/workflows/*.yml do)")
 
 
 @dataclass(frozen=True)
 class Revision:
-    """One commit that changed a text: what readers see of it."""
+    """One commit of the publishing line that changed a text's file."""
 
     commit: str
-    date: dt.datetime
-    subject: str
-    note: str
+    date: dt.datetime  # committer date: when the commit reached the line the site is built from
     path: str  # the file's path at that commit, relative to the repository's root
 
     @property
@@ -60,6 +61,8 @@ class History:
     root: str = ""  # the repository's top folder ("" when the content is not in git)
     reason: str = ""  # why there is no history, when there is none
     revisions: dict[str, list[Revision]] = field(default_factory=dict)  # repository path -> newest first
+    order: dict[str, int] = field(default_factory=dict)  # commit -> its place in the log (0: the newest)
+    _by_path: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @property
     def available(self) -> bool:
@@ -75,6 +78,23 @@ class History:
     def key(self, source_path: str) -> str:
         """A file's path relative to the repository, as git writes it."""
         return os.path.relpath(os.path.realpath(source_path), self.root).replace(os.sep, "/")
+
+    def locate(self, path: str, commit: str) -> str:
+        """The file (its path at the newest commit) that repository path `path` was at `commit` ("" if none)."""
+        if self._by_path is None:
+            self._by_path = {}
+            for key, revisions in self.revisions.items():
+                for name in {r.path for r in revisions}:
+                    self._by_path.setdefault(name, []).append(key)
+        place = self.order.get(commit)
+        if place is None:
+            return ""
+        for key in self._by_path.get(path, ()):
+            # The file's state at `commit` is that of its newest revision at or before it.
+            current = next((r for r in self.revisions[key] if self.order[r.commit] >= place), None)
+            if current is not None and current.path == path:
+                return key
+        return ""
 
     def texts(self, wanted: list[Revision]) -> dict[tuple[str, str], str | None]:
         """The file's text at each revision ((commit, path) -> text, None when absent), in one git process."""
@@ -130,21 +150,29 @@ def load(content_root: str, tz: ZoneInfo) -> History:
     top = os.path.realpath(top)
     folder = os.path.relpath(os.path.realpath(content_root), top).replace(os.sep, "/")
     try:
-        raw = _git(top, "log", "-M", "--name-status", "-z", f"--format={_FORMAT}", "--", folder)
+        raw = _git(top, "log", "--first-parent", "--diff-merges=first-parent", "-M", "--name-status", "-z",
+                   f"--format={_FORMAT}", "--", folder)
     except subprocess.CalledProcessError as exc:
         if b"does not have any commits" in exc.stderr:
             return History(root=top)
         raise
-    return History(root=top, revisions=parse_log(raw.decode("utf-8", "replace"), tz))
+    revisions, order = parse_log(raw.decode("utf-8", "replace"), tz)
+    return History(root=top, revisions=revisions, order=order)
 
 
-def parse_log(text: str, tz: ZoneInfo) -> dict[str, list[Revision]]:
-    """Every file's revisions from `git log -M --name-status -z --format=…` output, renames followed."""
+def parse_log(text: str, tz: ZoneInfo) -> tuple[dict[str, list[Revision]], dict[str, int]]:
+    """Every file's revisions from `git log -M --name-status -z --format=…` output, renames followed.
+
+    Also each commit's place in the log (0 for the newest).
+
+    A file's history ends (going back) at the commit that created it: an older
+    file deleted at the same name is another file.
+    """
     commits = []
     for record in text.split("\x1e")[1:]:
         head, _, changes = record.partition("\x00")
-        commit, date, subject, note, _ = head.split("\x1f")
-        tokens = [t for t in changes.lstrip("\n\x00").split("\x00")]
+        commit, date, _ = head.split("\x1f")
+        tokens = changes.lstrip("\n\x00").split("\x00")
         found = []
         index = 0
         while index < len(tokens) and tokens[index]:
@@ -155,21 +183,21 @@ def parse_log(text: str, tz: ZoneInfo) -> dict[str, list[Revision]]:
             else:
                 found.append((status[:1], tokens[index + 1], tokens[index + 1]))
                 index += 2
-        when = dt.datetime.fromisoformat(date).astimezone(tz)
-        notes = " ".join(" ".join(n.split()) for n in note.split("\x1d") if n.strip())
-        commits.append((commit, when, subject, notes, found))
+        commits.append((commit, dt.datetime.fromisoformat(date).astimezone(tz), found))
     # Walk from the newest commit back: `names` maps a path, as it was at that
     # point, to the file it became (its path today, or at the newest commit).
     names: dict[str, str] = {}
     result: dict[str, list[Revision]] = {}
-    for commit, when, subject, notes, changes in commits:
+    for commit, when, changes in commits:
         for status, old, new in changes:
             current = names.get(new, new)
             if new not in names and current in result:
                 continue  # a later file took over this name: it is another file's history
-            result.setdefault(current, []).append(Revision(commit, when, subject, notes, new))
-            names[new] = current
+            result.setdefault(current, []).append(Revision(commit, when, new))
+            names.pop(new, None)
             if status == "R":
-                names.pop(new, None)
                 names[old] = current
-    return result
+            elif status not in ("A", "C"):
+                names[new] = current
+            # "A" or "C": the file was created here; an older file of that name is another one
+    return result, {commit: place for place, (commit, _, _) in enumerate(commits)}

@@ -31,7 +31,7 @@ def attach(item, kind: str, record: Record) -> list[Problem]:
     """Give an article or a page its transparency data (what the templates and feeds read)."""
     meta = item.metadata
     values = {key: str(meta.get(key) or "") for key in ("partnership", "sponsor", "sponsor_url", "guest",
-                                                         "source", "source_url", "source_note")}
+                                                         "source", "source_url", "source_note", fields.NOTE)}
     corrections: list[str] = []
     if "correction" in meta or "methode" in meta:
         # Pelican splits continuation lines like repeated lines: read them as the writer wrote them.
@@ -47,6 +47,15 @@ def attach(item, kind: str, record: Record) -> list[Problem]:
     item.corrected = found[-1].date if found else None
     item.method = tuple((fields.METHOD_PARTS[key], fix_text(text))
                         for key, text in (fields.parse_method(values["methode"]) if values.get("methode") else ()))
+    # Source_url: is a link of the article's text too: paid links there follow the same rule (disclosure.py).
+    partner = fields.disclosure_of(values) if kind == "article" else None
+    item.source_paid = disclosure.kind_of(values["source_url"], record.config.affiliate_domains,
+                                          partner.domain if partner else "")
+    if item.source_paid == disclosure.AFFILIATE and not values["partnership"]:
+        domain = disclosure.affiliate_domain(values["source_url"], record.config.affiliate_domains)
+        return [Problem(display_path(item.source_path), "Source_url:", values["source_url"],
+                        f"is on the affiliate domain {domain} but the {kind} declares no Partnership: (an "
+                        "undeclared paid link)", AFFILIATE_FIX if kind == "article" else PAGE_FIX)]
     if kind == "article":
         item.disclosure = fields.disclosure_of(values)
         item.work_type = fields.work_type_of(values)
@@ -54,22 +63,63 @@ def attach(item, kind: str, record: Record) -> list[Problem]:
     return []
 
 
-def mark_links(item, record: Record) -> list[Problem]:
-    """Mark paid links of an article's text; problems for undeclared affiliate links."""
+PAGE_FIX = ("remove the link, or move it into an article that declares 'Partnership: affiliation' and "
+            "'Sponsor: <the programme>' (a page or an author profile cannot declare a partnership)")
+PLACE_FIX = ("write it as a plain text link in the text (Markdown [text](address)), where its « (lien affilié) » "
+             "note can follow it")
+PLACES = {"area": "an image-map area", "svg link": "a link inside SVG", "form": "a form's action"}
+
+
+def paid_problems(file: str, field: str, found: list, domains: tuple[str, ...], fix: str = AFFILIATE_FIX,
+                  declared: str = "the article declares no Partnership:") -> list[Problem]:
+    """Problems for affiliate addresses that break the rule (see disclosure.py), naming file, field and address."""
+    problems = []
+    for paid in dict.fromkeys(found):
+        if paid.undeclared:
+            problems.append(Problem(file, field, paid.url, f"links to the affiliate domain {paid.domain} but "
+                                    f"{declared} (an undeclared paid link)", fix))
+        else:
+            problems.append(Problem(file, field, paid.url, f"{PLACES[paid.where]} reaches the affiliate domain "
+                                    f"{paid.domain}, and cannot carry the « (lien affilié) » note readers must "
+                                    "see beside it", PLACE_FIX))
+    return problems
+
+
+def mark_links(item, record: Record, kind: str = "article") -> list[Problem]:
+    """Mark paid links of an article's or a page's text; problems for affiliate links that break the rule."""
     domains = record.config.affiliate_domains
     partner = getattr(item, "disclosure", None)
     if not (domains or partner):
         return []
-    item._content, undeclared = disclosure.mark_links(item._content, partner, domains)
+    item._content, found = disclosure.mark_links(item._content, partner, domains)
     summary = item.metadata.get("summary")
     if summary:
         marked, more = disclosure.mark_links(str(summary), partner, domains)
-        undeclared += more
+        found += more
         item.metadata["summary"] = item._summary = Markup(marked) if isinstance(summary, Markup) else marked
-    return [Problem(display_path(item.source_path), "link", url,
-                    f"links to the affiliate domain {disclosure.matches(disclosure.host(url), domains)} "
-                    "but the article declares no Partnership: (an undeclared paid link)", AFFILIATE_FIX)
-            for url in dict.fromkeys(undeclared)]
+    if kind == "page":
+        return paid_problems(display_path(item.source_path), "link", found, domains, PAGE_FIX,
+                             "a page cannot declare a partnership")
+    return paid_problems(display_path(item.source_path), "link", found, domains)
+
+
+def check_profiles(profiles: dict, record: Record) -> list[Problem]:
+    """Affiliate links in author profiles (their Website: and their bio): a profile declares no partnership."""
+    domains = record.config.affiliate_domains
+    problems: list[Problem] = []
+    if not domains:
+        return problems
+    for profile in profiles.values():
+        for site in profile.websites:
+            address = site if "://" in site else f"https://{site}"  # as the theme's website_href writes it
+            domain = disclosure.affiliate_domain(address, domains)
+            if domain:
+                problems.append(Problem(profile.source_path, "Website:", site, f"is on the affiliate domain "
+                                        f"{domain}: a paid link on every page of the author", PAGE_FIX))
+        _, found = disclosure.mark_links(profile.bio, None, domains)
+        problems += paid_problems(profile.source_path, "bio", found, domains, PAGE_FIX,
+                                  "an author profile cannot declare a partnership")
+    return problems
 
 
 def prepare_articles(generator) -> None:
@@ -80,6 +130,7 @@ def prepare_articles(generator) -> None:
     for article in (a for name in groups for a in getattr(generator, name, []) or []):
         found = attach(article, "article", record)
         problems += found or mark_links(article, record)
+    problems += check_profiles(generator.context.get("author_profiles") or {}, record)
     raise_if_any(problems, prefix=PREFIX + "the content has errors. ")
 
 
@@ -90,7 +141,7 @@ def prepare_pages(generator) -> None:
     pages = [p for name in groups for p in getattr(generator, name, []) or []]
     problems: list[Problem] = []
     for page in pages:
-        problems += attach(page, "page", record)
+        problems += attach(page, "page", record) or mark_links(page, record, "page")
     raise_if_any(problems, prefix=PREFIX + "the content has errors. ")
     marker = f"<p>{record.config.figures_marker}</p>"
     for page in pages:

@@ -1,25 +1,33 @@
 """The build's transparency record, given to every template as ``transparency``.
 
 One :class:`Record` per build (stored in the Pelican context, so nothing
-survives a rebuild of the live preview). It holds the git history, and
-answers the templates: a text's revisions and version addresses, its
-« Mis à jour le », an article's moderation log, the site's corrections and
-figures, and the schema.org data (the site's ``Organization``, an article's
-facts) as plain dicts that the templates serialise.
+survives a rebuild of the live preview). It holds the git history and every
+public text's versions (versions.py), and answers the templates: a text's
+versions and their addresses, its « Mis à jour le », an article's moderation
+log, the site's corrections and figures, and the schema.org data (the site's
+``Organization``, an article's facts) as plain dicts that the templates
+serialise.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
+from blogcore import public
+from blogcore.errors import SiteError
+from syndication import ids
+
 from . import figures as figures_module
 from . import history as history_module
+from . import state as state_module
+from . import versions as versions_module
 from .config import TransparencyConfig
 from .fields import Correction
 
@@ -28,6 +36,17 @@ PREFIX = "[transparency] "
 ACTIONS = {"approved": "approuvée", "rejected": "refusée", "redacted": "retirée à la demande de son auteur ou "
            "pour une raison de droit", "pending": "remise en attente"}
 _IMG = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]+)\"", re.I)
+EMPTY = versions_module.Timeline()
+MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")  # Pelican's MarkdownReader.file_extensions
+
+
+def _unchanged(item, timeline: versions_module.Timeline) -> bool:
+    """True when the text's file holds what its newest state holds (no edit since the last commit)."""
+    try:
+        with open(item.source_path, encoding="utf-8") as file:
+            return file.read() == timeline.head
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -67,21 +86,93 @@ class Record:
             log.info(PREFIX + "no history of changes on the pages: %s", found.reason)
         return found
 
-    def revisions(self, item) -> list[history_module.Revision]:
-        """The revisions of an article or a page, newest first ([] without git)."""
-        return self.history.of(item.source_path)
+    def public_texts(self) -> list[tuple[object, str]]:
+        """(item, "article" or "page") for every text readers can open: the ones with versions."""
+        groups = (("articles", "article"), ("hidden_articles", "article"), ("pages", "page"),
+                  ("hidden_pages", "page"))
+        return [(item, kind) for name, kind in groups for item in self.context.get(name, []) or []]
 
-    def updated(self, item) -> history_module.Revision | None:
-        """The newest revision with a Note-de-modification trailer: « Mis à jour le »."""
-        return next((r for r in self.revisions(item) if r.note), None)
+    @cached_property
+    def renderer(self) -> state_module.Renderer:
+        """The Markdown of past states, rendered as the site renders it."""
+        history = self.history
+        prefix = os.path.relpath(os.path.realpath(self.settings["PATH"]), history.root).replace(os.sep, "/")
+        return state_module.Renderer(self.settings, self.tz, history.locate, "" if prefix == "." else prefix)
 
-    def version_url(self, item, revision: history_module.Revision) -> str:
+    @cached_property
+    def timelines(self) -> dict[str, versions_module.Timeline]:
+        """Every public text's versions (source path → Timeline), made once, on first use."""
+        if not self.history.available:
+            return {}
+        texts = self.public_texts()
+        wanted = [r for item, _ in texts for r in self.history.of(item.source_path)]
+        states = self.history.texts(wanted)
+        found = {}
+        for item, kind in texts:
+            if os.path.splitext(item.source_path)[1].lower() not in MARKDOWN:
+                continue  # past states are rendered by the site's Markdown only
+            found[item.source_path] = versions_module.build(
+                self.history.of(item.source_path), states, kind, self.renderer, partial(self.identity, kind),
+                self.config.withheld)
+        return found
+
+    def identity(self, kind: str, facts: state_module.Facts, revision: history_module.Revision) -> str:
+        """What a state of a text is recognised by: an article's Feed_id, a page's Slug ("" for none)."""
+        if kind == "page":
+            return facts.slug
+        if facts.feed_id or facts.date is None:
+            return facts.feed_id
+        # Without Feed_id, feed readers knew the article by its fallback id (syndication/ids.py).
+        authority = str((self.settings.get("SYNDICATION") or {}).get("id_authority") or "")
+        return ids.fallback_article_id(authority, facts.date, revision.path, self.tz)
+
+    def timeline(self, item) -> versions_module.Timeline:
+        """A text's versions (an empty timeline without git, or for a text readers cannot open)."""
+        return self.timelines.get(item.source_path, EMPTY)
+
+    def updated(self, item) -> versions_module.Version | None:
+        """« Mis à jour le »: the newest published version, after the first, with a public note."""
+        return self.timeline(item).updated
+
+    def version_url(self, item, version: versions_module.Version) -> str:
         """The site-relative address of one version's page."""
-        return f"{item.url}versions/{revision.short}/"
+        return f"{item.url}versions/{version.id}/"
 
-    def published_versions(self, item) -> bool:
-        """True when this text's version pages are written (published, not a draft)."""
-        return getattr(item, "status", "published") in ("published", "hidden") and bool(self.revisions(item))
+    def check_withheld(self) -> None:
+        """Fail when a withheld id is no commit of the history, is inside a version, or is the text online today."""
+        if not self.config.withheld_versions or not self.history.available:
+            return
+        for key, _ in self.config.withheld_versions:
+            starts, inside = [], []
+            for item, _kind in self.public_texts():
+                timeline = self.timeline(item)
+                for version in timeline.versions:
+                    if version.commit.startswith(key):
+                        starts.append((item, version, timeline))
+                    elif any(commit.startswith(key) for commit in version.commits):
+                        inside.append((item, version))
+            name = f"TRANSPARENCY['withheld_versions'][{key!r}]"
+            if len(starts) > 1:
+                raise SiteError("pelicanconf.py", name, key, "this prefix names several versions",
+                                "write the 10 characters of the version id its history shows")
+            if not starts and inside:
+                item, version = inside[0]
+                raise SiteError("pelicanconf.py", name, key, f"this commit is part of the version {version.id} of "
+                                f"{item.url} (the same text as readers saw it), not the start of a version",
+                                f"write {version.id!r}, the id its history shows")
+            if not starts and not any(commit.startswith(key) for commit in self.history.order):
+                raise SiteError("pelicanconf.py", name, key, "no commit of the texts' history has this id, so "
+                                "nothing is withheld", "copy the id from the text's « Historique des modifications »")
+            if not starts:
+                # A version no text shows today (its text unpublished, say): the entry stays in force for
+                # the day it would come back.
+                log.info(PREFIX + "%s: no published text shows this version today", name)
+                continue
+            item, version, timeline = starts[0]
+            if version is timeline.versions[-1] and _unchanged(item, timeline):
+                raise SiteError("pelicanconf.py", name, key, f"this is the text online today at {item.url} "
+                                f"({item.source_path})", "first remove the passage from the text itself (a new "
+                                "version), then withhold the versions that held it")
 
     # ----------------------------------------------------------- moderation
     def moderation_log(self, article) -> list[LogEntry]:
@@ -111,9 +202,18 @@ class Record:
         return [(c.date, decision_log(c)) for slug in slugs for c in index.of_article(slug)]
 
     # ---------------------------------------------------------- corrections
+    def listed(self, name: str) -> list:
+        """The context's articles or pages that readers are offered (blogcore.public.listed), in its order.
+
+        The registers (partnerships, corrections, versions, /transparence.json) list only these: a
+        hidden text shows its mention and corrections on its own page, never in a register.
+        """
+        future_ok = bool(self.settings.get("WITH_FUTURE_DATES", True))
+        return [item for item in self.context.get(name, []) or [] if public.listed(item, future_ok=future_ok)]
+
     def texts(self) -> list:
         """The listed, published articles (newest first) and pages: what the site's lists show."""
-        return list(self.context.get("articles", []) or []) + list(self.context.get("pages", []) or [])
+        return self.listed("articles") + self.listed("pages")
 
     @cached_property
     def corrections(self) -> list[figures_module.Listed]:
@@ -125,8 +225,13 @@ class Record:
     @cached_property
     def figures(self) -> figures_module.Figures:
         """The figures of the Transparence page and of /transparence.json."""
-        articles = list(self.context.get("articles", []) or [])
-        revisions = ({id(a): len(self.revisions(a)) for a in articles} if self.history.available else None)
+        articles = self.listed("articles")
+        revisions = None
+        if self.history.available:
+            revisions = {}
+            for article in articles:
+                timeline = self.timeline(article)
+                revisions[id(article)] = (len(timeline.shown), len(timeline.versions) - len(timeline.shown))
         return figures_module.compute(articles, [], self.corrections, revisions, self._moderation())
 
     def export(self) -> dict:

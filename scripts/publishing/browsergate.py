@@ -4,8 +4,9 @@ The pages: the home page, the article with contributions, the community
 page, the Suivre page, the Transparence page, the corrections list and the
 search page with the results of a search (PAGES; a page may carry a query
 string; the search page is checked when the build has one), and the version
-pages of that article (key_pages: their addresses name commits, so they are
-found in the build). The browser is driven with the project's
+pages of that article and of the Transparence page, whose versions show
+changes (key_pages: their addresses name commits, so they are found in the
+build). The browser is driven with the project's
 harness (tests/browser.py: `browser()` and `visit()`), which records every
 request and aborts those to other hosts, presses Tab, hovers and clicks.
 
@@ -25,34 +26,35 @@ request to any other host is recorded and aborted by the harness.
 - "hosts": no page asks the browser for anything from another host, while
   loading or when the reader tabs through it or an element gets hovered,
   focused or clicked (the harness fires those events on every element); and
-  no page or stylesheet of the build, browsed or not, has a URL that the
-  browser would load without a click (stylesheet, script, image, frame,
-  CSS url() and @import: fonts, backgrounds, even those shown on :hover) on
-  another host.
+  no page, SVG or stylesheet of the build, browsed or not, has a URL that
+  the browser would load without a click (stylesheet, script, image, frame,
+  SVG references and animations, CSS url(), @import and image-set(): fonts,
+  backgrounds, even those shown on :hover) on another host. Files are read
+  as a browser reads them (blogcore/markup.py: Lexbor, tinycss2) and hosts
+  resolved by the WHATWG URL Standard (blogcore/urls.py).
 """
 
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
+from blogcore import markup, urls
 from blogcore.errors import Problem
-from bs4 import BeautifulSoup
 
 from . import ROOT, shown
 from . import browser as harness
-from . import htmlcheck
 from .contenttypes import content_type
 from .site import Site
 
 # Home page, the article with contributions, the community page, the Suivre page, the Transparence
 # page (the figures), the corrections list, and the search page showing results (its script searches
-# as the page opens; see _axe); key_pages adds the version pages of that article.
+# as the page opens; see _axe); key_pages adds the version pages of that article and of the Transparence
+# page (a version shows what changed since the one before: the article may have a single version).
 PAGES = ("", "marketing-2-0-vu-par-yves-duron/", "communaute/", "suivre/", "transparence/", "corrections/",
          "recherche/?q=marketing")
-VERSIONS = "marketing-2-0-vu-par-yves-duron/versions/"
+VERSIONS = ("marketing-2-0-vu-par-yves-duron/versions/", "transparence/versions/")
 # Checked when the build has them: search can be turned off (SEARCH["enabled"], plugins/search/).
 OPTIONAL_PAGES = ("recherche/?q=marketing",)
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
@@ -60,7 +62,8 @@ COLOR_SCHEMES = ("light", "dark")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MAX_NODES = 10  # elements listed per axe violation
 BUSY_TIMEOUT_MS = 10_000  # how long axe waits for aria-busy content
-CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""", re.IGNORECASE)
+# Files a browser renders as a document (and so loads from): HTML, SVG, XHTML, XSLT.
+MARKUP_FILES = (".html", ".htm", ".xhtml", ".svg", ".xsl", ".xslt")
 SETUP_FIX = "run scripts/setup --test (it installs chromium from Debian, Playwright and axe-core with npm ci)"
 FIX_A11Y = ("fix the template in theme/templates/ or the style in theme/static/css/style.css that produces this "
             "element (or the Markdown it comes from); axe explains the rule at {url}")
@@ -76,10 +79,13 @@ _AXE_RUN = """async ([tags]) => {
 
 
 def key_pages(site: Site) -> tuple[str, ...]:
-    """PAGES, and the version pages of the article with contributions (their addresses name commits)."""
-    folder = site.root / VERSIONS
-    found = sorted(p.name for p in folder.iterdir() if (p / "index.html").is_file()) if folder.is_dir() else []
-    return PAGES + tuple(f"{VERSIONS}{name}/" for name in found)
+    """PAGES, and the version pages of VERSIONS' texts (their addresses name commits)."""
+    found = []
+    for versions in VERSIONS:
+        folder = site.root / versions
+        if folder.is_dir():
+            found += [f"{versions}{p.name}/" for p in sorted(folder.iterdir()) if (p / "index.html").is_file()]
+    return PAGES + tuple(found)
 
 
 def tools_missing() -> list[str]:
@@ -186,33 +192,36 @@ def _axe(page) -> list[dict]:
 
 
 def css_urls(css: str) -> list[str]:
-    """The URLs a stylesheet (or a style attribute) makes the browser load: url(...) and @import."""
-    return [(match.group(1) or match.group(2)).strip() for match in CSS_URL.finditer(css or "")]
+    """The URLs a stylesheet (or a style attribute) makes the browser load: url(), @import, image-set()..."""
+    return markup.css_urls(css)
 
 
 def static_third_party(site: Site) -> list[Problem]:
-    """URLs on another host that a page or stylesheet of the build would make the browser load without a click."""
+    """URLs on another host that a page, SVG or stylesheet of the build would make the browser load without a click.
+
+    Every file a browser renders is read (MARKUP_FILES and stylesheets), as a browser reads it
+    (blogcore/markup.py), and every address is resolved against the file's own address as a browser
+    resolves it (blogcore/urls.py): //host, backslashes, %2E, fullwidth letters, a trailing dot.
+    """
     problems = []
 
-    def report(file: Path, field: str, urls: list[str], base: str) -> None:
-        for url in urls:
-            absolute = urljoin(base, url)
-            if url.startswith("//") or (urlsplit(absolute).scheme in ("http", "https")
-                                        and urlsplit(absolute).netloc.lower() != site.netloc):
-                problems.append(Problem(site.relative(file), field, url,
-                                        f"the browser would request {urlsplit(absolute).netloc or url}", FIX_HOSTS))
+    def report(file: Path, field: str, url: str, base: str) -> None:
+        host = urls.host_of(url, base)
+        if host is not None and host != site.host:
+            problems.append(Problem(site.relative(file), field, url, f"the browser would request {host}", FIX_HOSTS))
 
     for file in site.files():
+        suffix = file.suffix.lower()
+        if suffix not in MARKUP_FILES + (".css",):
+            continue
         base = site.url_of(site.relative(file))
-        if file.suffix in (".html", ".htm", ".svg"):
-            soup = BeautifulSoup(file.read_text(encoding="utf-8", errors="replace"), "html.parser")
-            loaded = [url for url in htmlcheck.loaded_urls(soup) if "url(" not in url]
-            report(file, "loaded without a click", loaded, base)
-            styles = [node.string or "" for node in soup.find_all("style")]
-            styles += [node["style"] for node in soup.find_all(style=True)]
-            report(file, "CSS url() in the page", [u for css in styles for u in css_urls(css)], base)
-        elif file.suffix == ".css":
-            report(file, "CSS url()/@import", css_urls(file.read_text(encoding="utf-8", errors="replace")), base)
+        text = file.read_text(encoding="utf-8", errors="replace")
+        if suffix == ".css":
+            for url in markup.css_urls(text):
+                report(file, "CSS url()/@import", url, base)
+            continue
+        for load in markup.loads(text):
+            report(file, "CSS url() in the page" if load.css else "loaded without a click", load.url, base)
     return problems
 
 

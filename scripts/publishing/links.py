@@ -13,7 +13,10 @@ Pages redirects it, an S3 website does not), inside the site's path, and its
 - sitemap.xml: every <loc> is on the site and resolves;
 - every feed: its links (Atom link href, RSS link, JSON url/home_page_url/
   feed_url) and the links inside its entries' HTML;
-- the OPML list: every xmlUrl and htmlUrl.
+- the OPML list: every xmlUrl and htmlUrl;
+- paid links (paidlinks.py): every link of a page or a feed entry to an
+  affiliate domain (TRANSPARENCY["affiliate_domains"]), however its address
+  is spelt, carries rel="sponsored" and the « (lien affilié) » note.
 
 External links are not fetched (no network at build time, and another site's
 availability must not block a publish).
@@ -29,6 +32,7 @@ from blogcore.errors import Problem
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from . import paidlinks
 from .site import Site
 
 URL_ATTRIBUTES = {
@@ -163,8 +167,11 @@ def check_pages(checker: _Checker, pages: list[Path]) -> None:
     site = checker.site
     parsed = {}
     for page in pages:
-        soup = BeautifulSoup(page.read_text(encoding="utf-8", errors="replace"), "html.parser")
+        text = page.read_text(encoding="utf-8", errors="replace")
+        soup = BeautifulSoup(text, "html.parser")
         relative = site.relative(page)
+        checker.problems += paidlinks.check(relative, "affiliate link", text, site.affiliate_domains,
+                                            site.url_of(relative))
         checker.ids[relative] = _ids(soup)
         parsed[relative] = soup
     for relative, soup in parsed.items():
@@ -196,6 +203,7 @@ def check_sitemap(checker: _Checker) -> None:
 def _check_fragment_html(checker: _Checker, where: str, field: str, html: str | None, base: str) -> None:
     if not html or "<" not in html:
         return
+    checker.problems += paidlinks.check(where, f"{field} affiliate link", html, checker.site.affiliate_domains, base)
     soup = BeautifulSoup(html, "html.parser")
     for inner, url in _html_references(soup):
         checker.check(where, f"{field} {inner.split(' (line')[0]}", url, base)

@@ -17,6 +17,7 @@ class Site:
     siteurl: str
     feeds_dir: str = "flux"
     language: str = "fr"
+    affiliate_domains: tuple[str, ...] = ()  # TRANSPARENCY["affiliate_domains"], normalised (gate "links")
 
     def __post_init__(self):
         parts = urlsplit(self.siteurl)
@@ -31,9 +32,12 @@ class Site:
     @classmethod
     def from_settings(cls, root: Path, settings: dict) -> "Site":
         """The site Pelican built into `root` with these (production) settings."""
+        from transparency import config as transparency_config
+
         syndication = settings.get("SYNDICATION") or {}
         return cls(Path(root), settings.get("SITEURL") or "", syndication.get("feeds_dir", "flux"),
-                   settings.get("DEFAULT_LANG") or "fr")
+                   settings.get("DEFAULT_LANG") or "fr",
+                   transparency_config.from_settings(settings).affiliate_domains)
 
     @property
     def host(self) -> str:

@@ -103,3 +103,19 @@ def test_editorial_dates_and_unknown_authors_are_said_as_on_the_site():
     item = article("citoyens", "Citoyens !", date_origin="editorial", author_origin="unknown")
     record = build_records({"articles": [item]}, now=NOW)[0]
     assert record.date == "Mis en ligne le 25 février 2009" and record.author == "Auteur inconnu"
+
+
+def test_an_article_with_a_counterpart_gives_its_records_its_mention_and_keeps_their_kind():
+    from transparency.fields import Disclosure
+
+    paid = article("atelier", "Un atelier", disclosure=Disclosure("produit-offert", "Atelier Z"))
+    plain = article("marketing", "Le Marketing 2.0")
+    context = {"articles": [paid, plain],
+               "community": Community([contribution("c-1", "atelier"), contribution("c-2", "marketing")])}
+    records = {r.url: r for r in build_records(context, now=NOW)}
+    for url in ("atelier/", "atelier/#contributions"):
+        assert records[url].meta()["disclosure"] == "Produit offert par Atelier Z"
+        assert f'data-pagefind-meta="disclosure[content]" content="Produit offert par Atelier Z"' in records[url].html("fr")
+    assert records["atelier/"].filters()["kind"] == ["Article"]
+    assert records["atelier/#contributions"].filters()["kind"] == ["Contribution"]
+    assert "disclosure" not in records["marketing/"].meta() and "disclosure" not in records["marketing/#contributions"].meta()

@@ -96,6 +96,21 @@ def test_exactly_one_type_of_work_derived_from_the_headers(headers, key):
     assert work.key == key and work.label == fields.WORK_TYPES[key][0] and work.schema_type == fields.WORK_TYPES[key][1]
 
 
+@pytest.mark.parametrize("note, expected", [
+    ("Un mot. " * 40, "at most 280"),
+    ("… !", "nothing readers can read"),
+])
+def test_a_bad_public_note_is_named(note, expected):
+    found = problems(f"Note-de-modification: {note}")
+    assert len(found) == 1 and found[0].startswith("Note-de-modification:") and expected in found[0]
+
+
+def test_a_public_note_of_one_or_two_sentences_passes():
+    assert problems("Note-de-modification: Un paragraphe oublié lors de la reprise a été ajouté.\n"
+                    "    Il suit la citation.", kind="page") == []
+    assert "note-de-modification" in fields.FIELDS  # so the validator and the desk know the field
+
+
 # ------------------------------------------------------------------------ settings
 
 def test_defaults_name_every_policy_and_the_organization():
@@ -113,7 +128,12 @@ def test_defaults_name_every_policy_and_the_organization():
     ("policies", {**dict(config.DEFAULT_POLICIES), "ethics": "#e"}, "not a policy"),
     ("policies", {**dict(config.DEFAULT_POLICIES), "masthead": "equipe"}, "#anchor"),
     ("history", "yes", "True or False"),
-    ("withheld_versions", ["abc"], "commit hashes"),
+    ("withheld_versions", ["0bf1e38a55"], "dict of version id"),
+    ("withheld_versions", {"abc": ""}, "not a version id"),
+    ("withheld_versions", {"0BF1E38A55": ""}, "not a version id"),
+    ("withheld_versions", {"0bf1e38a55": "une ligne\npuis une autre"}, "one line"),
+    ("withheld_versions", {"0bf1e38a55": 3}, "one line"),
+    ("commit_language", "en", "unknown setting"),
     ("corrections_url", "/corrections", "ends with '/'"),
     ("export", "transparence.txt", ".json"),
 ])
@@ -123,12 +143,15 @@ def test_bad_settings_are_named(key, value, expected):
     assert f"TRANSPARENCY[{key!r}]" in str(error.value) and expected in str(error.value)
 
 
-def test_settings_are_not_modified_and_withheld_prefixes_match():
-    settings = {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": ["0bf1e38a"]}}
+def test_settings_are_not_modified_and_withheld_ids_give_their_reason():
+    withheld = {"0bf1e38a": "Retirée à la demande  d’une personne citée.", "2b425cc3be": None, "901e03c90d": ""}
+    settings = {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": dict(withheld)}}
     cfg = config.from_settings(settings)
-    assert settings == {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": ["0bf1e38a"]}}
+    assert settings == {"TRANSPARENCY": {"affiliate_domains": ["WWW.Amzn.to"], "withheld_versions": withheld}}
     assert cfg.affiliate_domains == ("amzn.to",)
-    assert cfg.withheld("0bf1e38a55c3") and not cfg.withheld("1bf1e38a55c3")
+    assert cfg.withheld("0bf1e38a55c3") == "Retirée à la demande d’une personne citée."
+    assert cfg.withheld("2b425cc3be01") == "" and cfg.withheld("901e03c90d77") == ""
+    assert cfg.withheld("1bf1e38a55c3") is None
 
 
 # ------------------------------------------------------------------------ paid links
@@ -149,7 +172,8 @@ def test_partner_and_affiliate_links_are_sponsored_others_untouched():
 
 def test_an_affiliate_link_without_partnership_is_reported():
     marked, undeclared = disclosure.mark_links('<a href="https://aff.net/x?a=1&amp;b=2">x</a>', None, ("aff.net",))
-    assert undeclared == ["https://aff.net/x?a=1&b=2"] and 'rel="sponsored"' in marked
+    assert [(p.url, p.domain, p.undeclared) for p in undeclared] == [("https://aff.net/x?a=1&b=2", "aff.net", True)]
+    assert 'rel="sponsored"' in marked
     assert disclosure.mark_links("<p>Sans lien.</p>", None, ("aff.net",)) == ("<p>Sans lien.</p>", [])
 
 
@@ -170,6 +194,15 @@ def test_word_diff_keeps_paragraphs_and_counts_words():
     assert not word_diff("Même texte.", "Même texte.").changed
 
 
+def test_word_diff_of_a_long_text_shows_only_the_words_that_changed():
+    paragraphs = [f"Paragraphe {i} : des mots et encore des mots." for i in range(300)]
+    edited = list(paragraphs)
+    edited[150] = "Paragraphe 150 : des mots et encore d’autres mots."
+    diff = word_diff("\n\n".join(paragraphs), "\n\n".join(edited))
+    assert [(p.kind, p.text) for p in diff.pieces if p.kind != "same"] == [("del", "des"), ("ins", "d’autres")]
+    assert "".join(p.text for p in diff.pieces if p.kind != "del") == "\n\n".join(edited)
+
+
 # ------------------------------------------------------------------------ figures
 
 def test_durations_and_numbers_in_french():
@@ -181,3 +214,110 @@ def test_durations_and_numbers_in_french():
     assert median_delta([dt.timedelta(hours=h) for h in (1, 3, 8)]) == dt.timedelta(hours=3)
     assert median_delta([]) is None
     assert (number_fr(2), number_fr(2.5), number_fr(None)) == ("2", "2,5", "—")
+
+
+# ------------------------------------------------------------------------ paid links, every spelling
+
+AMZN = ("amzn.to",)
+NOTE = '<span class="affiliate-note"> (lien affilié)</span>'
+
+
+@pytest.mark.parametrize("link", [
+    '<a href="https://amzn.to./x">l</a>',                  # a trailing dot
+    '<a href="https://ａｍｚｎ.to/x">l</a>',                 # fullwidth letters
+    '<a href="https://amzn%2Eto/x">l</a>',                  # a percent-encoded dot
+    '<a href="//amzn.to/x">l</a>',                          # scheme-relative
+    "<a href='https://amzn.to/x'>l</a>",                    # single-quoted raw HTML
+    "<a href=https://amzn.to/x>l</a>",                      # unquoted
+    '<A HREF="HTTPS://AMZN.TO/X">l</A>',                    # upper case
+    '<a href="https://partenaire.example@amzn.to/">l</a>',  # userinfo
+    '<a href="https:\\\\amzn.to\\x">l</a>',                 # backslashes
+    '<a href="ht&#9;tps://am&#10;zn.to/x">l</a>',           # a tab and a newline, as entities
+    '<a href="https://&#x61;mzn.to/x">l</a>',               # an entity in the host
+    '<a href="https://fr.amzn.to/x">l</a>',                 # a sub-domain
+    '<a title="a > b" href="https://amzn.to/x">l</a>',      # a ">" before the address
+    '<a href="http:amzn.to/x">l</a>',                       # no slashes (another host on an http page)
+])
+def test_every_spelling_of_an_affiliate_link_is_marked_and_reported(link):
+    marked, found = disclosure.mark_links(f"<p>Voir {link}.</p>", None, AMZN)
+    assert [(p.domain, p.undeclared) for p in found] == [("amzn.to", True)], found
+    assert marked.count('rel="sponsored"') == 1 and marked.count(NOTE) == 1
+    assert marked.index('rel="sponsored"') < marked.index(NOTE)
+    declared = fields.Disclosure("affiliation", "Programme")
+    marked, found = disclosure.mark_links(f"<p>Voir {link}.</p>", declared, AMZN)
+    assert found == [] and marked.count(NOTE) == 1
+
+
+@pytest.mark.parametrize("link", [
+    '<a href="https://amzn.to.evil.example/">l</a>', '<a href="https://notamzn.to/">l</a>',
+    '<a href="/amzn.to/x">l</a>', '<a href="https://example.org/?u=https://amzn.to/">l</a>',
+    '<p>https://amzn.to/ en texte</p>', '<pre><code>&lt;a href="https://amzn.to/"&gt;</code></pre>',
+])
+def test_other_hosts_and_text_are_left_as_they_are(link):
+    assert disclosure.mark_links(link, None, AMZN) == (link, [])
+
+
+def test_a_live_shadow_root_link_is_marked_and_marking_twice_changes_nothing():
+    html = '<div><template shadowrootmode="open"><a href="https://amzn.to/x">l</a></template></div>'
+    marked, found = disclosure.mark_links(html, None, AMZN)
+    assert len(found) == 1 and 'rel="sponsored"' in marked and NOTE in marked
+    assert disclosure.mark_links(marked, None, AMZN)[0] == marked
+
+
+@pytest.mark.parametrize("html, where", [
+    ('<map name="m"><area href="https://amzn.to/x" alt="x"></map>', "area"),
+    ('<svg><a xlink:href="https://amzn.to/x"><text>x</text></a></svg>', "svg link"),
+    ('<form action="https://amzn.to/x"><button>Acheter</button></form>', "form"),
+    ('<form><button formaction="//amzn.to/x">Acheter</button></form>', "form"),
+])
+def test_affiliate_addresses_that_cannot_carry_the_note_are_refused_even_when_declared(html, where):
+    _, found = disclosure.mark_links(html, fields.Disclosure("affiliation", "Programme"), AMZN)
+    assert [(p.where, p.undeclared) for p in found] == [(where, False)]
+
+
+def test_a_readers_links_affiliate_marked_partner_untouched_nothing_reported():
+    partner = fields.Disclosure("collaboration", "X", "https://www.maison-x.fr/")
+    html = ('<p><a href="https://amzn.to/x" rel="ugc nofollow noopener">a</a> '
+            '<a href="https://maison-x.fr/" rel="ugc nofollow noopener">b</a></p>')
+    marked, found = disclosure.mark_links(html, partner, AMZN, reader=True)
+    assert found == []
+    assert f'<a href="https://amzn.to/x" rel="sponsored ugc nofollow noopener">a</a>{NOTE}' in marked
+    assert '<a href="https://maison-x.fr/" rel="ugc nofollow noopener">b</a>' in marked
+
+
+def test_no_break_spaces_stay_characters_when_a_fragment_is_written_back():
+    marked, _ = disclosure.mark_links('<p>Prix\u00a0: <a href="https://amzn.to/x">ici</a>\u00a0!</p>', None, AMZN)
+    assert marked == f'<p>Prix\u00a0: <a href="https://amzn.to/x" rel="sponsored">ici</a>{NOTE}\u00a0!</p>'
+
+
+def test_affiliate_domains_and_the_partner_domain_are_read_as_a_browser_reads_hosts():
+    cfg = config.from_settings({"TRANSPARENCY": {"affiliate_domains": ["ＡＭＺＮ.to", "Bücher.example.", "amzn.to"]}})
+    assert cfg.affiliate_domains == ("amzn.to", "xn--bcher-kva.example")
+    assert fields.Disclosure("collaboration", "X", "https://WWW.Maison-X.fr./a").domain == "maison-x.fr"
+    assert disclosure.kind_of("https://boutique.maison-x.fr./", (), "maison-x.fr") == "partner"
+
+
+@pytest.mark.parametrize("value, good", [
+    ("https://www.maison-x.fr/", True), ("HTTPS://maison-x.fr", True), ("https://maison-x.fr/a b", False),
+    ("https:maison-x.fr", False), ("maison-x.fr", False), ("javascript:alert(1)", False), ("ftp://x.fr/", False),
+])
+def test_an_absolute_web_address_is_one_a_browser_reads_as_such(value, good):
+    assert fields.is_http_url(value) is good
+
+
+# ------------------------------------------------------- the mention, as every place asks it
+
+def test_the_three_plain_forms_of_the_mention_and_a_text_without_one():
+    from transparency import mention
+
+    sponsored = type("Article", (), {"disclosure": fields.Disclosure("collaboration", "Maison X")})()
+    plain = type("Article", (), {"disclosure": None})()
+    words = "Publicité — collaboration commerciale avec Maison X"
+    assert mention.text(sponsored) == words and mention.of(sponsored).sponsor == "Maison X"
+    assert mention.headline(sponsored, "Un atelier") == "[Publicité] Un atelier"
+    assert mention.lead(sponsored, "Une journée à l'atelier.") == f"{words}. Une journée à l'atelier."
+    assert mention.lead(sponsored, "") == words
+    assert mention.named(sponsored, "« Un atelier »") == f"« Un atelier » ({words})"
+    for item in (plain, None, object(), type("Page", (), {"disclosure": "a string is no disclosure"})()):
+        assert mention.of(item) is None and mention.text(item) == ""
+        assert mention.headline(item, "T") == mention.lead(item, "T") == mention.named(item, "T") == "T"

@@ -9,6 +9,7 @@ import pytest
 
 from blogcore import personal
 from blogcore.isodate import DateError, parse_iso
+from blogcore import names
 from blogcore.names import identity_key
 from community import identity, store
 from community.model import Contribution
@@ -146,6 +147,28 @@ def test_the_autumn_hour_and_explicit_offsets_are_fine():
     ("<iframe src=\"https://video.example/\"></iframe><object data=x></object>", ["<iframe>", "<object>"]),
     ("<pre><code>&lt;script&gt;alert(1)&lt;/script&gt;</code></pre>", []),
     ("<p>Le mot onload=1 dans un texte.</p>", []),
+    # As a browser reads them (issue 25, point 7):
+    ('<p><img alt=">" onload="alert(1)" src="/x.png"></p>', ["onload="]),        # a ">" in an earlier attribute
+    ("<img alt='>' src=/x.png onerror=alert(1)>", ["onerror="]),
+    ('<!-- --!><img src=/x.png onerror=alert(1)> -->', ["onerror="]),             # a comment closed by "--!>"
+    ('<!--><img src=/x.png onerror=alert(1)>', ["onerror="]),                     # an empty comment
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>', ["onerror="]),
+    ('<div><template shadowrootmode="open"><img src=x onerror=alert(1)></template></div>', ["onerror="]),
+    ('<p>x</p><body onload="alert(1)">', ["onload="]),                           # merged into the page's <body>
+    ('<a href="&#106;ava&#x09;script:alert(1)">x</a>', ["javascript:"]),
+    ('<a href=" JaVaScRiPt:alert(1)">x</a>', ["javascript:"]),
+    ('<svg><a><animate attributeName="href" values="/ok;javascript:alert(1)"/><text>x</text></a></svg>',
+     ["javascript: (<animate attributeName=href>)"]),
+    ('<svg><a><set attributeName="xlink:href" to="javascript:alert(1)"/><text>x</text></a></svg>',
+     ["javascript: (<set attributeName=xlink:href>)"]),
+    ('<svg><set attributeName="onmouseover" to="alert(1)"/></svg>', ["<set attributeName=onmouseover>"]),
+    ('<svg><script href="data:text/javascript,alert(1)"/></svg>', ["<script>", "data: document"]),
+    ('<math><mi href="javascript:alert(1)">x</mi></math>', ["javascript:"]),
+    ('<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>', ["data: document"]),
+    ('<form><button formaction="javascript:alert(1)">x</button></form>', ["javascript:"]),
+    ("<style>li{list-style:url('javascript:alert(1)')}</style>", ["javascript: (CSS url())"]),
+    ('<img src="data:image/png;base64,iVBORw0KGgo=" alt="">', []),             # an image is never run
+    ('<p title="onload=alert(1)">javascript:alert(1)</p>', []),                  # text and titles are not code
 ])
 def test_active_html_is_found_in_rendered_articles(html, found):
     assert active.find(html) == found
@@ -153,3 +176,61 @@ def test_active_html_is_found_in_rendered_articles(html, found):
 
 def test_personal_data_finder_leaves_ordinary_text_alone():
     assert personal.find("Le 25 février 2009, 1 200 000 visiteurs, https://example.org/2009/02/25/x") == []
+
+
+# --- issue 26: names a reader cannot see, and the brand's names in other spellings ---
+
+TEAM = ("L'équipe éditoriale",)
+
+
+@pytest.mark.parametrize("name", [
+    "Marques et communautés", "La_rédaction", "La.rédaction", "Marques & communautes officiel",
+    "L'équipe éditoriale", "L’équipe Éditoriale", "LaRédaction", "Compte officiel Marques & Communautés",
+    "Le vrai La Rédaction", "Marques+communautés team",
+])
+def test_separators_and_et_and_decorations_fold_to_the_brand_and_its_team(name):
+    assert identity.Names.of(BRAND, TEAM).is_brand(name)
+
+
+@pytest.mark.parametrize("name", ["Emmanuel", "Yann Gourvennec", "Marques", "Rédaction Martin", "Officiel",
+                                  "Team Marc", "Équipe de foot"])
+def test_folding_leaves_other_names_alone(name):
+    assert not identity.Names.of(BRAND, TEAM).is_brand(name)
+
+
+def test_a_team_name_is_refused_for_a_reader_and_allowed_for_an_official_reply():
+    found = problems(contribution("c-1", "L'equipe editoriale"), official=TEAM)
+    assert len(found) == 1 and "brand's" in found[0]
+    assert problems(contribution("c-1", "L'équipe éditoriale", official=True), official=TEAM) == []
+
+
+@pytest.mark.parametrize("name, words", [
+    ("\u200b\u200b", "U+200B"),
+    ("\u2060\u200d", "U+2060"),
+    ("\x07Bip", "U+0007"),
+    ("Rouge\x1b[31m", "U+001B"),
+    ("Anne\u202eenna", "U+202E"),  # a right-to-left override turns what follows around
+    ("\u200dAnne", "U+200D"),  # a joiner with nothing to join
+    ("🎉", "no visible letter"),
+    ("...", "no visible letter"),
+])
+def test_a_name_needs_visible_letters_and_no_control_or_format_character(name, words):
+    assert words in names.name_problem(name)
+    text = store.dump_contribution(contribution("c-1", name))
+    parsed, found = store.parse_contribution(text, "content/contributions/un-article/c-1.md", TZ)
+    assert parsed is None and [(p.field, p.value) for p in found] == [("Author:", name)]
+    assert "visible letters" in found[0].fix
+
+
+@pytest.mark.parametrize("name", ["Zoé", "ناصر\u200cعلی", "👩\u200d💻 Ada", "R2D2", "42", "Anne-Marie O’Brien"])
+def test_names_of_every_language_pass(name):
+    assert names.name_problem(name) is None
+
+
+@pytest.mark.parametrize("url", ["https://exemple.fr/a b", "http://[zz]/", "http://exemple.fr:99999/",
+                                 "http://a..b/", "https://exemple.fr\\@evil.example/"])
+def test_an_address_in_a_file_is_read_as_a_browser_reads_it(url):
+    text = store.dump_contribution(contribution("c-1", "Anne", author_url=url.replace(" ", "%SPACE%")))
+    text = text.replace("%SPACE%", " ")
+    parsed, found = store.parse_contribution(text, "c-1.md", TZ)
+    assert parsed is None and [p.field for p in found] == ["Author_url:"] and "browser" in found[0].message

@@ -9,6 +9,10 @@
   - Results come ten at a time: title (link), kind, date, author or article, category,
     and the passage with the words highlighted (<mark>), built as DOM nodes: no text
     from the index is ever parsed as HTML.
+  - An article with a commercial counterpart carries its mention (the record's "disclosure",
+    plugins/search/records.py): before its title, as on its card (the theme's disclosure
+    macro, same classes); after the article's title on its contributions' result, so that
+    it qualifies the article and never the readers' words.
   - An article's contributions are one result (plugins/search/records.py): under it, each
     contribution that holds the words (Pagefind's sub-results, best first), with its own
     link to its anchor on the article's page and its own highlighted passage.
@@ -161,11 +165,20 @@ function withoutHeading(excerpt, heading) {
   return text.slice(escaped.length).replace(/^[.\s]+/, "");
 }
 
+/* The commercial mention before a card's title, as the theme's disclosure macro writes it. */
+function mentionNode(mention) {
+  const node = element("p", "disclosure disclosure--card");
+  node.append(element("strong", "", mention));
+  return node;
+}
+
 function resultItem(data) {
   const meta = data.meta || {};
   const filters = data.filters || {};
   const kind = (filters.kind || [])[0] || "";
+  const mention = meta.disclosure || "";
   const item = element("li", "search-result");
+  if (mention && kind !== "Contribution") item.append(mentionNode(mention));
 
   const heading = element("h2", "search-result__title");
   const link = element("a", "", meta.title || data.url);
@@ -176,7 +189,15 @@ function resultItem(data) {
   const parts = [];
   if (kind) parts.push(element("span", "search-result__kind", kind));
   if (meta.date) parts.push(element("span", "", meta.date));
-  if (meta.article) parts.push(element("span", "", `sur « ${meta.article} »`));
+  if (meta.article) {
+    const about = element("span", "", `sur « ${meta.article} »`);
+    if (mention) {
+      const after = element("span", "disclosure-inline disclosure-inline--after");
+      after.append("(", element("strong", "", mention), ")");
+      about.append(" ", after);
+    }
+    parts.push(about);
+  }
   else if (meta.author) parts.push(element("span", "", `par ${meta.author}`));
   for (const category of filters.category || []) parts.push(element("span", "", category));
   parts.forEach((part, index) => {
