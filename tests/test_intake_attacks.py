@@ -18,7 +18,7 @@ import pytest
 
 from conftest import ROOT, copy_site, invoke, project_copy, run_pelican
 from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
-    branches, contribution_path, environment, form_values, git, loopback_server, slow_source,
+    branches, contribution_path, environment, form_values, git, loopback_server, pending_branch, slow_source,
     receipt_of, remote, request, seeded, serve_intake, show, stand_in_forge, submit, token_of, wait_for,
 )
 from test_intake_people import ADDRESS, ARTICLE_URL, mail_settings, smtp_server
@@ -75,15 +75,15 @@ def test_a_deletion_request_is_reviewed_by_a_moderator_before_anything_is_erased
         sent = request(service.url + "contribution", form_values(courriel=ADDRESS, jeton=answer.json()["jeton"],
                                                                  action="envoyer"), JSON).json()
         ident = sent["recu"]
-        wait_for(lambda: f"contributions/{ident}" in branches(remote) and inbox, message="branch and e-mail")
-        own = branches(remote)[f"contributions/{ident}"]
+        wait_for(lambda: pending_branch(ident) in branches(remote) and inbox, message="branch and e-mail")
+        own = branches(remote)[pending_branch(ident)]
         done = request(sent["suppression"], {})  # the receipt's link, confirmed (POST)
         assert done.status == 200 and "Un modérateur la vérifie" in done.text
         assert request(sent["suppression"], {}).status == 200  # twice: still one request
         wait_for(lambda: f"suppressions/{ident}" in branches(remote), message="the deletion request's branch")
         # Nothing erased: the submission's own branch is as it was, the address is kept.
-        assert branches(remote)[f"contributions/{ident}"] == own
-        assert "Status: pending" in show(remote, f"contributions/{ident}", contribution_path(ident))
+        assert branches(remote)[pending_branch(ident)] == own
+        assert "Status: pending" in show(remote, pending_branch(ident), contribution_path(ident))
         assert service.db.address(ident) is not None
         proposed = show(remote, f"suppressions/{ident}", contribution_path(ident))
         assert "Status: redacted\n" in proposed and "Merci pour cet article" not in proposed
@@ -140,7 +140,7 @@ def test_a_good_mention_and_e_mails_and_git_never_wait_behind_slow_sources(tmp_p
         assert mention(service, origin + "/lent-corps?2").status == 202
         wait_for(lambda: len(record["started"]) == 2, 10, message="the second slow fetch to start")
         ident = receipt_of(submit(service, courriel=ADDRESS, texte="Pendant que les sources traînent."))
-        wait_for(lambda: inbox and f"contributions/{ident}" in branches(remote), 10, message="e-mail and push")
+        wait_for(lambda: inbox and pending_branch(ident) in branches(remote), 10, message="e-mail and push")
         assert not record["cut"], "the slow sources were still being read"
         states = {j.payload["source"]: j.state for j in jobs_of(service, "webmention")}
         assert states[origin + "/lent-corps"] == states[origin + "/lent-corps?2"] == "running"
@@ -229,8 +229,8 @@ def test_a_bad_site_address_in_the_form_gets_a_french_422_never_a_500(tmp_path, 
 def test_the_site_address_is_kept_as_a_browser_reads_it(tmp_path, remote):
     with serve_intake(tmp_path, remote) as service:
         ident = receipt_of(submit(service, site="HTTPS://Blog.Exemple.FR/moi/../carnet"))
-        wait_for(lambda: f"contributions/{ident}" in branches(remote))
-        assert "Author_url: https://blog.exemple.fr/carnet\n" in show(remote, f"contributions/{ident}",
+        wait_for(lambda: pending_branch(ident) in branches(remote))
+        assert "Author_url: https://blog.exemple.fr/carnet\n" in show(remote, pending_branch(ident),
                                                                       contribution_path(ident))
 
 
@@ -300,12 +300,12 @@ def test_an_existing_readers_name_from_another_sender_is_marked_for_the_moderato
         same = receipt_of(submit(service, nom="ZOÉ nouvelle", courriel="Zoe@Courriel-Test.fr", texte="Deux."))
         other = receipt_of(submit(service, nom="Zoé Nouvelle", courriel="autre@courriel-test.fr", texte="Trois."))
         idents = marked + [first, same, other]
-        wait_for(lambda: all(f"contributions/{i}" in branches(remote) for i in idents), 60)
+        wait_for(lambda: all(pending_branch(i) in branches(remote) for i in idents), 60)
         wait_for(lambda: len([r for r in recorder.requests if r["path"].endswith("/labels")]) == 5, 30,
                  message="five pull requests labelled")
         for ident in idents:
-            message = git(remote, "log", "-1", "--format=%B", f"contributions/{ident}")
-            pull = next(r["json"] for r in recorder.requests if r["json"].get("head") == f"contributions/{ident}")
+            message = git(remote, "log", "-1", "--format=%B", pending_branch(ident))
+            pull = next(r["json"] for r in recorder.requests if r["json"].get("head") == pending_branch(ident))
             flagged = ident in marked + [other]
             assert ("Nom déjà utilisé par un autre lecteur" in message) is flagged, (ident, message)
             assert ("**À vérifier**" in pull["body"]) is flagged
@@ -313,7 +313,7 @@ def test_an_existing_readers_name_from_another_sender_is_marked_for_the_moderato
         assert sorted(len(x) for x in labels) == [1, 1, 2, 2, 2]
         assert all(x == ["contribution à modérer", "nom déjà utilisé"] for x in labels if len(x) == 2)
         # Marked, not refused: the moderator decides (the returning reader may have no address).
-        assert "Author: Emmanuel\n" in show(remote, f"contributions/{marked[0]}", contribution_path(marked[0]))
+        assert "Author: Emmanuel\n" in show(remote, pending_branch(marked[0]), contribution_path(marked[0]))
 
 
 # --- 7. smaller promises ------------------------------------------------------------------------------------
