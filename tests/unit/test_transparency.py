@@ -97,8 +97,8 @@ def test_exactly_one_type_of_work_derived_from_the_headers(headers, key):
 
 
 @pytest.mark.parametrize("note, expected", [
-    ("Un mot. " * 40, "at most 280"),
-    ("… !", "nothing readers can read"),
+    ("Un mot. " * 40, "280 au plus"),
+    ("… !", "ne dit rien que les lecteurs puissent lire"),
 ])
 def test_a_bad_public_note_is_named(note, expected):
     found = problems(f"Note-de-modification: {note}")
