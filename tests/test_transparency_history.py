@@ -447,7 +447,8 @@ def test_withheld_versions_are_counted_apart_in_the_figures(repo, withheld_build
     data = json.loads(withheld_build.page("transparence.json"))
     jsonschema.Draft202012Validator(json.loads(withheld_build.page("transparence.schema.json"))).validate(data)
     retrait = next(a for a in data["revisions"]["articles"] if a["url"].endswith("/retrait/"))
-    assert retrait == {"title": "Retrait", "url": f"{SITE}/retrait/", "revisions": 2, "withheld": 1}
+    assert retrait == {"title": "Retrait", "url": f"{SITE}/retrait/", "revisions": 2, "withheld": 1,
+                       "mention": None}
     assert data["revisions"]["withheld"] == 1
     figures = text_of(soup(withheld_build.output / "transparence" / "index.html"))
     assert "1 version retirée pour une raison de droit reste datée dans l’historique" in figures
