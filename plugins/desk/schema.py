@@ -130,6 +130,15 @@ def text_fields(kind: str, categories: list[str], authors: list[str]) -> list[di
                widget="object", collapsed=False,
                fields=[{"name": part, "label": label, "widget": "string", "required": False}
                        for part, label in transparency_fields.METHOD_PARTS.items()]),
+        # The public note of this version, shown in the text's history (plugins/transparency/versions.py).
+        _field(transparency_fields.NOTE, "Note de modification (publique, dans l'historique du texte)",
+               group="transparence", required=False, widget="string",
+               hint="Une ou deux phrases pour les lecteurs : ce qui a changé et pourquoi. "
+                    "Laissez vide pour une modification sans note.",
+               pattern=[r"^[\s\S]{0,%d}$" % transparency_fields.NOTE_MAX,
+                        _message((transparency_fields.MESSAGES["note_long"][0].format(
+                            count="plus de %d" % transparency_fields.NOTE_MAX, max=transparency_fields.NOTE_MAX),
+                            transparency_fields.NOTE_FIX))]),
     ]
     found += transparency
     advanced = [
