@@ -14,17 +14,17 @@ object reachable from every ref of a fresh mirror of the public repository
 from __future__ import annotations
 
 import gzip
-import shutil
+import os
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from test_publish_git import (SITE_URL, bare_repository, gate_tools_missing, git, needs_gate_tools,
-                              publish_project, run_task)
+from test_publish_git import SITE_URL, bare_repository, git, needs_gate_tools, publish_project, run_task
+from test_publish_s3 import CREDENTIALS, aws_env, moto_endpoint  # noqa: F401 (fixtures)
 
-from publishing import gitpages  # noqa: E402
+from publishing import erasure, gitpages, s3, traces  # noqa: E402
 from publishing.site import Site  # noqa: E402
 
 pytestmark = pytest.mark.build
@@ -108,12 +108,17 @@ class Team:
         article.write_text(article.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
         self.commit(f"Article : {line}")
 
-    def publish(self) -> str:
-        """A real production build of main, deployed by the publish's own code; the public branch's tip."""
+    def build(self) -> Site:
+        """A real production build of the checked-out branch."""
         self.builds += 1
         output = self.tmp / f"build-{self.builds}"
         built = self.task("preview", "--output", str(output))
         assert built.returncode == 0, built.stdout + built.stderr
+        return Site(output, SITE_URL)
+
+    def publish(self) -> str:
+        """A real production build of main, deployed by the publish's own code; the public branch's tip."""
+        output = self.build().root
         gitpages.deploy(Site(output, SITE_URL), str(self.public), "gh-pages", gitpages.source_commit(self.project))
         return git("-C", str(self.public), "rev-parse", "gh-pages")
 
@@ -184,6 +189,7 @@ def test_after_redaction_and_erasure_no_byte_of_the_contribution_is_public(team,
         assert f"PASS  {gate}" in output, "the erasure publishes only a build that passed every gate"
     assert "Vérifié" in output and f"aucune trace de {ident}" in output
     assert "2 publication(s) retirée(s)" in output, output
+    assert not any(needle.decode() in output.lower() for needle in ERASED), "the report never repeats what it erased"
 
     assert leaks(public, tmp_path, ERASED) == set(), "no byte left in any object of any ref"
     # The publishes before the approval keep their commits; those made while it was online are gone
@@ -244,3 +250,81 @@ def test_erasure_refuses_an_unknown_id_before_anything_else(team):
     assert result.returncode == 2
     assert result.stderr.startswith("erreur : content/contributions : Id: = 'c-inconnue' : aucune contribution n'a "
                                     "cet identifiant. Correction :"), result.stderr
+
+
+# ----------------------------------------------------------------- S3: a bucket has no history, unless versioning is on
+
+
+def bucket_bytes(client, bucket: str) -> list[tuple[str, bytes]]:
+    """(key, bytes) of every version of every object (or every object, without versioning), decompressed."""
+    found = []
+    versioned = client.get_bucket_versioning(Bucket=bucket).get("Status")
+    pages = client.get_paginator("list_object_versions" if versioned else "list_objects_v2").paginate(Bucket=bucket)
+    for page in pages:
+        for item in page.get("Versions", page.get("Contents", [])):
+            extra = {"VersionId": item["VersionId"]} if versioned else {}
+            data = client.get_object(Bucket=bucket, Key=item["Key"], **extra)["Body"].read()
+            while data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            found += [(item["Key"], item["Key"].encode()), (item["Key"], data)]
+        found += [(item["Key"], item["Key"].encode()) for item in page.get("DeleteMarkers", [])]
+    return found
+
+
+def bucket_leaks(client, bucket: str, needles: list[bytes]) -> set[bytes]:
+    return {needle for _key, data in bucket_bytes(client, bucket) for needle in needles if needle in data.lower()}
+
+
+@pytest.fixture
+def approved_then_redacted(team):
+    """Two real builds of the team's site: with the approved contribution, then redacted; and its id."""
+    ident = team.add("--author", AUTHOR, "--author-url", AUTHOR_URL, "--body", BODY)
+    assert team.task("contributions.approve", ident, "--moderator", "Alice").returncode == 0
+    team.commit("Approbation")
+    online = team.build()
+    assert team.task("contributions.redact", ident, "--moderator", "Bruno").returncode == 0
+    team.commit("Caviardage")
+    return ident, online, team.build()
+
+
+def test_a_bucket_without_versioning_keeps_nothing_once_the_redacted_site_is_deployed(
+        team, approved_then_redacted, moto_endpoint, aws_env):
+    ident, online, redacted = approved_then_redacted
+    client, bucket = s3.client_for(moto_endpoint), f"site-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket)
+    s3.deploy(online, bucket, client=client)
+    assert bucket_leaks(client, bucket, ERASED) == set(ERASED)
+    versions = erasure.contribution_versions(team.project, team.project / "content" / "contributions", ident)
+    scanner, _shown = traces.Scanner(traces.Traces.of_versions(versions)).split_shown(
+        (redacted.relative(path), path.read_bytes()) for path in redacted.files())  # as the task does
+    assert erasure.verify_s3(client, bucket, "", scanner), "the verification sees what the bucket holds"
+    summary, deleted = erasure.erase_s3(redacted, bucket, "", client, scanner)
+    assert deleted == [] and "deleted" in summary
+    assert erasure.verify_s3(client, bucket, "", scanner) == []
+    assert bucket_leaks(client, bucket, ERASED) == set()
+
+
+@needs_gate_tools
+def test_invoke_erase_on_a_versioned_bucket_deletes_the_versions_that_held_the_contribution(
+        team, approved_then_redacted, moto_endpoint, aws_env):
+    """Versioning keeps every overwritten or deleted object: the erasure deletes those versions, and only those."""
+    ident, online, redacted = approved_then_redacted
+    client, bucket = s3.client_for(moto_endpoint), f"site-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=bucket)
+    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.deploy(online, bucket, "site", client=client)
+    s3.deploy(redacted, bucket, "site", client=client)  # the ordinary publish after the redaction
+    assert bucket_leaks(client, bucket, ERASED) == set(ERASED), "older versions still hold it"
+    environment = {**CREDENTIALS, "AWS_CONFIG_FILE": os.environ["AWS_CONFIG_FILE"],
+                   "AWS_SHARED_CREDENTIALS_FILE": os.environ["AWS_SHARED_CREDENTIALS_FILE"]}
+    versions_before = sum(len(page.get("Versions", [])) for page in
+                          client.get_paginator("list_object_versions").paginate(Bucket=bucket))
+    result = run_task(team.project, "contributions.erase", ident, "--target", "s3", "--bucket", bucket,
+                      "--endpoint-url", moto_endpoint, "--prefix", "site", env=environment)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Every gate passed." in output and "ancienne(s) version(s) supprimée(s)" in output and "Vérifié" in output
+    assert bucket_leaks(client, bucket, ERASED) == set()
+    versions_after = sum(len(page.get("Versions", [])) for page in
+                         client.get_paginator("list_object_versions").paginate(Bucket=bucket))
+    assert 0 < versions_before - versions_after < versions_before, "only the versions with a trace are deleted"
