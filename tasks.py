@@ -712,6 +712,23 @@ def _print_git_erasure(done, remote):
               "nettoyage : demandez-le à son support avec cette liste (README, « Erasure »).")
 
 
+# --- approval to deployed: the publish's steps, timed --------------------------------------------
+
+
+@task(name="bench-publish", help={"runs": "Approvals to time, each one published (default 3).",
+                                  "tests": "Also time the test suite once: the step a publish skips when CI "
+                                           "already passed on the same tree."})
+def bench_publish(c, runs=3, tests=False):
+    """Print the time from a moderator's approval to the page deployed, step by step (medians and ranges)."""
+    if int(runs) < 1:
+        raise Exit("--runs: give at least 1", code=2)
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_publish as publish_bench
+
+    print(publish_bench.report(publish_bench.run(int(runs), bool(tests))))
+
+
 # --- the intake service (intake/: the contribution form and webmentions) ------------------
 
 
@@ -769,7 +786,7 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
               contributions_redact, contributions_import, contributions_erase):
     contributions.add_task(_task)
 
-namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish)
+namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, bench_publish)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")
