@@ -165,7 +165,8 @@ def test_the_readme_documents_publishing_before_the_developers_section():
     section = readme[start:developers]
     for needed in ("merge", "SITEURL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
                    "invoke check --production", "invoke publish --target git", "invoke publish --target s3",
-                   "When a gate fails", "scripts/setup --test"):
+                   "When a gate fails", "scripts/setup --test", "PUBLIC_REPOSITORY", "PUBLIC_DEPLOY_KEY",
+                   "Deploy keys", "invoke contributions.erase", "Actions > Erase", "tested-tree-", "private"):
         assert needed in section, needed
     for gate in ("html", "links", "feeds", "a11y", "hosts"):
         assert f"- `{gate}` —" in section, f"what to do when {gate} fails"
@@ -175,13 +176,14 @@ def test_the_readme_documents_publishing_before_the_developers_section():
 def test_every_option_the_readme_gives_exists():
     section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Publishing")[1].split("## For developers")[0]
     helps = {}
-    for task in ("publish", "check"):
+    for task in ("publish", "check", "contributions.erase"):
         result = subprocess.run([sys.executable, "-m", "invoke", "--help", task], cwd=ROOT, capture_output=True,
                                 text=True)
         assert result.returncode == 0, result.stderr
         helps[task] = result.stdout
     for task, options in (("publish", re.findall(r"invoke publish ([^`]*)`", section)),
-                          ("check", re.findall(r"invoke check ([^`\n#]*)", section))):
+                          ("check", re.findall(r"invoke check ([^`\n#]*)", section)),
+                          ("contributions.erase", re.findall(r"invoke contributions.erase ([^`\n#]*)", section))):
         assert options, task
         for flag in {f for line in options for f in re.findall(r"--[a-z-]+", line)}:
             assert flag in helps[task], f"invoke {task} has no {flag}"
