@@ -83,7 +83,9 @@ def _pending(team: Path, number: int) -> tuple[str, str]:
     branch = f"contributions/banc-{number}"
     _run(["git", "checkout", "-q", "-b", branch, "main"], team, "git checkout")
     added = _run(_invoke("contributions.add", "--article", ARTICLE, "--author", f"Lectrice {number}",
-                         "--date", "2026-11-20T10:00:00+01:00", "--source", "Formulaire de contribution du site",
+                         # Each its own minute: two feed entries never share a date (the feeds gate).
+                         "--date", f"2026-11-20T10:{number:02d}:00+01:00", "--source",
+                         "Formulaire de contribution du site",
                          "--body", f"Contribution numéro {number} du banc d'essai."), team, "contributions.add")
     ident = added.stdout.split()[-1]
     _run(["git", "add", "-A"], team, "git add")
