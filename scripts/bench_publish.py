@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -58,9 +59,17 @@ def _run(command: list[str], cwd: Path, what: str) -> subprocess.CompletedProces
     return result
 
 
-def _timed(command: list[str], cwd: Path, what: str) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds (user + system) of every finished child process, theirs included."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str], cwd: Path, what: str, cpu: list[float] | None = None) -> float:
+    started, used = time.perf_counter(), _cpu()
     _run(command, cwd, what)
+    if cpu is not None:
+        cpu.append(_cpu() - used)
     return time.perf_counter() - started
 
 
@@ -104,6 +113,7 @@ def _deploy_command(site: Path, remote: Path, team: Path) -> list[str]:
 def run(runs: int = 3, tests: bool = False) -> dict:
     """Time each step over `runs` approvals; optionally the test suite once."""
     figures: dict[str, list[float]] = {key: [] for key, _ in STEPS}
+    figures["gates cpu"] = []
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp_name:
         tmp = Path(tmp_name)
         team = _team(tmp)
@@ -122,10 +132,12 @@ def run(runs: int = 3, tests: bool = False) -> dict:
             figures["setup"].append(_timed(["bash", "scripts/setup", "--test"], team, "scripts/setup --test"))
             site = tmp / f"site-{number}"
             figures["gates"].append(_timed(_invoke("check", "--production", "--output", str(site)), team,
-                                           "invoke check --production"))
+                                           "invoke check --production", figures["gates cpu"]))
             figures["deploy"].append(_timed(_deploy_command(site, remote, team), team, "the deploy"))
         if tests:
-            figures["tests"] = [_timed(_invoke("test"), ROOT, "invoke test")]
+            figures["tests cpu"] = []
+            figures["tests"] = [_timed(_invoke("test"), ROOT, "invoke test", figures["tests cpu"])]
+    figures["load"] = [os.getloadavg()[0]]
     return figures
 
 
@@ -146,6 +158,10 @@ def report(figures: dict) -> str:
     lines.append(f"  {'total (tests skipped: this tree passed them in CI)':<62} {_span(totals)}")
     if "tests" in figures:
         lines.append(f"  {'the test suite (invoke test), when it must run':<62} {_span(figures['tests'])}")
+    lines.append(f"CPU time (user + system, every process) of the build and gates: {_span(figures['gates cpu'])}"
+                 + (f"; of the test suite: {_span(figures['tests cpu'])}" if "tests cpu" in figures else ""))
+    lines.append(f"(wall times on this machine, {os.cpu_count()} cores, load average {figures['load'][0]:.1f} at the "
+                 "end: other work slows them; CPU time does not depend on it)")
     return "\n".join(lines)
 
 
