@@ -210,6 +210,11 @@ def test_after_redaction_and_erasure_no_byte_of_the_contribution_is_public(team,
     assert git("-C", str(public), "rev-parse", f"{after}^") == erased_tip
     assert not leaks(public, tmp_path, ERASED)
 
+    # Readers are told the same, on the Transparence page of the site just published.
+    page = (team.tmp / f"build-{team.builds}" / "transparence" / "index.html").read_text(encoding="utf-8")
+    assert 'id="public-prive"' in page and 'id="effacement"' in page and "dépôt Git public" not in page
+    assert "Ce que nous gardons" in page and "historique public du site" in page
+
     # The moderation record stays where moderators work: the private repository.
     record = (project / contribution).read_text(encoding="utf-8")
     assert "approved by Alice" in record and "redacted by Bruno" in record and "Quenouillard" not in record
