@@ -211,9 +211,12 @@ def test_after_redaction_and_erasure_no_byte_of_the_contribution_is_public(team,
     assert not leaks(public, tmp_path, ERASED)
 
     # Readers are told the same, on the Transparence page of the site just published.
-    page = (team.tmp / f"build-{team.builds}" / "transparence" / "index.html").read_text(encoding="utf-8")
-    assert 'id="public-prive"' in page and 'id="effacement"' in page and "dépôt Git public" not in page
+    built = team.tmp / f"build-{team.builds}"
+    page = (built / "transparence" / "index.html").read_text(encoding="utf-8")
+    assert 'id="public-prive"' in page and 'id="effacement"' in page
     assert "Ce que nous gardons" in page and "historique public du site" in page
+    assert not [p for p in built.rglob("*.html") if "dépôt Git public" in p.read_text(encoding="utf-8")], \
+        "no page says the team's repository is public"
 
     # The moderation record stays where moderators work: the private repository.
     record = (project / contribution).read_text(encoding="utf-8")
@@ -333,3 +336,35 @@ def test_invoke_erase_on_a_versioned_bucket_deletes_the_versions_that_held_the_c
     versions_after = sum(len(page.get("Versions", [])) for page in
                          client.get_paginator("list_object_versions").paginate(Bucket=bucket))
     assert 0 < versions_before - versions_after < versions_before, "only the versions with a trace are deleted"
+
+
+def test_a_publish_that_lands_during_the_erasure_makes_its_push_fail_and_stays(team, approved_then_redacted,
+                                                                             monkeypatch, tmp_path):
+    """The rewrite is pushed with a lease on what it read: a concurrent publish is never overwritten."""
+    import shutil
+
+    from publishing.pipeline import DeployError
+
+    ident, online, redacted = approved_then_redacted
+    gitpages.deploy(online, str(team.public))
+    versions = erasure.contribution_versions(team.project, team.project / "content" / "contributions", ident)
+    scanner, _shown = traces.Scanner(traces.Traces.of_versions(versions)).split_shown(
+        (redacted.relative(path), path.read_bytes()) for path in redacted.files())
+    newer = tmp_path / "newer"
+    shutil.copytree(redacted.root, newer)
+    (newer / "nouveau.html").write_text("<!DOCTYPE html><title>Nouveau</title>", encoding="utf-8")
+    stage = erasure.stage_site
+
+    def a_publish_lands_meanwhile(git):
+        gitpages.deploy(Site(newer, SITE_URL), str(team.public))
+        return stage(git)
+
+    monkeypatch.setattr(erasure, "stage_site", a_publish_lands_meanwhile)
+    with pytest.raises(DeployError) as caught:
+        erasure.erase_git(redacted, str(team.public), "gh-pages", scanner)
+    landed = git("-C", str(team.public), "rev-parse", "gh-pages")
+    assert "run the erasure again" in str(caught.value)
+    assert "nouveau.html" in git("-C", str(team.public), "ls-tree", "--name-only", landed), "the publish stays"
+    monkeypatch.setattr(erasure, "stage_site", stage)
+    erasure.erase_git(redacted, str(team.public), "gh-pages", scanner)
+    assert erasure.verify_git(str(team.public), scanner) == [], "run again, it erases"
