@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from invoke import Collection, Exit, task
 
@@ -480,11 +481,13 @@ def _publishing():
     """The publish pipeline, scripts/publishing (imported on use: no work at import time)."""
     if str(ROOT / "scripts") not in sys.path:
         sys.path.insert(0, str(ROOT / "scripts"))
+    import publishing.erasure
     import publishing.gates
     import publishing.gitpages
     import publishing.pipeline
     import publishing.s3
     import publishing.site
+    import publishing.traces
 
     return publishing
 
@@ -511,6 +514,32 @@ def _replace_folder(source: Path, target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _deploy_target(target, remote, bucket, endpoint_url, prefix):
+    """Check a deploy target's options before anything is built; the S3 client for --target s3 (else None)."""
+    publishing = _publishing()
+    deploy_error = publishing.pipeline.DeployError
+    if target == "git":
+        if not remote:
+            raise Exit("error: --target git needs --remote PATH_OR_URL (the repository to push to)", code=2)
+        if bucket or endpoint_url or prefix:
+            raise Exit("error: --bucket, --endpoint-url and --prefix go with --target s3", code=2)
+        try:
+            publishing.gitpages.check_remote(remote)
+        except deploy_error as exc:
+            raise Exit(f"error: {exc}", code=2) from None
+        return None
+    if target == "s3":
+        if not bucket:
+            raise Exit("error: --target s3 needs --bucket NAME", code=2)
+        if remote:
+            raise Exit("error: --remote goes with --target git", code=2)
+        try:
+            return publishing.s3.client_for(endpoint_url)
+        except deploy_error as exc:
+            raise Exit(f"error: {exc}", code=2) from None
+    raise Exit(f"error: --target {target!r}: choose git or s3", code=2)
+
+
 @task(help={
     "target": "Where to deploy: git (a gh-pages style branch) or s3 (a bucket).",
     "remote": "git target: the repository to push to, a path or a URL.",
@@ -523,26 +552,7 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
     """Build the production site, run every quality gate, and deploy only if all of them passed."""
     publishing = _publishing()
     deploy_error = publishing.pipeline.DeployError
-    if target == "git":
-        if not remote:
-            raise Exit("error: --target git needs --remote PATH_OR_URL (the repository to push to)", code=2)
-        if bucket or endpoint_url or prefix:
-            raise Exit("error: --bucket, --endpoint-url and --prefix go with --target s3", code=2)
-        try:
-            publishing.gitpages.check_remote(remote)
-        except deploy_error as exc:
-            raise Exit(f"error: {exc}", code=2) from None
-    elif target == "s3":
-        if not bucket:
-            raise Exit("error: --target s3 needs --bucket NAME", code=2)
-        if remote:
-            raise Exit("error: --remote goes with --target git", code=2)
-        try:
-            client = publishing.s3.client_for(endpoint_url)
-        except deploy_error as exc:
-            raise Exit(f"error: {exc}", code=2) from None
-    else:
-        raise Exit(f"error: --target {target!r}: choose git or s3", code=2)
+    client = _deploy_target(target, remote, bucket, endpoint_url, prefix)
     with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
         site = _production_site(Path(tmp))
         if target == "git":
@@ -558,6 +568,165 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
         except deploy_error as exc:
             raise Exit(f"Deploy failed: {exc}", code=1) from None
     print(f"Published {site.siteurl}/ — {result.summary}")
+
+
+# --- erasure: a redacted contribution leaves no trace in anything public ----------------------
+
+
+def _refuse(file, field, value, message, fix):
+    """A refusal of the erasure, in French: file, field, value, what is wrong and the fix (exit 2)."""
+    raise Exit(f"erreur : {file} : {field} = {value!r} : {message}. Correction : {fix}", code=2)
+
+
+def _redacted_and_committed(contribution, ident):
+    """The contribution's file is redacted, in the working tree and in the commit the site is published from."""
+    from blogcore.headers import parse_header
+
+    path = Path(contribution.path).resolve()
+    shown = path.relative_to(ROOT).as_posix()
+    fix = (f"caviardez-la d'abord (invoke contributions.redact {ident}, ou fusionnez la demande de suppression "
+           f"suppressions/{ident}), enregistrez-le (commit) et fusionnez-le dans main, puis relancez l'effacement")
+    if contribution.status != "redacted":
+        _refuse(shown, "Status:", contribution.status, "la contribution n'est pas caviardée : son texte et le nom "
+                "de son auteur sont encore dans le fichier, et le site les publierait de nouveau", fix)
+    committed = subprocess.run(["git", "-C", str(ROOT), "show", f"HEAD:{shown}"], capture_output=True, text=True)
+    changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", shown], capture_output=True,
+                             text=True)
+    status = (parse_header(committed.stdout).get("status") or "pending") if committed.returncode == 0 else "(absent)"
+    if status.lower() != "redacted" or changed.stdout.strip():
+        _refuse(shown, "Status:", f"{status} (dans le dernier commit)", "le caviardage n'est pas encore enregistré "
+                "dans le dépôt : la prochaine publication, faite depuis main, republierait le texte", fix)
+
+
+@task(name="erase", help={
+    "id": "Id of the redacted contribution.",
+    "target": "Where the site is published: git (default: the public repository's branch) or s3 (a bucket).",
+    "remote": "git target: the PUBLIC repository that holds the built site (a path or a URL).",
+    "branch": "git target: its branch that holds the site (default gh-pages).",
+    "bucket": "s3 target: the bucket's name (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).",
+    "endpoint_url": "s3 target: address of an S3-compatible service instead of AWS.",
+    "prefix": "s3 target: folder of the bucket the site is published into (default: the bucket's root).",
+})
+def contributions_erase(c, id, target="git", remote=None, branch="gh-pages", bucket=None, endpoint_url=None,
+                        prefix=""):
+    """After a redaction is merged: publish the redacted site and remove every trace of the contribution
+    from the public repository's history (or the bucket's versions), then verify; exit non-zero if any remains."""
+    from pelican.settings import read_settings
+
+    publishing = _publishing()
+    moderation = _community()
+    site_info = moderation.load_site(LOCAL_SETTINGS)
+    contribution = next((item for item in _site_errors(lambda: moderation.load(site_info)) if item.id == id), None)
+    if contribution is None:
+        _refuse("content/contributions", "Id:", id, "aucune contribution n'a cet identifiant",
+                "copiez-le depuis invoke contributions.list --status redacted")
+    _redacted_and_committed(contribution, id)
+    versions = publishing.erasure.contribution_versions(ROOT, site_info.contributions_root, id)
+    settings = read_settings(str(PRODUCTION_SETTINGS))
+    own_hosts = {h for h in (urlsplit(settings.get("SITEURL") or "").hostname,
+                             urlsplit((settings.get("COMMUNITY") or {}).get("intake_url") or "").hostname) if h}
+    traces = publishing.traces.Traces.of_versions(versions, own_hosts)
+    if not traces.items:
+        _refuse(Path(contribution.path).relative_to(ROOT).as_posix(), "historique", id,
+                "aucune version de cette contribution dans l'historique du dépôt ne porte de texte ni d'auteur : "
+                "il n'y a rien à rechercher", "lancez l'effacement depuis un clone complet du dépôt privé "
+                "(git fetch --all ; en CI : fetch-depth: 0)")
+    client = _deploy_target(target, remote, bucket, endpoint_url, prefix)
+    with tempfile.TemporaryDirectory(prefix="erase-") as tmp:
+        site = _production_site(Path(tmp))
+        scanner, shown = publishing.traces.Scanner(traces).split_shown(
+            (site.relative(path), path.read_bytes()) for path in site.files())
+        quoted = sorted({name for trace, names in shown.items() if trace.kind == "citation" for name in names})
+        if quoted:
+            _refuse(quoted[0], "texte", f"{len(quoted)} fichier(s) : {', '.join(quoted[:5])}",
+                    "le texte retiré se lit encore dans le site construit (une citation copiée dans un article, "
+                    "une page ou une autre contribution)", "retirez-le de la source de ces pages, enregistrez, "
+                    "fusionnez, puis relancez l'effacement")
+        _print_shown(shown)
+        if not scanner:
+            _refuse(Path(contribution.path).relative_to(ROOT).as_posix(), "historique", id,
+                    "tout ce que la contribution contenait se lit encore ailleurs sur le site : rien ne la "
+                    "distingue dans l'historique public", "vérifiez les pages citées ci-dessus")
+        print(f"Traces recherchées : {len(scanner.traces.items)} (nom, adresses, passages et mots rares de "
+              f"{len(versions)} version(s) du fichier dans l'historique privé).")
+        erasure = publishing.erasure
+        if target == "git":
+            source = publishing.gitpages.source_commit(ROOT)
+            action = functools.partial(erasure.erase_git, site, remote, branch, scanner, source)
+        else:
+            action = functools.partial(erasure.erase_s3, site, bucket, prefix, client, scanner)
+        try:
+            done = publishing.pipeline.publish(site, action)
+        except publishing.pipeline.GatesFailed as exc:
+            raise Exit(f"Effacement arrêté : {exc}. Rien n'a été modifié dans ce qui est public. Chaque ligne "
+                       "ci-dessus nomme la page, la règle et la correction.", code=1) from None
+        except publishing.pipeline.DeployError as exc:
+            raise Exit(f"Effacement arrêté : {exc}", code=1) from None
+    if target == "git":
+        _print_git_erasure(done, remote)
+        remaining = erasure.verify_git(remote, scanner)
+        checked = f"tous les objets accessibles depuis chaque référence de {remote}"
+    else:
+        summary, deleted = done
+        print(f"Site publié : {summary} ; {len(deleted)} ancienne(s) version(s) supprimée(s) du seau.")
+        remaining = erasure.verify_s3(client, bucket, prefix, scanner)
+        checked = f"chaque objet (et chaque version conservée) de s3://{bucket}/{prefix}"
+    if remaining:
+        lines = [f"  - {item}" for item in remaining[:erasure.MAX_LINES]]
+        more = len(remaining) - erasure.MAX_LINES
+        raise Exit("Vérification échouée : des traces de la contribution restent publiques :\n" + "\n".join(lines)
+                   + (f"\n  … et {more} autre(s)" if more > 0 else "") + "\nCorrection : une référence que ce "
+                   "programme ne peut pas réécrire (refs/pull/… d'une demande de fusion sur le dépôt public) : "
+                   "supprimez-la chez l'hébergeur ; sinon relancez l'effacement.", code=1)
+    print(f"Vérifié : {checked} ont été lus (décompressés) ; aucune trace de {id} n'y reste.")
+
+
+def _print_shown(shown):
+    """Say which values the new build still shows elsewhere, and so are not looked for."""
+    for kind in ("nom", "adresse"):
+        names = sorted({name for trace, where in shown.items() if trace.kind == kind for name in where})
+        if names:
+            label = _publishing().traces.LABELS[kind]
+            print(f"Note : {label} se lit encore ailleurs sur le site ({len(names)} fichier(s), dont "
+                  f"{', '.join(names[:3])}) : une autre contribution publiée, par exemple ; ce n'est pas une trace "
+                  "de celle-ci seule, il n'est pas recherché.")
+    common = sum(1 for trace in shown if trace.kind in ("texte", "mot"))
+    if common:
+        print(f"Note : {common} passage(s) ou mot(s) du texte se lisent aussi ailleurs sur le site (des formules "
+              "courantes) : ils ne servent pas à reconnaître la contribution.")
+
+
+def _print_git_erasure(done, remote):
+    """What the rewrite changed, and what a hosted repository still keeps."""
+    if not done.rewritten:
+        print(f"{remote} : rien à réécrire, le site publié est déjà celui-ci.")
+        return
+    for ref, (old, new) in sorted(done.rewritten.items()):
+        print(f"  {ref} : {old[:12] or '(absente)'} -> {new[:12] or '(supprimée)'}")
+    print(f"{len(done.dropped)} publication(s) retirée(s) de l'historique public : "
+          f"{' '.join(sha[:12] for sha in done.dropped) or '(aucune)'}.")
+    if done.pruned:
+        print(f"{remote} est sur cette machine : ces commits ont aussi été effacés du disque (git gc).")
+    elif done.dropped:
+        print("Un hébergeur (GitHub) garde ces commits, lisibles par leur seul identifiant, jusqu'à son propre "
+              "nettoyage : demandez-le à son support avec cette liste (README, « Erasure »).")
+
+
+# --- approval to deployed: the publish's steps, timed --------------------------------------------
+
+
+@task(name="bench-publish", help={"runs": "Approvals to time, each one published (default 3).",
+                                  "tests": "Also time the test suite once: the step a publish skips when CI "
+                                           "already passed on the same tree."})
+def bench_publish(c, runs=3, tests=False):
+    """Print the time from a moderator's approval to the page deployed, step by step (medians and ranges)."""
+    if int(runs) < 1:
+        raise Exit("--runs: give at least 1", code=2)
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_publish as publish_bench
+
+    print(publish_bench.report(publish_bench.run(int(runs), bool(tests))))
 
 
 # --- the intake service (intake/: the contribution form and webmentions) ------------------
@@ -662,10 +831,11 @@ feeds.add_task(feeds_ping)
 
 contributions = Collection("contributions")
 for _task in (contributions_add, contributions_list, contributions_approve, contributions_reject,
-              contributions_redact, contributions_import):
+              contributions_redact, contributions_import, contributions_erase):
     contributions.add_task(_task)
 
-namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, desk)
+namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, desk,
+                       bench_publish)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")

@@ -85,17 +85,27 @@ def run_task(project: Path, *args: str, env: dict | None = None) -> subprocess.C
 # ----------------------------------------------------------------- the deploy, on real builds
 
 def test_the_branch_holds_exactly_the_build_plus_nojekyll_and_names_the_source_commit(site_production, tmp_path):
+    """The public commit names the private source commit by its hash only: never its subject (a draft's
+    title, a reader's name), its author or its e-mail."""
     remote = bare_repository(tmp_path / "pages.git")
     site = Site(site_production.output, SITE_URL)
-    source = gitpages.SourceCommit("0123456789abcdef0123456789abcdef01234567", "Nouvel article", dirty=False)
+    team = tmp_path / "team"
+    git("init", "-q", str(team))
+    (team / "brouillon.md").write_text("x")
+    git("-C", str(team), "add", "-A")
+    git("-C", str(team), "commit", "-q", "-m", "Brouillon : rachat secret de Dupont SA", "--author",
+        "Rédactrice <redactrice@equipe.example>")
+    source = gitpages.source_commit(team)
     result = gitpages.deploy(site, str(remote), "gh-pages", source)
     assert result.changed
     expected = build_files(site_production.output)
     expected[".nojekyll"] = git("hash-object", "/dev/null")
     assert branch_files(remote) == expected
-    message = git("-C", str(remote), "log", "-1", "--format=%B", "gh-pages")
-    assert message.startswith("Publish 0123456789ab (Nouvel article)")
-    assert "source commit 0123456789abcdef0123456789abcdef01234567" in message
+    message = git("-C", str(remote), "log", "-1", "--format=%B%n%an %ae %cn %ce", "gh-pages")
+    head = git("-C", str(team), "rev-parse", "HEAD")
+    assert message.startswith(f"Publish {head[:12]}\n") and f"source commit {head}" in message
+    for private in ("Brouillon", "Dupont", "Rédactrice", "redactrice@equipe.example"):
+        assert private not in message
     assert git("-C", str(remote), "rev-list", "--count", "gh-pages") == "1"
 
 

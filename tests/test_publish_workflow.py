@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+from publishing import testedtree
 
 yaml = pytest.importorskip("yaml")
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -42,12 +43,36 @@ def test_it_runs_on_push_to_main_every_day_and_on_pull_requests(workflow):
     assert (day, month, weekday) == ("*", "*", "*") and minute.isdigit() and hour.isdigit(), "once a day"
 
 
-def test_least_privilege_only_the_deploy_job_may_write_to_pages(workflow):
-    assert workflow["permissions"] == {"contents": "read"}
-    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert "permissions" not in build, "the build job keeps the read-only default"
-    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert set(workflow["jobs"]) == {"build", "deploy"}
+def step(job: dict, needle: str) -> dict:
+    """The one step whose run command or action contains `needle`."""
+    (found,) = [s for s in job["steps"] if needle in s.get("run", "") or needle in s.get("uses", "")]
+    return found
+
+
+def index(job: dict, needle: str) -> int:
+    return job["steps"].index(step(job, needle))
+
+
+def test_least_privilege_only_the_deploy_step_holds_the_public_repositorys_key(workflow):
+    """The workflow reads this (private) repository and its Actions runs; the only write is a push to the
+    public repository, with a deploy key that exists in one step's environment and nowhere else."""
+    assert workflow["permissions"] == {"contents": "read", "actions": "read"}
+    (job,) = workflow["jobs"].values()
+    assert "permissions" not in job and "environment" not in job
+    holders = [s for s in job["steps"] if "secrets." in str(s)]
+    assert holders == [step(job, "invoke publish --target git")]
+    assert holders[0]["env"]["DEPLOY_KEY"] == "${{ secrets.PUBLIC_DEPLOY_KEY }}"
+    assert "secrets." not in str({k: v for k, v in workflow.items() if k != "jobs"})
+    assert "pages: write" not in WORKFLOW.read_text(encoding="utf-8"), "no GitHub Pages of this private repository"
+
+
+def test_the_key_is_a_deploy_key_checked_against_githubs_host_key():
+    script = (ROOT / ".github" / "deploy-key.sh").read_text(encoding="utf-8")
+    assert "umask 077" in script and "unset DEPLOY_KEY" in script
+    assert "StrictHostKeyChecking=yes" in script and "github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5" in script
+    result = subprocess.run(["bash", "-c", ". .github/deploy-key.sh"], cwd=ROOT, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "RUNNER_TEMP": "/nonexistent"})
+    assert result.returncode == 1 and "PUBLIC_REPOSITORY" in result.stderr and "PUBLIC_DEPLOY_KEY" in result.stderr
 
 
 def test_one_production_publish_at_a_time_never_cancelled(workflow):
@@ -57,28 +82,79 @@ def test_one_production_publish_at_a_time_never_cancelled(workflow):
 
 
 def test_pull_requests_get_the_build_and_the_gates_but_never_deploy(workflow):
-    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    assert deploy["if"] == DEPLOYS_ONLY_FROM_MAIN and deploy["needs"] == "build"
-    upload = next(step for step in build["steps"] if "upload-pages-artifact" in step.get("uses", ""))
-    assert upload["if"] == DEPLOYS_ONLY_FROM_MAIN
-    gates = next(step for step in build["steps"] if "check --production" in step.get("run", ""))
-    assert "if" not in gates, "the gates run for pull requests too"
-    (deploy_step,) = deploy["steps"]
-    assert deploy_step["uses"].startswith("actions/deploy-pages@")
+    (job,) = workflow["jobs"].values()
+    deploy = step(job, "invoke publish --target git")
+    assert deploy["if"] == DEPLOYS_ONLY_FROM_MAIN
+    gates = step(job, "invoke check --production")
+    assert gates["if"] == "github.event_name == 'pull_request' || github.ref != 'refs/heads/main'"
+    assert "secrets." not in str(gates)
 
 
-def test_it_runs_the_tests_then_builds_and_gates_the_site_it_deploys(workflow):
-    build = workflow["jobs"]["build"]
-    assert build["container"] == "debian:bookworm"
-    commands = runs(build)
-    assert "scripts/setup --test" in commands and ".venv/bin/invoke test" in commands
-    assert ".venv/bin/invoke check --production --output _site" in commands
-    order = [i for i, step in enumerate(build["steps"]) for needle in ("setup --test", "invoke test", "check --production")
-             if needle in step.get("run", "")]
+def test_a_failed_build_or_gate_never_replaces_the_published_site(workflow):
+    """The deploy is `invoke publish` (gates, then a push only if all passed, never forced), and nothing else pushes."""
+    (job,) = workflow["jobs"].values()
+    deploy = step(job, "invoke publish --target git")["run"]
+    assert '--remote "git@github.com:${PUBLIC_REPOSITORY}.git" --branch gh-pages' in deploy
+    assert "git push" not in runs(job) and "--force" not in WORKFLOW.read_text(encoding="utf-8")
+    assert not any("deploy-pages" in s.get("uses", "") or "upload-pages-artifact" in s.get("uses", "")
+                   for s in job["steps"])
+
+
+def test_the_tests_run_unless_this_exact_tree_passed_them_then_build_gate_and_deploy(workflow):
+    (job,) = workflow["jobs"].values()
+    assert job["container"] == "debian:bookworm"
+    decision = step(job, "testedtree.py")
+    assert '--tree "$(git rev-parse \'HEAD^{tree}\')"' in decision["run"]
+    assert decision["env"]["EVENT"] == "${{ github.event_name }}"
+    assert decision["env"]["TESTS"] == "${{ inputs.tests || 'auto' }}"
+    tests = step(job, ".venv/bin/invoke test")
+    assert tests["if"] == "steps.tested.outputs.run == 'true'" and decision["id"] == "tested"
+    record = step(job, "upload-artifact")
+    assert record["if"] == tests["if"] and record["with"]["name"].startswith(testedtree.ARTIFACT_PREFIX)
+    order = [index(job, needle) for needle in ("checkout@", "testedtree.py", "scripts/setup --test",
+                                               ".venv/bin/invoke test", "upload-artifact",
+                                               "invoke publish --target git")]
     assert order == sorted(order)
-    upload = next(step for step in build["steps"] if "upload-pages-artifact" in step.get("uses", ""))
-    assert upload["with"]["path"] == "_site", "the artifact is the checked build"
+    dispatch = workflow["on"]["workflow_dispatch"]["inputs"]["tests"]
+    assert dispatch["options"] == ["auto", "always"] and dispatch["default"] == "auto"
     assert "vars.SITEURL" in WORKFLOW.read_text(encoding="utf-8")
+
+
+def test_ci_records_the_tree_it_tested_only_after_the_tests_passed():
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    (job,) = ci["jobs"].values()
+    record = step(job, "upload-artifact")
+    assert record["with"]["name"] == "tested-tree-${{ steps.tree.outputs.tree }}"
+    assert "if" not in record, "a step without `if` runs only when every earlier step succeeded"
+    assert index(job, ".ci/run") < index(job, "rev-parse 'HEAD^{tree}'") < index(job, "upload-artifact")
+    assert f".github/workflows/{WORKFLOW.name}" in testedtree.RECORDING_WORKFLOWS
+    assert ".github/workflows/ci.yml" in testedtree.RECORDING_WORKFLOWS
+
+
+def test_setup_is_cached_keyed_by_what_installs_it(workflow):
+    (job,) = workflow["jobs"].values()
+    caches = {str(s["with"]["path"]).strip(): s for s in job["steps"] if "actions/cache" in s.get("uses", "")}
+    assert set(caches) == {".venv", "node_modules", "cache"}
+    assert caches[".venv"]["with"]["key"] == "venv-bookworm-${{ hashFiles('pyproject.toml', 'scripts/setup') }}"
+    assert caches["node_modules"]["with"]["key"] == "node-modules-${{ hashFiles('package-lock.json', 'scripts/setup') }}"
+    setup = index(job, "scripts/setup --test")
+    assert all(job["steps"].index(caches[path]) < setup for path in (".venv", "node_modules"))
+    assert "echo force-unsafe-io > /etc/dpkg/dpkg.cfg.d/unsafe-io" in job["steps"][0]["run"].splitlines()[0]
+
+
+def test_the_erase_workflow_runs_by_hand_on_main_one_at_a_time_with_the_publish():
+    erase = yaml.safe_load((ROOT / ".github" / "workflows" / "erase.yml").read_text(encoding="utf-8"))
+    erase["on"] = erase.pop(True, erase.get("on"))
+    assert list(erase["on"]) == ["workflow_dispatch"]
+    assert erase["permissions"] == {"contents": "read"}
+    assert erase["concurrency"] == {"group": "publish-production", "cancel-in-progress": False}
+    (job,) = erase["jobs"].values()
+    assert job["if"] == "github.ref == 'refs/heads/main'"
+    assert step(job, "checkout@")["with"]["fetch-depth"] == 0
+    command = step(job, "contributions.erase")
+    assert command["env"]["CONTRIBUTION"] == "${{ inputs.contribution }}"
+    assert '"$CONTRIBUTION"' in command["run"] and "${{" not in command["run"], "an input never becomes shell code"
+    assert [s for s in job["steps"] if "secrets." in str(s)] == [command]
 
 
 def test_the_readme_documents_publishing_before_the_developers_section():
@@ -88,7 +164,8 @@ def test_the_readme_documents_publishing_before_the_developers_section():
     section = readme[start:developers]
     for needed in ("merge", "SITEURL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION",
                    "invoke check --production", "invoke publish --target git", "invoke publish --target s3",
-                   "When a gate fails", "scripts/setup --test"):
+                   "When a gate fails", "scripts/setup --test", "PUBLIC_REPOSITORY", "PUBLIC_DEPLOY_KEY",
+                   "Deploy keys", "invoke contributions.erase", "Actions > Erase", "tested-tree-", "private"):
         assert needed in section, needed
     for gate in ("html", "links", "feeds", "a11y", "hosts"):
         assert f"- `{gate}` —" in section, f"what to do when {gate} fails"
@@ -98,13 +175,14 @@ def test_the_readme_documents_publishing_before_the_developers_section():
 def test_every_option_the_readme_gives_exists():
     section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Publishing")[1].split("## For developers")[0]
     helps = {}
-    for task in ("publish", "check"):
+    for task in ("publish", "check", "contributions.erase"):
         result = subprocess.run([sys.executable, "-m", "invoke", "--help", task], cwd=ROOT, capture_output=True,
                                 text=True)
         assert result.returncode == 0, result.stderr
         helps[task] = result.stdout
     for task, options in (("publish", re.findall(r"invoke publish ([^`]*)`", section)),
-                          ("check", re.findall(r"invoke check ([^`\n#]*)", section))):
+                          ("check", re.findall(r"invoke check ([^`\n#]*)", section)),
+                          ("contributions.erase", re.findall(r"invoke contributions.erase ([^`\n#]*)", section))):
         assert options, task
         for flag in {f for line in options for f in re.findall(r"--[a-z-]+", line)}:
             assert flag in helps[task], f"invoke {task} has no {flag}"
@@ -112,9 +190,99 @@ def test_every_option_the_readme_gives_exists():
 
 def test_both_workflows_fetch_the_whole_history_the_pages_show():
     """A shallow clone fails the build (plugins/transparency/history.py): every checkout takes all commits."""
-    for name in ("publish.yml", "ci.yml"):
+    for name in ("publish.yml", "ci.yml", "erase.yml"):
         data = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
         checkouts = [step for job in data["jobs"].values() for step in job["steps"]
                      if str(step.get("uses", "")).startswith("actions/checkout@")]
         assert checkouts, name
         assert all(step.get("with", {}).get("fetch-depth") == 0 for step in checkouts), name
+
+
+class FakeGitHubAPI:
+    """GitHub's REST API for artifacts and runs, as documented, served on 127.0.0.1 (the only part of the
+    decision this machine cannot reach): each test says which artifacts and runs exist."""
+
+    def __init__(self):
+        import http.server
+        import json
+        import threading
+
+        self.artifacts: list[dict] = []
+        self.runs: dict[int, dict] = {}
+        self.status = 200
+        self.requests: list[tuple[str, str]] = []
+        api = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                api.requests.append((self.path, self.headers.get("Authorization", "")))
+                from urllib.parse import parse_qs, urlsplit
+
+                parts = urlsplit(self.path)
+                if api.status != 200:
+                    body, status = {"message": "Server Error"}, api.status
+                elif parts.path == "/repos/o/site/actions/artifacts":
+                    name = parse_qs(parts.query)["name"][0]
+                    body, status = {"artifacts": [a for a in api.artifacts if a["name"] == name]}, 200
+                elif parts.path.startswith("/repos/o/site/actions/runs/"):
+                    run = api.runs.get(int(parts.path.rsplit("/", 1)[1]))
+                    body, status = (run, 200) if run else ({"message": "Not Found"}, 404)
+                else:
+                    body, status = {"message": "Not Found"}, 404
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def github_api():
+    api = FakeGitHubAPI()
+    yield api
+    api.close()
+
+
+TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def decision(github_api, tmp_path, event="push") -> str:
+    output = tmp_path / "output"
+    output.unlink(missing_ok=True)
+    testedtree.main(["--event", event, "--tree", TREE],
+                    environ={"GITHUB_API_URL": github_api.url, "GITHUB_REPOSITORY": "o/site",
+                             "GITHUB_TOKEN": "jeton", "GITHUB_OUTPUT": str(output)})
+    return output.read_text().strip()
+
+
+def test_the_publish_after_a_merge_finds_the_ci_run_that_tested_this_exact_tree(github_api, tmp_path):
+    assert decision(github_api, tmp_path) == "run=true", "nothing recorded: the tests run"
+    github_api.artifacts.append({"name": f"tested-tree-{TREE[:-1]}0", "expired": False, "workflow_run": {"id": 1}})
+    assert decision(github_api, tmp_path) == "run=true", "another tree"
+    github_api.artifacts.append({"name": f"tested-tree-{TREE}", "expired": True, "workflow_run": {"id": 2}})
+    github_api.runs[2] = {"path": ".github/workflows/ci.yml", "html_url": "https://github.example/runs/2"}
+    assert decision(github_api, tmp_path) == "run=true", "expired"
+    github_api.artifacts.append({"name": f"tested-tree-{TREE}", "expired": False, "workflow_run": {"id": 3}})
+    github_api.runs[3] = {"path": ".github/workflows/other.yml"}
+    assert decision(github_api, tmp_path) == "run=true", "made by a workflow that does not run the tests"
+    github_api.artifacts.append({"name": f"tested-tree-{TREE}", "expired": False, "workflow_run": {"id": 4}})
+    github_api.runs[4] = {"path": ".github/workflows/ci.yml", "html_url": "https://github.example/runs/4"}
+    assert decision(github_api, tmp_path) == "run=false"
+    assert decision(github_api, tmp_path, "schedule") == "run=false", "the nightly run of the same tree"
+    assert all(auth == "Bearer jeton" for _path, auth in github_api.requests)
+    github_api.status = 500
+    assert decision(github_api, tmp_path) == "run=true", "the API failing: the tests run"

@@ -14,6 +14,11 @@ deploys only if every gate passed (tasks.py). Modules:
     gates.py         runs the gates (vnu in parallel with the others) and reports
     gitpages.py      git target: a gh-pages style branch, with plain git
     s3.py            S3 target: boto3, only changed files, deletions last
+    traces.py        what an erasure looks for (a redacted contribution's name, addresses, text)
+                     and how it finds it in any file (decompressed, unescaped, as text)
+    erasure.py       `invoke contributions.erase`: the public history rewritten without those
+                     traces (git), the versions that hold them deleted (S3), then verified
+    testedtree.py    CI: whether a publish runs the tests (not when this exact tree passed them)
 
 Every problem is a blogcore.errors.Problem: it names the file (page, feed
 or object), the rule, the value and the fix.

@@ -9,8 +9,13 @@ checkout is never touched):
    as they are);
 3. if the tree is the one the branch already holds, stop: no new commit;
 4. otherwise commit that tree on top of the branch, with a message naming
-   the source commit, and push it, never forced: if the branch moved in the
-   meantime the push is refused and the deployed site stays as it was.
+   the source commit by its hash only (the team's repository is private: its
+   commit subjects, which may name a draft or a reader, never reach the public
+   repository), and push it, never forced: if the branch moved in the meantime
+   the push is refused and the deployed site stays as it was.
+
+Only `invoke contributions.erase` (erasure.py) ever rewrites this history,
+with a lease on the commit it read.
 
 A push is one atomic ref update: readers see the old site or the new one.
 """
@@ -32,17 +37,15 @@ DEFAULT_EMAIL = "publish@localhost"
 
 @dataclass(frozen=True)
 class SourceCommit:
-    """The commit of the project the site was built from."""
+    """The commit of the project the site was built from (its hash: nothing of its message)."""
 
     sha: str | None
-    subject: str = ""
     dirty: bool = False
 
     def title(self) -> str:
         if not self.sha:
             return "Publish from an unknown source commit (not a git checkout)"
-        subject = f" ({self.subject})" if self.subject else ""
-        return f"Publish {self.sha[:12]}{subject}"[:200]
+        return f"Publish {self.sha[:12]}"
 
     def body(self) -> str:
         if not self.sha:
@@ -59,12 +62,11 @@ def source_commit(root: Path) -> SourceCommit:
     head = git("rev-parse", "--verify", "HEAD")
     if head.returncode != 0:
         return SourceCommit(os.environ.get("GITHUB_SHA") or None)
-    subject = git("log", "-1", "--format=%s").stdout.strip()
     status = git("status", "--porcelain")
-    return SourceCommit(head.stdout.strip(), subject, bool(status.stdout.strip()) if status.returncode == 0 else False)
+    return SourceCommit(head.stdout.strip(), bool(status.stdout.strip()) if status.returncode == 0 else False)
 
 
-def _resolve_remote(remote: str) -> str:
+def resolve_remote(remote: str) -> str:
     """A local path becomes absolute (git runs elsewhere); URLs are kept as given."""
     path = Path(remote).expanduser()
     if "://" not in remote and path.exists():
@@ -76,7 +78,7 @@ def check_remote(remote: str) -> None:
     """Fail early (DeployError) when the remote cannot be read, before a build and gates that take a while."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env["GIT_TERMINAL_PROMPT"] = "0"
-    result = subprocess.run(["git", "ls-remote", "--heads", "--", _resolve_remote(remote)],
+    result = subprocess.run(["git", "ls-remote", "--heads", "--", resolve_remote(remote)],
                             capture_output=True, text=True, env=env, cwd=tempfile.gettempdir())
     if result.returncode != 0:
         reason = " / ".join((result.stderr or result.stdout).strip().splitlines()[-2:])
@@ -85,6 +87,8 @@ def check_remote(remote: str) -> None:
 
 
 class _Git:
+    """Git on a throw-away bare repository whose work tree is the build folder."""
+
     def __init__(self, work: Path, site: Site):
         self.env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
         self.env.update({
@@ -109,9 +113,23 @@ class _Git:
         return result
 
 
+def stage_site(git: _Git) -> tuple[str, int]:
+    """Write the build folder (plus an empty .nojekyll) as a tree; its id and its number of files."""
+    git.run("add", "--all", "--force", "--", ".", what="staging the build")
+    nojekyll = git.run("hash-object", "-w", "--stdin", stdin="").stdout.strip()
+    git.run("update-index", "--add", "--cacheinfo", f"100644,{nojekyll},.nojekyll")
+    tree = git.run("write-tree").stdout.strip()
+    return tree, len(git.run("ls-files").stdout.splitlines())
+
+
+def commit_message(site: Site, source: SourceCommit) -> str:
+    """The message of a publish commit: the source commit's hash and the site's address, nothing private."""
+    return f"{source.title()}\n\n{source.body()}\nSite: {site.siteurl}/\n"
+
+
 def deploy(site: Site, remote: str, branch: str = "gh-pages", source: SourceCommit | None = None) -> DeployResult:
     """Make `branch` of `remote` hold exactly the build (plus .nojekyll); no commit when nothing changed."""
-    remote = _resolve_remote(remote)
+    remote = resolve_remote(remote)
     source = source or SourceCommit(None)
     ref = f"refs/heads/{branch}"
     with tempfile.TemporaryDirectory(prefix="publish-git-") as tmp:
@@ -128,17 +146,12 @@ def deploy(site: Site, remote: str, branch: str = "gh-pages", source: SourceComm
             git.run("fetch", "-q", "--no-tags", "--depth=1", remote, f"+{ref}:refs/published",
                     what=f"fetching {branch} from {remote}")
             old_tree = git.run("rev-parse", "refs/published^{tree}").stdout.strip()
-        git.run("add", "--all", "--force", "--", ".", what="staging the build")
-        nojekyll = git.run("hash-object", "-w", "--stdin", stdin="").stdout.strip()
-        git.run("update-index", "--add", "--cacheinfo", f"100644,{nojekyll},.nojekyll")
-        tree = git.run("write-tree").stdout.strip()
-        files = len(git.run("ls-files").stdout.splitlines())
+        tree, files = stage_site(git)
         if tree == old_tree:
             return DeployResult("git", False, f"no change: {remote} {branch} already holds this site "
                                 f"(commit {parent[:12]}); no commit made", {"commit": parent, "tree": tree})
-        message = f"{source.title()}\n\n{source.body()}\nSite: {site.siteurl}/\n"
         arguments = ["commit-tree", tree, "-F", "-"] + (["-p", parent] if parent else [])
-        commit = git.run(*arguments, stdin=message, what="committing the site").stdout.strip()
+        commit = git.run(*arguments, stdin=commit_message(site, source), what="committing the site").stdout.strip()
         git.run("push", "-q", remote, f"{commit}:{ref}",
                 what=f"pushing to {remote} {branch} (the deployed site was left as it was)")
     return DeployResult("git", True, f"pushed {commit[:12]} to {remote} {branch}: {files} files",
