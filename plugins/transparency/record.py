@@ -197,8 +197,12 @@ class Record:
             return []
         from community.model import decision_log
 
+        # Contributions under a text readers can open (listed or hidden): the figures describe the moderation
+        # of the conversation readers can take part in, never of texts they cannot see (blogcore.public).
+        future_ok = bool(self.settings.get("WITH_FUTURE_DATES", True))
         groups = ("articles", "hidden_articles", "drafts")
-        slugs = sorted({a.slug for name in groups for a in self.context.get(name, []) or []})
+        slugs = sorted({a.slug for name in groups for a in self.context.get(name, []) or []
+                        if public.visible(a, future_ok=future_ok)})
         return [(c.date, decision_log(c)) for slug in slugs for c in index.of_article(slug)]
 
     # ---------------------------------------------------------- corrections

@@ -321,3 +321,32 @@ def test_the_three_plain_forms_of_the_mention_and_a_text_without_one():
     for item in (plain, None, object(), type("Page", (), {"disclosure": "a string is no disclosure"})()):
         assert mention.of(item) is None and mention.text(item) == ""
         assert mention.headline(item, "T") == mention.lead(item, "T") == mention.named(item, "T") == "T"
+
+
+def test_moderation_figures_count_only_contributions_under_texts_readers_can_open():
+    """A draft's or a future text's contributions are not part of the conversation readers see (blogcore.public)."""
+    from types import SimpleNamespace
+
+    from community.model import Contribution
+    from transparency import config
+    from transparency.record import Record
+
+    paris = dt.timezone(dt.timedelta(hours=1))
+    when = dt.datetime(2026, 1, 5, 10, tzinfo=paris)
+
+    def text(slug, status="published", date=when):
+        return SimpleNamespace(slug=slug, status=status, date=date)
+
+    def decided(article):
+        return Contribution(id=f"c-{article}", article=article, author="Lectrice", date=when, kind="comment",
+                            status="approved", body="Texte.", source="Formulaire",
+                            decisions="2026-01-05 12:00:00+01:00 approved by Alice")
+
+    contributions = {slug: [decided(slug)] for slug in ("publie", "cache", "brouillon", "futur")}
+    community = SimpleNamespace(of_article=lambda slug: contributions.get(slug, []))
+    context = {"articles": [text("publie")], "hidden_articles": [text("cache", "hidden")],
+               "drafts": [text("brouillon", "draft"), text("futur", date=dt.datetime(2999, 1, 1, tzinfo=paris))],
+               "community": community}
+    record = Record({"TIMEZONE": "Europe/Paris", "WITH_FUTURE_DATES": False}, config.from_settings({}), context)
+    counted = record._moderation()
+    assert len(counted) == 2 and all(log for _, log in counted)
