@@ -181,7 +181,7 @@ def test_a_title_without_letters_never_makes_a_nameless_file(tmp_path):
     (project / "content" / "articles" / "second.md").write_text(
         text.replace("Title: Second article", "Title: 🎉🔥💯").replace("Slug: second\n", ""), encoding="utf-8")
     build = run_pelican(project / "content", tmp_path / "out")
-    assert build.returncode != 0 and "Title: = '🎉🔥💯'" in build.log and "add a line 'Slug:" in flat(build)
+    assert build.returncode != 0 and "Title: = '🎉🔥💯'" in build.log and "ajoutez sous le titre une ligne « Slug:" in flat(build)
     assert "outside output path" not in build.log
 
 
