@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from conftest import ROOT
+from github_standin import StandInGitHub
 from publishing import testedtree
 
 yaml = pytest.importorskip("yaml")
@@ -198,61 +199,10 @@ def test_both_workflows_fetch_the_whole_history_the_pages_show():
         assert all(step.get("with", {}).get("fetch-depth") == 0 for step in checkouts), name
 
 
-class FakeGitHubAPI:
-    """GitHub's REST API for artifacts and runs, as documented, served on 127.0.0.1 (the only part of the
-    decision this machine cannot reach): each test says which artifacts and runs exist."""
-
-    def __init__(self):
-        import http.server
-        import json
-        import threading
-
-        self.artifacts: list[dict] = []
-        self.runs: dict[int, dict] = {}
-        self.status = 200
-        self.requests: list[tuple[str, str]] = []
-        api = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                api.requests.append((self.path, self.headers.get("Authorization", "")))
-                from urllib.parse import parse_qs, urlsplit
-
-                parts = urlsplit(self.path)
-                if api.status != 200:
-                    body, status = {"message": "Server Error"}, api.status
-                elif parts.path == "/repos/o/site/actions/artifacts":
-                    name = parse_qs(parts.query)["name"][0]
-                    body, status = {"artifacts": [a for a in api.artifacts if a["name"] == name]}, 200
-                elif parts.path.startswith("/repos/o/site/actions/runs/"):
-                    run = api.runs.get(int(parts.path.rsplit("/", 1)[1]))
-                    body, status = (run, 200) if run else ({"message": "Not Found"}, 404)
-                else:
-                    body, status = {"message": "Not Found"}, 404
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
 @pytest.fixture
 def github_api():
-    api = FakeGitHubAPI()
+    """GitHub's REST API for artifacts and runs, as documented, on 127.0.0.1 (github_standin.py)."""
+    api = StandInGitHub("o/site")
     yield api
     api.close()
 

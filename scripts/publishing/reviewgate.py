@@ -601,7 +601,10 @@ def run(repository: Repository, github: GitHub, head: str, published: str | None
                            "d'une demande de fusion\n"
                            f"  correction : {fix_for(verdict)}")
     total = len(changes) + len(unplaced)
-    if refused:
+    if not total:
+        report.lines.append(f"relectures : aucun fichier modifié depuis {start} : rien à relire, la publication peut "
+                            "continuer.")
+    elif refused:
         report.refused = True
         report.lines.append(f"relectures : publication refusée : {len(refused)} des {total} fichiers modifiés depuis "
                             f"{start} n'ont pas été approuvés par leurs propriétaires (.github/CODEOWNERS).")
