@@ -55,14 +55,17 @@ def index(job: dict, needle: str) -> int:
 
 
 def test_least_privilege_only_the_deploy_step_holds_the_public_repositorys_key(workflow):
-    """The workflow reads this (private) repository and its Actions runs; the only write is a push to the
-    public repository, with a deploy key that exists in one step's environment and nowhere else."""
-    assert workflow["permissions"] == {"contents": "read", "actions": "read"}
+    """The workflow reads this (private) repository, its Actions runs and its pull requests' reviews; the only
+    write is a push to the public repository, with a deploy key that exists in one step's environment and nowhere
+    else. The review gate's optional token only reads an organisation's team members."""
+    assert workflow["permissions"] == {"contents": "read", "actions": "read", "pull-requests": "read"}
     (job,) = workflow["jobs"].values()
     assert "permissions" not in job and "environment" not in job
     holders = [s for s in job["steps"] if "secrets." in str(s)]
-    assert holders == [step(job, "invoke publish --target git")]
-    assert holders[0]["env"]["DEPLOY_KEY"] == "${{ secrets.PUBLIC_DEPLOY_KEY }}"
+    assert holders == [step(job, "review-gate.sh"), step(job, "invoke publish --target git")]
+    assert holders[1]["env"]["DEPLOY_KEY"] == "${{ secrets.PUBLIC_DEPLOY_KEY }}"
+    assert holders[0]["env"]["REVIEW_TEAMS_TOKEN"] == "${{ secrets.REVIEW_TEAMS_TOKEN }}"
+    assert "PUBLIC_DEPLOY_KEY" not in str(holders[0]) and "REVIEW_TEAMS_TOKEN" not in str(holders[1])
     assert "secrets." not in str({k: v for k, v in workflow.items() if k != "jobs"})
     assert "pages: write" not in WORKFLOW.read_text(encoding="utf-8"), "no GitHub Pages of this private repository"
 
@@ -121,6 +124,27 @@ def test_the_tests_run_unless_this_exact_tree_passed_them_then_build_gate_and_de
     assert "vars.SITEURL" in WORKFLOW.read_text(encoding="utf-8")
 
 
+def test_the_review_gate_runs_before_any_deploy_on_every_event_that_deploys_and_cannot_be_skipped(workflow):
+    """On GitHub Free a private repository has no branch protection: this step is what enforces review."""
+    (job,) = workflow["jobs"].values()
+    gate = step(job, "review-gate.sh")
+    assert gate["if"] == DEPLOYS_ONLY_FROM_MAIN == step(job, "invoke publish --target git")["if"], \
+        "push to main, the nightly run, by hand from main: whenever the deploy step can run"
+    assert "continue-on-error" not in gate and "inputs." not in str(gate), "no input skips it"
+    assert list(workflow["on"]["workflow_dispatch"]["inputs"]) == ["tests"]
+    assert gate["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+    assert gate["env"]["PUBLIC_REPOSITORY"] == "${{ vars.PUBLIC_REPOSITORY }}"
+    assert gate["env"]["REVIEW_SINCE"] == "${{ vars.REVIEW_SINCE }}"
+    order = [index(job, needle) for needle in ("checkout@", "review-gate.sh", "scripts/setup --test",
+                                               "invoke publish --target git")]
+    assert order == sorted(order)
+    for later in job["steps"][index(job, "review-gate.sh") + 1:]:
+        condition = str(later.get("if", ""))
+        assert not any(f in condition for f in ("always()", "failure()", "cancelled()")), later.get("name")
+    script = (ROOT / ".github" / "review-gate.sh").read_text(encoding="utf-8")
+    assert "scripts/publishing/reviewgate.py" in script and "set -eu" in script and "exec python3" in script
+
+
 def test_ci_records_the_tree_it_tested_only_after_the_tests_passed():
     ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
     (job,) = ci["jobs"].values()
@@ -147,7 +171,7 @@ def test_the_erase_workflow_runs_by_hand_on_main_one_at_a_time_with_the_publish(
     erase = yaml.safe_load((ROOT / ".github" / "workflows" / "erase.yml").read_text(encoding="utf-8"))
     erase["on"] = erase.pop(True, erase.get("on"))
     assert list(erase["on"]) == ["workflow_dispatch"]
-    assert erase["permissions"] == {"contents": "read"}
+    assert erase["permissions"] == {"contents": "read", "pull-requests": "read"}
     assert erase["concurrency"] == {"group": "publish-production", "cancel-in-progress": False}
     (job,) = erase["jobs"].values()
     assert job["if"] == "github.ref == 'refs/heads/main'"
@@ -155,7 +179,10 @@ def test_the_erase_workflow_runs_by_hand_on_main_one_at_a_time_with_the_publish(
     command = step(job, "contributions.erase")
     assert command["env"]["CONTRIBUTION"] == "${{ inputs.contribution }}"
     assert '"$CONTRIBUTION"' in command["run"] and "${{" not in command["run"], "an input never becomes shell code"
-    assert [s for s in job["steps"] if "secrets." in str(s)] == [command]
+    assert [s for s in job["steps"] if "secrets." in str(s)] == [step(job, "review-gate.sh"), command]
+    assert index(job, "checkout@") < index(job, "review-gate.sh") < index(job, "contributions.erase"), \
+        "an erasure deploys main's tree: nothing unreviewed goes public through it either"
+    assert "if" not in step(job, "review-gate.sh") and "continue-on-error" not in step(job, "review-gate.sh")
 
 
 def test_the_readme_documents_publishing_before_the_developers_section():

@@ -87,18 +87,29 @@ class Team:
                                 env=self.env, input=message, capture_output=True, text=True, check=True)
         self.git(self.public, "update-ref", "refs/heads/gh-pages", result.stdout.strip())
 
-    def gate(self, *extra: str) -> tuple[int, str]:
-        """The workflow's checkout of main as it is now, then the gate, as publish.yml runs it."""
+    def checkout(self) -> dict:
+        """The workflow's checkout of main as it is now (a clone: no refs/pull), and the environment Actions gives."""
         if not self.ci.exists():
             self.git(self.tmp, "clone", "-q", str(self.origin), str(self.ci))
         self.git(self.ci, "fetch", "-q", "origin")
         self.git(self.ci, "checkout", "-q", "--detach", "origin/main")
-        env = {"PATH": os.environ["PATH"], "HOME": str(self.tmp), "GITHUB_API_URL": self.github.url,
-               "GITHUB_REPOSITORY": "o/site", "GITHUB_TOKEN": "jeton", "REVIEW_TEAMS_TOKEN": "jeton-equipes"}
+        return {"PATH": os.environ["PATH"], "HOME": str(self.tmp), "GITHUB_API_URL": self.github.url,
+                "GITHUB_REPOSITORY": "o/site", "GITHUB_TOKEN": "jeton", "REVIEW_TEAMS_TOKEN": "jeton-equipes",
+                "GITHUB_WORKSPACE": str(self.ci), "GITHUB_SERVER_URL": str(self.tmp)}
+
+    def gate(self, *extra: str) -> tuple[int, str]:
+        """The gate on that checkout, run as the workflow runs it: Debian's python3, no site-packages."""
+        env = self.checkout()
         result = subprocess.run([sys.executable, "-I", "-S", str(GATE), "--published", str(self.public), *extra],
                                 cwd=self.ci, env=env, capture_output=True, text=True, timeout=60)
         assert not result.stderr, result.stderr
         return result.returncode, result.stdout
+
+    def step(self, **variables: str) -> subprocess.CompletedProcess:
+        """The workflows' own step (.github/review-gate.sh) on that checkout, with the repository's variables."""
+        env = {**self.checkout(), **variables}
+        return subprocess.run(["bash", str(ROOT / ".github" / "review-gate.sh")], cwd=self.ci, env=env,
+                              capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture
@@ -191,3 +202,22 @@ def test_only_what_its_owners_approved_in_a_merged_pull_request_is_deployed(team
     assert "content/articles/a.md" in report, "it names the file it was checking"
     assert all(auth in ("Bearer jeton", "Bearer jeton-equipes") for _path, auth in github.requests)
     assert {auth for path, auth in github.requests if "/teams/" in path} == {"Bearer jeton-equipes"}
+
+
+def test_the_workflows_step_reads_the_public_repository_and_fails_the_job_on_a_refusal(team):
+    """publish.yml and erase.yml run .github/review-gate.sh: PUBLIC_REPOSITORY names the public repository
+    (here a folder standing for GITHUB_SERVER_URL), REVIEW_SINCE counts only until the first publish."""
+    first = team.commit({"scripts/publishing/reviewgate.py": GATE.read_text(encoding="utf-8"),
+                         ".github/CODEOWNERS": CODEOWNERS, "content/contributions/c-1.md": "State: pending\n"}, "Start")
+    team.push()
+    unset = team.step()
+    assert unset.returncode != 0 and "set the repository variable PUBLIC_REPOSITORY" in unset.stderr
+    assert team.step(PUBLIC_REPOSITORY="public").returncode == 1, "no publish yet and no REVIEW_SINCE: every file"
+    since = team.step(PUBLIC_REPOSITORY="public", REVIEW_SINCE=first)
+    assert since.returncode == 0 and "aucun fichier modifié depuis REVIEW_SINCE" in since.stdout, since.stdout
+    team.publish(first)
+    pushed = team.commit({"content/contributions/c-1.md": "State: approved\n"}, "Approuve c-1")
+    team.push()
+    refused = team.step(PUBLIC_REPOSITORY="public", REVIEW_SINCE=first)
+    assert refused.returncode == 1 and f"depuis la publication du commit {first[:12]}" in refused.stdout
+    assert f"commit : {pushed[:12]} « Approuve c-1 »" in refused.stdout and FIX in refused.stdout
