@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT
 from github_standin import StandInGitHub
-from publishing import testedtree
+from publishing import reviewgate, testedtree
 
 yaml = pytest.importorskip("yaml")
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -143,6 +143,22 @@ def test_the_review_gate_runs_before_any_deploy_on_every_event_that_deploys_and_
         assert not any(f in condition for f in ("always()", "failure()", "cancelled()")), later.get("name")
     script = (ROOT / ".github" / "review-gate.sh").read_text(encoding="utf-8")
     assert "scripts/publishing/reviewgate.py" in script and "set -eu" in script and "exec python3" in script
+
+
+def test_the_readme_says_what_the_review_gate_enforces_on_github_free_and_what_a_paid_plan_adds(workflow):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The desk against GitHub, and what it costs"):readme.index("### Why Decap CMS")]
+    (job,) = workflow["jobs"].values()
+    for variable in ("REVIEW_SINCE", "REVIEW_TEAMS_TOKEN"):
+        assert variable in step(job, "review-gate.sh")["env"] and variable in section, variable
+    for promise in ("GitHub Free", "Require review from Code Owners", "stops the merge itself", "the gate still stops "
+                    "the deploy", "`.github/CODEOWNERS`", "someone other than the pull request's author", "erase.yml"):
+        assert promise in section, promise
+    assert "a matter of who gets" not in readme, "the old admission is gone"
+    fix = reviewgate.fix_for(type("Verdict", (), {"owners": "un membre de @…/moderation"})())
+    assert fix.split(" ; puis")[0].split("(ou l'annule)")[0] in " ".join(section.split()), "the message the README quotes"
+    for team in re.findall(r"@[\w-]+/[\w-]+", (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8")):
+        assert team.split("/")[1] in ("redaction", "moderation"), "the two teams the README tells to replace"
 
 
 def test_ci_records_the_tree_it_tested_only_after_the_tests_passed():
