@@ -77,8 +77,8 @@ class StandInGitHub:
                 return (200, run) if run else not_found
             if segments[0] == "commits" and segments[2:] == ["pulls"]:
                 return 200, [self.pull(n) for n in self.commit_pulls.get(segments[1], [])]
-            if segments[0] == "pulls" and len(segments) >= 2 and segments[1].isdigit() and int(segments[1]) in self.pulls:
-                number = int(segments[1])
+            number = int(segments[1]) if len(segments) >= 2 and segments[1].isdigit() else None
+            if segments[0] == "pulls" and number in self.pulls:
                 if len(segments) == 2:
                     return 200, self.pull(number)
                 if segments[2:] == ["reviews"]:

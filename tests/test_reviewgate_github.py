@@ -221,3 +221,14 @@ def test_the_workflows_step_reads_the_public_repository_and_fails_the_job_on_a_r
     refused = team.step(PUBLIC_REPOSITORY="public", REVIEW_SINCE=first)
     assert refused.returncode == 1 and f"depuis la publication du commit {first[:12]}" in refused.stdout
     assert f"commit : {pushed[:12]} « Approuve c-1 »" in refused.stdout and FIX in refused.stdout
+
+
+def test_a_file_name_never_passes_for_a_commit_in_the_log_the_gate_reads(team):
+    """Whoever names a file like a commit hash or a line of git's log cannot make it look approved."""
+    from publishing.reviewgate import Repository
+
+    tricky = ["a" * 40, ":100644 100644 " + "b" * 40 + " M", "deux\nlignes.md", "espace final "]
+    first = team.commit({name: "x\n" for name in tricky}, "Start")
+    second = team.commit({"c" * 40: "y\n", tricky[1]: "z\n"}, "Next")
+    found = Repository(str(team.work)).last_changes("HEAD", [*tricky, "c" * 40])
+    assert found == {tricky[0]: first, tricky[1]: second, tricky[2]: first, tricky[3]: first, "c" * 40: second}

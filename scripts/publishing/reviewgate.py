@@ -236,6 +236,7 @@ class Repository:
         self._trees: dict[str, dict[str, tuple[str, str]]] = {}
 
     def git(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """Run git in the checkout (Doubt when it fails and `check`)."""
         result = subprocess.run(["git", "-C", self.root, *args], capture_output=True, text=True, env=_git_env(),
                                 encoding="utf-8", errors="surrogateescape")
         if check and result.returncode != 0:
@@ -245,13 +246,15 @@ class Repository:
 
     def commit(self, name: str) -> str | None:
         """The full hash of a commit of this repository, or None."""
-        found = self.git("rev-parse", "-q", "--verify", f"{name}^{{commit}}", check=False)
+        found = self.git("rev-parse", "-q", "--verify", "--end-of-options", f"{name}^{{commit}}", check=False)
         return found.stdout.strip() if found.returncode == 0 else None
 
     def is_ancestor(self, older: str, newer: str) -> bool:
+        """Whether `older` is in `newer`'s history."""
         return self.git("merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
 
     def subject(self, commit: str) -> str:
+        """A commit's subject (shown in the private run's log only)."""
         return self.git("log", "-1", "--format=%s", commit).stdout.strip()
 
     def tree(self, commit: str) -> dict[str, tuple[str, str]]:
@@ -305,6 +308,7 @@ class Repository:
                 [p for p in paths if p not in commits])
 
     def content_at(self, commit: str, path: str) -> tuple[str, str] | None:
+        """A file's (mode, object) at a commit; None when it has no such file."""
         return self.tree(commit).get(path)
 
     def pull_head(self, number: int, sha: str) -> str:
@@ -514,8 +518,8 @@ def judge(change: Change, codeowners: CodeOwners, github: GitHub,
             if any(login.lower() == author.lower() for login in current):
                 missing = f"la demande de fusion #{number} n'est approuvée que par son auteur, @{author}"
             elif stale:
-                missing = (f"la demande de fusion #{number} a été approuvée sur une version antérieure, pas sur celle "
-                           f"qui a été fusionnée (commit {pull['head'][:12]})")
+                missing = (f"la demande de fusion #{number} a été approuvée sur une version antérieure, pas sur "
+                           f"celle qui a été fusionnée (commit {pull['head'][:12]})")
             else:
                 missing = f"la demande de fusion #{number} n'a été approuvée par personne"
             continue
@@ -610,8 +614,9 @@ def run(repository: Repository, github: GitHub, head: str, published: str | None
                             f"{start} n'ont pas été approuvés par leurs propriétaires (.github/CODEOWNERS).")
         report.lines.extend(refused)
     else:
-        report.lines.append(f"relectures : {total} fichier{'s' if total != 1 else ''} modifié{'s' if total != 1 else ''}"
-                            f" depuis {start}, tous approuvés : la publication peut continuer.")
+        plural = "s" if total != 1 else ""
+        report.lines.append(f"relectures : {total} fichier{plural} modifié{plural} depuis {start}, "
+                            f"{'tous approuvés' if plural else 'approuvé'} : la publication peut continuer.")
     if approved:
         report.lines.append("approuvés :")
         report.lines.extend(approved)

@@ -46,7 +46,7 @@ def test_the_last_matching_line_wins_as_on_github():
     assert owners_of(rules, "theme/static/css/style.css") == ["@designer"], "`*.css` at any depth"
     assert owners_of(rules, "content/contributions/marketing/c-1.md") == ["@org/moderation"]
     assert owners_of(rules, "content/contributions/brouillons/c-2.md") == [], "a line without owners: no owner"
-    assert owners_of(rules, "content/articles/contributions/x.md") == ["@org/redaction"], "`/…` is anchored at the root"
+    assert owners_of(rules, "content/articles/contributions/x.md") == ["@org/redaction"], "`/…`: from the root"
     assert owners_of(rules, "docs/getting-started.md") == ["@doc"]
     assert owners_of(rules, "docs/build-app/troubleshooting.md") == ["@org/redaction"], "`docs/*`: not deeper"
     assert owners_of(rules, "src/apps/main.py") == ["@octocat"], "`apps/`: a directory at any depth"
@@ -141,7 +141,8 @@ def answers(reviews, author="wanda", head=HEAD, merged=True, **more):
         "/repos/o/site/pulls/7": pull(7, author, head, merged),
         "/repos/o/site/pulls/7/reviews?per_page=100": {"body": reviews},
         "/orgs/org/teams/moderation/members?per_page=100": {
-            "body": [{"login": "maud"}], "link": f'<{API}/orgs/org/teams/moderation/members?per_page=100&page=2>; rel="next"'},
+            "body": [{"login": "maud"}],
+            "link": f'<{API}/orgs/org/teams/moderation/members?per_page=100&page=2>; rel="next"'},
         "/orgs/org/teams/moderation/members?per_page=100&page=2": {"body": [{"login": "Mona"}]},
     }
     recorded.update(more)
