@@ -18,7 +18,9 @@ before it deploys main's tree, what reached main since the last deploy:
    the commit it was merged into) that changed the file.
 3. **The rule.** That commit belongs to a merged pull request (GitHub's REST
    API, `GET /repos/{repo}/commits/{sha}/pulls`) whose final head commit was
-   APPROVED by someone other than its author, who owns the file according to
+   APPROVED by someone other than its author (a review on that head, or the
+   merge itself: merging someone else's pull request, as the desk's « Publier »
+   does, is that person's decision), who owns the file according to
    the CODEOWNERS in force (the one of the start of the range: a change of the
    owners is itself judged by the owners before it, and counts from the
    publish after it); a file that no line of CODEOWNERS owns needs the
@@ -428,8 +430,11 @@ class GitHub:
             pull, _link = self._get(f"{self.api}{path}", self.token)
             if not isinstance(pull, dict):
                 raise Doubt(f"GET {path} : réponse illisible")
+            merger = pull.get("merged_by")
             self._cache[path] = {"merged": pull.get("merged") is True, "head": _text(pull, "head", "sha"),
-                                 "author": _text(pull, "user", "login")}
+                                 "author": _text(pull, "user", "login"),
+                                 # who pressed "merge" (the desk's « Publier »): that decision counts as approval
+                                 "merged_by": merger.get("login") or "" if isinstance(merger, dict) else ""}
         return self._cache[path]
 
     def reviews(self, number: int) -> list[dict]:
@@ -513,6 +518,10 @@ def judge(change: Change, codeowners: CodeOwners, github: GitHub,
             missing = f"la demande de fusion #{number} n'est pas fusionnée"
             continue
         current, stale = approvals(github.reviews(number), pull["head"])
+        # Merging is deciding: an owner who merged someone else's pull request (the desk's « Publier », which
+        # merges without a separate review) approved what they merged, as a review on its head would.
+        if pull.get("merged_by"):
+            current = current | {pull["merged_by"]}
         others = sorted(login for login in current if login.lower() != author.lower())
         if not others:
             if any(login.lower() == author.lower() for login in current):

@@ -182,6 +182,19 @@ def test_what_is_not_an_owners_approval_of_the_merged_head_is_refused():
         "/repos/o/site/pulls/7/reviews?per_page=100": {"body": [review("maud"), review("mona")]}}).ok
 
 
+def test_an_owner_who_merged_someone_elses_request_approved_it_as_the_desk_publishes():
+    """The desk's « Publier » merges without a review: an owner's merge is their decision; anyone else's is not."""
+    def merged_by(login, author="wanda"):
+        recorded = answers([], author=author)
+        recorded["/repos/o/site/pulls/7"] = {"body": {**pull(7, author)["body"], "merged_by": {"login": login}}}
+        return decide(recorded)
+
+    verdict = merged_by("mona")
+    assert verdict.ok and verdict.approved_by == ("mona",), "a moderator published the intake's pull request"
+    assert "n'en est pas propriétaire" in merged_by("eddie").missing, "a writer publishing a moderation decision"
+    assert "que par son auteur" in merged_by("maud", author="maud").missing, "an owner merging their own"
+
+
 def test_a_direct_push_an_unmerged_request_or_other_content_is_refused():
     direct = {f"/repos/o/site/commits/{MERGE}/pulls?per_page=100": {"body": []}}
     assert "sans demande de fusion (poussé directement)" in decide(direct).missing
