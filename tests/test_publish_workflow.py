@@ -16,7 +16,8 @@ import sys
 import pytest
 
 from conftest import ROOT
-from publishing import testedtree
+from github_standin import StandInGitHub
+from publishing import reviewgate, testedtree
 
 yaml = pytest.importorskip("yaml")
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -54,14 +55,17 @@ def index(job: dict, needle: str) -> int:
 
 
 def test_least_privilege_only_the_deploy_step_holds_the_public_repositorys_key(workflow):
-    """The workflow reads this (private) repository and its Actions runs; the only write is a push to the
-    public repository, with a deploy key that exists in one step's environment and nowhere else."""
-    assert workflow["permissions"] == {"contents": "read", "actions": "read"}
+    """The workflow reads this (private) repository, its Actions runs and its pull requests' reviews; the only
+    write is a push to the public repository, with a deploy key that exists in one step's environment and nowhere
+    else. The review gate's optional token only reads an organisation's team members."""
+    assert workflow["permissions"] == {"contents": "read", "actions": "read", "pull-requests": "read"}
     (job,) = workflow["jobs"].values()
     assert "permissions" not in job and "environment" not in job
     holders = [s for s in job["steps"] if "secrets." in str(s)]
-    assert holders == [step(job, "invoke publish --target git")]
-    assert holders[0]["env"]["DEPLOY_KEY"] == "${{ secrets.PUBLIC_DEPLOY_KEY }}"
+    assert holders == [step(job, "review-gate.sh"), step(job, "invoke publish --target git")]
+    assert holders[1]["env"]["DEPLOY_KEY"] == "${{ secrets.PUBLIC_DEPLOY_KEY }}"
+    assert holders[0]["env"]["REVIEW_TEAMS_TOKEN"] == "${{ secrets.REVIEW_TEAMS_TOKEN }}"
+    assert "PUBLIC_DEPLOY_KEY" not in str(holders[0]) and "REVIEW_TEAMS_TOKEN" not in str(holders[1])
     assert "secrets." not in str({k: v for k, v in workflow.items() if k != "jobs"})
     assert "pages: write" not in WORKFLOW.read_text(encoding="utf-8"), "no GitHub Pages of this private repository"
 
@@ -120,6 +124,43 @@ def test_the_tests_run_unless_this_exact_tree_passed_them_then_build_gate_and_de
     assert "vars.SITEURL" in WORKFLOW.read_text(encoding="utf-8")
 
 
+def test_the_review_gate_runs_before_any_deploy_on_every_event_that_deploys_and_cannot_be_skipped(workflow):
+    """On GitHub Free a private repository has no branch protection: this step is what enforces review."""
+    (job,) = workflow["jobs"].values()
+    gate = step(job, "review-gate.sh")
+    assert gate["if"] == DEPLOYS_ONLY_FROM_MAIN == step(job, "invoke publish --target git")["if"], \
+        "push to main, the nightly run, by hand from main: whenever the deploy step can run"
+    assert "continue-on-error" not in gate and "inputs." not in str(gate), "no input skips it"
+    assert list(workflow["on"]["workflow_dispatch"]["inputs"]) == ["tests"]
+    assert gate["env"]["GITHUB_TOKEN"] == "${{ github.token }}"
+    assert gate["env"]["PUBLIC_REPOSITORY"] == "${{ vars.PUBLIC_REPOSITORY }}"
+    assert gate["env"]["REVIEW_SINCE"] == "${{ vars.REVIEW_SINCE }}"
+    order = [index(job, needle) for needle in ("checkout@", "review-gate.sh", "scripts/setup --test",
+                                               "invoke publish --target git")]
+    assert order == sorted(order)
+    for later in job["steps"][index(job, "review-gate.sh") + 1:]:
+        condition = str(later.get("if", ""))
+        assert not any(f in condition for f in ("always()", "failure()", "cancelled()")), later.get("name")
+    script = (ROOT / ".github" / "review-gate.sh").read_text(encoding="utf-8")
+    assert "scripts/publishing/reviewgate.py" in script and "set -eu" in script and "exec python3" in script
+
+
+def test_the_readme_says_what_the_review_gate_enforces_on_github_free_and_what_a_paid_plan_adds(workflow):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The desk against GitHub, and what it costs"):readme.index("### Why Decap CMS")]
+    (job,) = workflow["jobs"].values()
+    for variable in ("REVIEW_SINCE", "REVIEW_TEAMS_TOKEN"):
+        assert variable in step(job, "review-gate.sh")["env"] and variable in section, variable
+    for promise in ("GitHub Free", "Require review from Code Owners", "stops the merge itself", "the gate still stops "
+                    "the deploy", "`.github/CODEOWNERS`", "someone other than the pull request's author", "erase.yml"):
+        assert promise in section, promise
+    assert "a matter of who gets" not in readme, "the old admission is gone"
+    fix = reviewgate.fix_for(type("Verdict", (), {"owners": "un membre de @…/moderation"})())
+    assert fix.split(" ; puis")[0].split("(ou l'annule)")[0] in " ".join(section.split()), "the message the README quotes"
+    for team in re.findall(r"@[\w-]+/[\w-]+", (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8")):
+        assert team.split("/")[1] in ("redaction", "moderation"), "the two teams the README tells to replace"
+
+
 def test_ci_records_the_tree_it_tested_only_after_the_tests_passed():
     ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
     (job,) = ci["jobs"].values()
@@ -146,7 +187,7 @@ def test_the_erase_workflow_runs_by_hand_on_main_one_at_a_time_with_the_publish(
     erase = yaml.safe_load((ROOT / ".github" / "workflows" / "erase.yml").read_text(encoding="utf-8"))
     erase["on"] = erase.pop(True, erase.get("on"))
     assert list(erase["on"]) == ["workflow_dispatch"]
-    assert erase["permissions"] == {"contents": "read"}
+    assert erase["permissions"] == {"contents": "read", "pull-requests": "read"}
     assert erase["concurrency"] == {"group": "publish-production", "cancel-in-progress": False}
     (job,) = erase["jobs"].values()
     assert job["if"] == "github.ref == 'refs/heads/main'"
@@ -154,7 +195,10 @@ def test_the_erase_workflow_runs_by_hand_on_main_one_at_a_time_with_the_publish(
     command = step(job, "contributions.erase")
     assert command["env"]["CONTRIBUTION"] == "${{ inputs.contribution }}"
     assert '"$CONTRIBUTION"' in command["run"] and "${{" not in command["run"], "an input never becomes shell code"
-    assert [s for s in job["steps"] if "secrets." in str(s)] == [command]
+    assert [s for s in job["steps"] if "secrets." in str(s)] == [step(job, "review-gate.sh"), command]
+    assert index(job, "checkout@") < index(job, "review-gate.sh") < index(job, "contributions.erase"), \
+        "an erasure deploys main's tree: nothing unreviewed goes public through it either"
+    assert "if" not in step(job, "review-gate.sh") and "continue-on-error" not in step(job, "review-gate.sh")
 
 
 def test_the_readme_documents_publishing_before_the_developers_section():
@@ -198,61 +242,10 @@ def test_both_workflows_fetch_the_whole_history_the_pages_show():
         assert all(step.get("with", {}).get("fetch-depth") == 0 for step in checkouts), name
 
 
-class FakeGitHubAPI:
-    """GitHub's REST API for artifacts and runs, as documented, served on 127.0.0.1 (the only part of the
-    decision this machine cannot reach): each test says which artifacts and runs exist."""
-
-    def __init__(self):
-        import http.server
-        import json
-        import threading
-
-        self.artifacts: list[dict] = []
-        self.runs: dict[int, dict] = {}
-        self.status = 200
-        self.requests: list[tuple[str, str]] = []
-        api = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                api.requests.append((self.path, self.headers.get("Authorization", "")))
-                from urllib.parse import parse_qs, urlsplit
-
-                parts = urlsplit(self.path)
-                if api.status != 200:
-                    body, status = {"message": "Server Error"}, api.status
-                elif parts.path == "/repos/o/site/actions/artifacts":
-                    name = parse_qs(parts.query)["name"][0]
-                    body, status = {"artifacts": [a for a in api.artifacts if a["name"] == name]}, 200
-                elif parts.path.startswith("/repos/o/site/actions/runs/"):
-                    run = api.runs.get(int(parts.path.rsplit("/", 1)[1]))
-                    body, status = (run, 200) if run else ({"message": "Not Found"}, 404)
-                else:
-                    body, status = {"message": "Not Found"}, 404
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
 @pytest.fixture
 def github_api():
-    api = FakeGitHubAPI()
+    """GitHub's REST API for artifacts and runs, as documented, on 127.0.0.1 (github_standin.py)."""
+    api = StandInGitHub("o/site")
     yield api
     api.close()
 

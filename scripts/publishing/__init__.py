@@ -19,6 +19,8 @@ deploys only if every gate passed (tasks.py). Modules:
     erasure.py       `invoke contributions.erase`: the public history rewritten without those
                      traces (git), the versions that hold them deleted (S3), then verified
     testedtree.py    CI: whether a publish runs the tests (not when this exact tree passed them)
+    reviewgate.py    CI: deploy only what reached main through a pull request its owners
+                     (.github/CODEOWNERS) approved; standard library only, like testedtree.py
 
 Every problem is a blogcore.errors.Problem: it names the file (page, feed
 or object), the rule, the value and the fix.
