@@ -307,6 +307,9 @@ def test_the_deploys_are_placed_on_the_publishing_line_and_read_from_publish_mes
     removed = Publish("f" * 40, dt.datetime(2026, 1, 5, 9, 0, tzinfo=PARIS))
     carried = message + carried_line(removed) + "\n"
     assert parse(carried, when) == [Publish(sha, when), removed]
+    from publishing import reviewgate
+
+    assert reviewgate.publish_source(carried) == sha, "the review gate still reads the publish's own source"
     line = {"c" * 40: 0, "b" * 40: 1, sha: 2, "a" * 40: 3}
     shown = Shown.place(Deploys((removed, Publish(sha, when), Publish("b" * 40, when))), line, PARIS)
     assert shown.elsewhere == 1, "a deployed commit that is not on the line"
