@@ -70,7 +70,7 @@ class Deploys:
 
     publishes: tuple[Publish, ...] = ()
     unnamed: int = 0  # commits of the branch that name no source commit
-    branch: bool = True  # False when the remote has no such branch yet (nothing was ever deployed there)
+    exists: bool = True  # False when the remote has no such branch yet (nothing was ever deployed there)
 
 
 def carried_line(publish: Publish) -> str:
@@ -128,7 +128,7 @@ def read(remote: str, branch: str) -> Deploys:
         git("init", "-q", "--bare", tmp)
         git("config", "remote.public.url", remote)
         if not git("ls-remote", "--heads", "public", ref).split():
-            return Deploys(branch=False)
+            return Deploys(exists=False)
         git("fetch", "-q", "--no-tags", "--filter=tree:0", "public", f"+{ref}:refs/deployed")
         log = git("log", "--format=%x1e%cI%x1f%B", "refs/deployed")
     publishes, unnamed = set(), 0

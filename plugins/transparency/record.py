@@ -101,7 +101,7 @@ class Record:
         deploys = deployed_module.read(remote, branch)
         shown = deployed_module.Shown.place(deploys, self.history.line(), self.tz)
         where = f"{deployed_module.shown_address(remote)} {branch}"
-        if not deploys.branch:
+        if not deploys.exists:
             log.info(PREFIX + "versions: %s does not exist yet (nothing was deployed there): only the states "
                      "this build publishes count", where)
         else:

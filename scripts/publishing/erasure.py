@@ -22,9 +22,10 @@ first problem, with nothing public changed:
      dates: the version history counts the states readers were shown,
      plugins/transparency/deployed.py) is kept as one line each in the
      message of the commit that follows them (the new top commit when they
-     were the newest, made even if the build is unchanged). One atomic push, each ref with a lease on the commit this task
-     read: a publish that landed in the meantime makes the push fail (run the
-     task again), it is never overwritten. A remote that is a local path is
+     were the newest, made even if the build is unchanged). One atomic
+     push, each ref with a lease on the commit this task read: a publish that
+     landed in the meantime makes the push fail (run the task again), it is
+     never overwritten. A remote that is a local path is
      then garbage-collected; a hosted one keeps the dropped commits, readable
      by their hash only, until its own garbage collection (README, "Erasure");
    - s3 (`erase_s3`): the build is deployed (s3.py); if the bucket keeps

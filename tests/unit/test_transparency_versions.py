@@ -249,7 +249,8 @@ def test_a_deployed_draft_or_a_deploy_before_the_texts_date_shows_nothing():
     tl = timeline([("2026-01-06T10:00:00+01:00", article("Brouillon secret.", status="draft")),
                    ("2026-01-07T10:00:00+01:00", article("Programmé.", date="2026-01-09 00:00:00+01:00")),
                    ("2026-01-10T10:00:00+01:00", article("Programmé, revu.", date="2026-01-09 00:00:00+01:00")),
-                   ("2026-01-11T10:00:00+01:00", article("Programmé, revu encore.", date="2026-01-09 00:00:00+01:00"))],
+                   ("2026-01-11T10:00:00+01:00", article("Programmé, revu encore.",
+                                                         date="2026-01-09 00:00:00+01:00"))],
                   deployed={"01": ["2026-01-06T10:05:00+01:00"],
                             "02": ["2026-01-07T10:05:00+01:00", "2026-01-09T00:15:00+01:00"],
                             "03": ["2026-01-10T10:05:00+01:00"]})
