@@ -18,6 +18,7 @@ public branch, and the history stays what readers were shown.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -66,8 +67,6 @@ def repos(tmp_path_factory) -> tuple[Path, Path, dict[str, str], dict[str, str]]
     tmp = tmp_path_factory.mktemp("deployed")
     root, public = tmp / "team", tmp / "public.git"
     subprocess.run(["git", "init", "-q", "--bare", str(public)], check=True)
-    import shutil
-
     shutil.copytree(FIXTURE_SITE / "content", root / "content")
     a = root / "content" / "articles"
     git(root, "init", "-q", "-b", "main")

@@ -260,8 +260,8 @@ def test_a_deployed_draft_or_a_deploy_before_the_texts_date_shows_nothing():
                       ("2026-01-08T10:00:00+01:00", article("Publié."))],
                      deployed={"01": ["2026-01-06T10:05:00+01:00"]})
     assert [words(v) for v in never.versions] == ["Publié."], "deployed only before its date came"
-    draft_now = timeline([("2026-01-06T10:00:00+01:00", article("Un."))], deployed={})
-    assert [v.commit[-2:] for v in draft_now.versions] == ["01"], "nothing deployed yet: the state being built counts"
+    nothing_yet = timeline([("2026-01-06T10:00:00+01:00", article("Un."))], deployed={})
+    assert [v.commit[-2:] for v in nothing_yet.versions] == ["01"], "nothing deployed yet: the state being built counts"
     assert timeline([("2026-01-06T10:00:00+01:00", article("Un.", status="draft"))], deployed={}).versions == ()
 
 
