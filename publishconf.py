@@ -32,6 +32,15 @@ DRAFT_PAGE_LANG_SAVE_AS = ""
 DELETE_OUTPUT_DIRECTORY = True
 CACHE_PATH = str(Path(__file__).resolve().parent / "cache" / "production")
 
+# The version history counts only what readers were shown (README, "History of changes"): the
+# public repository's branch names the source commit of each deploy. publish.yml and erase.yml set
+# DEPLOYED_FROM to that repository's address (read anonymously: it is public) and, if it is not
+# gh-pages, DEPLOYED_BRANCH. Without it (a local preview, a site deployed to S3) every state of
+# main counts, and the build's log says so.
+if os.environ.get("DEPLOYED_FROM"):
+    TRANSPARENCY = {**TRANSPARENCY, "deployed_from": {  # noqa: F405
+        "remote": os.environ["DEPLOYED_FROM"], "branch": os.environ.get("DEPLOYED_BRANCH") or "gh-pages"}}
+
 EDITORIAL = {**EDITORIAL, "production": True}  # noqa: F405
 # Full-text search (plugins/search/): the index is built with the production site.
 # Set "enabled": False here to publish the site without search.

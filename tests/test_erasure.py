@@ -182,6 +182,8 @@ def test_after_redaction_and_erasure_no_byte_of_the_contribution_is_public(team,
     assert "quenouillard" not in tip_files
     assert leaks(public, tmp_path, ERASED) == set(ERASED), "the history still holds it: hence the erasure"
 
+    deployed_online = [git("-C", str(public), "log", "-1", "--format=%B", commit).split("from source commit ")[1][:40]
+                       for commit in online]
     result = team.task("contributions.erase", ident, "--remote", str(public))
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -202,6 +204,9 @@ def test_after_redaction_and_erasure_no_byte_of_the_contribution_is_public(team,
     # The redacted publish, copied onto the kept history, is the checked build: no new commit was needed.
     assert git("-C", str(public), "rev-parse", "gh-pages^{tree}") == redacted_tree
     assert git("-C", str(public), "rev-list", "--count", "gh-pages") == "3"
+    # What the removed publishes deployed stays known (the version history counts what readers were shown).
+    record = git("-C", str(public), "log", "-1", "--format=%B", "gh-pages")
+    assert all(f"\nPublish of source commit {source} at " in record for source in deployed_online), record
 
     # The next ordinary publish goes on top, without forcing anything.
     erased_tip = git("-C", str(public), "rev-parse", "gh-pages")

@@ -9,6 +9,8 @@ options that exist.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -199,6 +201,49 @@ def test_the_erase_workflow_runs_by_hand_on_main_one_at_a_time_with_the_publish(
     assert index(job, "checkout@") < index(job, "review-gate.sh") < index(job, "contributions.erase"), \
         "an erasure deploys main's tree: nothing unreviewed goes public through it either"
     assert "if" not in step(job, "review-gate.sh") and "continue-on-error" not in step(job, "review-gate.sh")
+
+
+def deployed_from(script: str, **variables: str) -> str:
+    """DEPLOYED_FROM as a step's script sets it, run by bash with GitHub's variables (deploy and build left out)."""
+    lines = [line for line in script.splitlines() if "DEPLOYED_FROM" in line]
+    assert lines, script
+    result = subprocess.run(["bash", "-c", "set -eu\n" + "\n".join(lines) + '\necho "${DEPLOYED_FROM:-}"'],
+                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", **variables})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_every_production_build_reads_what_was_deployed_from_the_public_repository(workflow):
+    """The version history lists only the states readers were shown (README, "History of changes"): the build that
+    deploys, the one that checks a pull request and the erasure's all name the public repository in DEPLOYED_FROM,
+    which publishconf.py turns into TRANSPARENCY['deployed_from'] (read anonymously: no secret is involved)."""
+    erase = yaml.safe_load((ROOT / ".github" / "workflows" / "erase.yml").read_text(encoding="utf-8"))
+    (job,) = workflow["jobs"].values()
+    (erase_job,) = erase["jobs"].values()
+    github = {"GITHUB_SERVER_URL": "https://github.example", "PUBLIC_REPOSITORY": "o/site.github.io"}
+    for found, command in ((step(job, "invoke publish --target git"), "invoke publish"),
+                           (step(job, "invoke check --production"), "invoke check"),
+                           (step(erase_job, "contributions.erase"), "invoke contributions.erase")):
+        assert found["env"]["PUBLIC_REPOSITORY"] == "${{ vars.PUBLIC_REPOSITORY }}", command
+        script = found["run"]
+        assert script.index("export DEPLOYED_FROM=") < script.index(command), "set before the build"
+        assert deployed_from(script, **github) == "https://github.example/o/site.github.io.git", command
+    checking = step(job, "invoke check --production")["run"]
+    assert deployed_from(checking, GITHUB_SERVER_URL="https://github.example", PUBLIC_REPOSITORY="") == "", \
+        "no public repository yet: a pull request is checked as before"
+    read = ("import json; from pelican.settings import read_settings; "
+            "print(json.dumps(read_settings('publishconf.py')['TRANSPARENCY'].get('deployed_from')))")
+    for environment, expected in (({"DEPLOYED_FROM": "https://github.example/o/site.github.io.git"},
+                                   {"remote": "https://github.example/o/site.github.io.git", "branch": "gh-pages"}),
+                                  ({}, None)):
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("DEPLOYED_")}
+        result = subprocess.run([sys.executable, "-c", read], cwd=ROOT, capture_output=True, text=True,
+                                env={**clean, **environment})
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1]) == expected, environment
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    publishing = readme[readme.index("## Publishing"):readme.index("## For developers")]
+    assert "DEPLOYED_FROM" in publishing and "History of changes" in publishing
 
 
 def test_the_readme_documents_publishing_before_the_developers_section():

@@ -208,7 +208,9 @@ def build_from(content: Path, output: Path, env: dict | None = None, overrides: 
                "--fatal", "warnings", "--ignore-cache", "--verbose"]
     for key, value in (overrides or {}).items():
         command += ["-e", f"{key}={json.dumps(value)}"]
-    clean = {k: v for k, v in os.environ.items() if k not in ("SITEURL", "PYTHONHASHSEED", "TZ")}
+    # DEPLOYED_FROM (publishconf.py): a test that wants the deploys read gives it in `env`.
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("SITEURL", "PYTHONHASHSEED", "TZ", "DEPLOYED_FROM", "DEPLOYED_BRANCH")}
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True,
                             env={**clean, "COLUMNS": "400", **(env or {})})
     return Build(result.returncode, output, result.stdout + result.stderr)

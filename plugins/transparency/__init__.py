@@ -10,11 +10,12 @@
   with their own feeds, and the only thing that moves a text's date in feeds
   and in the sitemap (corrections.py, generator.py);
 - the history of every text: its versions, the states of its text readers
-  could see (git's publishing line, ``blogcore.public.state_visible``), each
-  with a page showing it as readers saw it and what changed, word by word;
-  the public note of a change (``Note-de-modification:``) moving « Mis à jour
-  le »; versions withheld for a legal reason; each article's moderation log
-  (history.py, state.py, versions.py, diff.py, record.py, generator.py);
+  could see (git's publishing line, the public site's deploys when the build
+  knows them, ``blogcore.public.state_visible``), each with a page showing it
+  as readers saw it and what changed, word by word; the public note of a
+  change (``Note-de-modification:``) moving « Mis à jour le »; versions
+  withheld for a legal reason; each article's moderation log (history.py,
+  deployed.py, state.py, versions.py, diff.py, record.py, generator.py);
 - the type of work and the « Comment cet article a été fait » box
   (``Guest:``, ``Methode:``; fields.py);
 - the site's ``Organization`` with its policies on every page, the figures of

@@ -29,6 +29,18 @@ Settings (``TRANSPARENCY`` dict in pelicanconf.py; every key optional):
     Build each article's and page's « Historique des modifications » and its
     version pages from git. A content folder outside any git repository has
     none (logged); a shallow clone fails the build.
+``deployed_from`` (dict, default: none)
+    Where the public site's deploy history is read: ``{"remote": <address of
+    the public repository>, "branch": "gh-pages"}`` (``branch`` optional,
+    default ``"gh-pages"``). Each publish commit there names the source commit
+    it was built from (deployed.py); a past state of a text is then a version
+    only if it was deployed (it was the text at a deployed source commit), or
+    if it is the state being built now. publishconf.py sets it from the
+    ``DEPLOYED_FROM`` environment variable (publish.yml and erase.yml: the
+    public repository, read anonymously). Without it (the local preview, a
+    fresh clone, a site deployed to S3) every state of the publishing line
+    counts, and the build's log says so. Set but unreadable: the build fails,
+    naming the fix (a history that may be wrong is never published).
 ``withheld_versions`` (dict, default ``{}``)
     Version id (as the history shows it, 10 hexadecimal characters; any
     prefix of 7 or more of its commit's hash) → the reason shown to readers
@@ -89,6 +101,7 @@ class TransparencyConfig:
     organization: str = ""
     history: bool = True
     withheld_versions: tuple[tuple[str, str], ...] = ()  # (id or hash prefix, reason)
+    deployed_from: tuple[str, str] | None = None  # (remote, branch) of the public site's deploys; None: unknown
     corrections_url: str = "corrections/"
     figures_marker: str = "[[chiffres-transparence]]"
     export: str = "transparence.json"
@@ -127,6 +140,8 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> Transparenc
                 raise SiteError(origin, name, value, "must be True or False", "write True or False")
         elif key == "withheld_versions":
             value = _withheld(value, name, origin)
+        elif key == "deployed_from":
+            value = _deployed_from(value, name, origin)
         elif not isinstance(value, str) or not value.strip():
             raise SiteError(origin, name, value, "must be a non-empty string", "see plugins/transparency/config.py")
         if key == "corrections_url" and (value.startswith("/") or not value.endswith("/")):
@@ -157,6 +172,22 @@ def _withheld(value, name: str, origin: str) -> tuple[tuple[str, str], ...]:
                             "characters", fix)
         found.append((key, " ".join(reason.split())))
     return tuple(found)
+
+
+def _deployed_from(value, name: str, origin: str) -> tuple[str, str] | None:
+    fix = ('write {"remote": "https://<host>/<owner>/<public repository>.git", "branch": "gh-pages"} (publishconf.py '
+           'does it from the DEPLOYED_FROM environment variable), or leave the setting out')
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) - {"remote", "branch"}:
+        raise SiteError(origin, name, value, "must be a dict with the keys 'remote' and 'branch'", fix)
+    remote, branch = value.get("remote"), value.get("branch", "gh-pages")
+    for key, text in (("remote", remote), ("branch", branch)):
+        # A value git would read as an option, or one with a space or a line break, is no address nor branch.
+        if not isinstance(text, str) or not text.strip() or text.startswith("-") or any(c.isspace() for c in text):
+            raise SiteError(origin, f"{name}[{key!r}]", text, "must be a non-empty address or branch name, "
+                            "without spaces, that does not start with '-'", fix)
+    return remote, branch
 
 
 def _policies(value, name: str, origin: str) -> tuple[tuple[str, str], ...]:

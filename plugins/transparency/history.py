@@ -9,7 +9,11 @@ Only the publishing line counts: the first-parent history of the commit the
 site is built from (``--first-parent``, a merge compared with the commit it
 was merged into), because that is the sequence of states the site was
 published from. A branch's own commits (a writer's drafts, a review) were
-never online; their result is online from the merge on.
+never online; their result is online from the merge on. Not every state of
+the line was online either (a change the review gate refused, two merges
+during one publish): when the build knows the deploys (deployed.py), a state
+counts only if it was deployed; :meth:`History.line` places the deployed
+commits on the line.
 
 What is read of a commit is its hash and its committer date (when it reached
 the line), never its message or its author: nothing a team writes for itself
@@ -63,6 +67,7 @@ class History:
     revisions: dict[str, list[Revision]] = field(default_factory=dict)  # repository path -> newest first
     order: dict[str, int] = field(default_factory=dict)  # commit -> its place in the log (0: the newest)
     _by_path: dict[str, list[str]] | None = field(default=None, repr=False)
+    _line: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def available(self) -> bool:
@@ -95,6 +100,15 @@ class History:
             if current is not None and current.path == path:
                 return key
         return ""
+
+    def line(self) -> dict[str, int]:
+        """Every commit of the publishing line, texts changed or not → its place (0: the commit built)."""
+        if self._line is None:
+            self._line = {}
+            if self.root and self.order:
+                listed = _git(self.root, "rev-list", "--first-parent", "HEAD").decode("ascii").split()
+                self._line = {commit: place for place, commit in enumerate(listed)}
+        return self._line
 
     def texts(self, wanted: list[Revision]) -> dict[tuple[str, str], str | None]:
         """The file's text at each revision ((commit, path) -> text, None when absent), in one git process."""

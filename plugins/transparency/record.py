@@ -1,7 +1,8 @@
 """The build's transparency record, given to every template as ``transparency``.
 
 One :class:`Record` per build (stored in the Pelican context, so nothing
-survives a rebuild of the live preview). It holds the git history and every
+survives a rebuild of the live preview). It holds the git history, the public
+site's deploys when the build knows them (deployed.py), and every
 public text's versions (versions.py), and answers the templates: a text's
 versions and their addresses, its « Mis à jour le », an article's moderation
 log, the site's corrections and figures, and the schema.org data (the site's
@@ -24,6 +25,7 @@ from blogcore import public
 from blogcore.errors import SiteError
 from syndication import ids
 
+from . import deployed as deployed_module
 from . import figures as figures_module
 from . import history as history_module
 from . import state as state_module
@@ -86,6 +88,35 @@ class Record:
             log.info(PREFIX + "no history of changes on the pages: %s", found.reason)
         return found
 
+    @cached_property
+    def deployed(self) -> deployed_module.Shown | None:
+        """The public site's deploys on the publishing line (read once); None when the build does not know them."""
+        if not self.history.available:
+            return None
+        if self.config.deployed_from is None:
+            log.info(PREFIX + "versions: every state of the publishing line counts, deployed or not (no "
+                     "TRANSPARENCY['deployed_from']: the deploys are unknown to this build)")
+            return None
+        remote, branch = self.config.deployed_from
+        deploys = deployed_module.read(remote, branch)
+        shown = deployed_module.Shown.place(deploys, self.history.line(), self.tz)
+        where = f"{deployed_module.shown_address(remote)} {branch}"
+        if not deploys.exists:
+            log.info(PREFIX + "versions: %s does not exist yet (nothing was deployed there): only the states "
+                     "this build publishes count", where)
+        else:
+            log.info(PREFIX + "versions: only the deployed states count, and the one this build publishes: %d "
+                     "deploys read from %s (%d of them from commits that are not on the publishing line; %d commits "
+                     "of the branch name no source commit)", len(deploys.publishes), where, shown.elsewhere,
+                     deploys.unnamed)
+        return shown
+
+    def shown_at(self, revision: history_module.Revision,
+                 newer: history_module.Revision | None) -> list[dt.datetime]:
+        """The dates the site was deployed while `revision` was its file's state (until `newer` replaced it)."""
+        line = self.history.line()
+        return self.deployed.between(line[revision.commit], line[newer.commit] if newer else None)
+
     def public_texts(self) -> list[tuple[object, str]]:
         """(item, "article" or "page") for every text readers can open: the ones with versions."""
         groups = (("articles", "article"), ("hidden_articles", "article"), ("pages", "page"),
@@ -113,7 +144,7 @@ class Record:
                 continue  # past states are rendered by the site's Markdown only
             found[item.source_path] = versions_module.build(
                 self.history.of(item.source_path), states, kind, self.renderer, partial(self.identity, kind),
-                self.config.withheld)
+                self.config.withheld, deployed=None if self.deployed is None else self.shown_at)
         return found
 
     def identity(self, kind: str, facts: state_module.Facts, revision: history_module.Revision) -> str:

@@ -13,20 +13,33 @@ From a file's history (history.py, newest first) and the text of each state:
    ``blogcore.public.state_visible`` with its own status and date, and the
    moment the next commit replaced it (a draft never counts; a text dated in
    the future counts only if its date came before it was replaced).
-3. **One version per public state.** Consecutive visible states with the
+   When the build knows the deploys (`deployed`: deployed.py), a state
+   counts only if the site was deployed while it was the text's state and
+   it was visible at that deploy (``state_visible`` at the publish's date: a
+   deployed draft never counts), or if it is the newest state, which this
+   build is about to deploy. A state merged and replaced before any deploy
+   (refused by the review gate, or the middle of two merges during one
+   publish) never counts.
+3. **One version per public state.** Consecutive counted states with the
    same view (state.View: what the page showed) are one version: a commit
    that changed only the ``Feed_id``, the tags or a Markdown comment makes no
-   new version.
+   new version, nor does a state that never counted between two equal ones.
 
 A version's id is the first 10 characters of the hash of the commit that
 first showed it (its first state): the same commits give the same ids and
 addresses in any clone, and a later commit never changes an earlier
-version's id. Its date is when readers could first see it: that commit's
-date, or the state's own ``Date:`` when that came later.
+version's id. A state that did not count but had the view of the counted
+state right after it (a commit that changed only a header field, merged just
+before the deploy) starts that version: its id is the one the version had
+before the build knew the deploys. Its date is when readers could first see
+it: the date of the first deploy that showed it when the deploys are known,
+else (every state when they are not, the state being built when it was not
+deployed yet) its first commit's date, or the state's own ``Date:`` when
+that came later.
 
-Its public note is the ``Note-de-modification:`` of its last state when the
-note is new (different from the one in force at the version before): a note
-is shown once, on the version that introduced or changed it.
+Its public note is the ``Note-de-modification:`` of its last counted state
+when the note is new (different from the one in force at the version
+before): a note is shown once, on the version that introduced or changed it.
 
 A withheld version (``TRANSPARENCY["withheld_versions"]``) stays in the
 timeline, dated, with its reason, and without its text: the versions around
@@ -116,13 +129,16 @@ def same_identity(kind: str, newer: str, older: str) -> bool:
 
 def build(revisions: list[Revision], texts: dict[tuple[str, str], str | None], kind: str, renderer: Renderer,
           identity: Callable[[Facts, Revision], str], withheld: Callable[[str], str | None],
-          now: dt.datetime | None = None) -> Timeline:
+          now: dt.datetime | None = None,
+          deployed: Callable[[Revision, Revision | None], list[dt.datetime]] | None = None) -> Timeline:
     """The timeline of one text from its revisions (newest first) and their texts.
 
     `identity(facts, revision)`: what the text is recognised by; `withheld(commit)`: None when the
-    version it starts is published, else the reason ("" for none).
+    version it starts is published, else the reason ("" for none); `deployed(revision, newer)`: the
+    dates, oldest first, the site was deployed while `revision` was the state (`newer`: the revision
+    that replaced it, None for the newest), or None when the deploys are unknown (every state counts).
     """
-    states = []  # (revision, text, header, facts, replaced at), newest first
+    states = []  # (revision, text, header, facts, the newer revision that replaced it), newest first
     known = ""  # the identity of the nearest newer state that has one
     for index, revision in enumerate(revisions):
         text = texts.get((revision.commit, revision.path))
@@ -134,19 +150,33 @@ def build(revisions: list[Revision], texts: dict[tuple[str, str], str | None], k
         if index and not same_identity(kind, known, mine):
             break  # an older state of another text (renamed or replaced into this file)
         known = mine or known
-        states.append((revision, text, header, facts, revisions[index - 1].date if index else None))
+        states.append((revision, text, header, facts, revisions[index - 1] if index else None))
     groups: list[dict] = []
-    for revision, text, header, facts, until in reversed(states):
-        if not facts.date_ok or not public.state_visible(facts.status, facts.date, until, now):
+    waiting = None  # states that did not count, with the view of the counted state that may follow them
+    for revision, text, header, facts, newer in reversed(states):
+        if not facts.date_ok:
+            continue
+        ever = public.state_visible(facts.status, facts.date, newer.date if newer else None, now)
+        shown = _shown(revision, facts, newer, ever, now, deployed)
+        if shown is None and not ever:
             continue
         view = renderer.view(text, header, revision.path, revision.commit, kind)
         if groups and groups[-1]["view"] == view:
-            groups[-1]["note"] = facts.note
+            if shown is not None:
+                groups[-1]["note"] = facts.note
             groups[-1]["commits"].append(revision.commit)
+            waiting = None
             continue
-        start = revision.date if facts.date is None else max(revision.date, facts.date.astimezone(revision.date.tzinfo))
-        groups.append({"revision": revision, "date": start, "view": view, "note": facts.note,
-                       "commits": [revision.commit]})
+        if shown is None:  # seen by nobody: it starts a version only if the next counted state looks the same
+            if waiting is None or waiting["view"] != view:
+                waiting = {"revision": revision, "view": view, "commits": []}
+            waiting["commits"].append(revision.commit)
+            continue
+        first, commits = revision, [revision.commit]
+        if waiting is not None and waiting["view"] == view:
+            first, commits = waiting["revision"], waiting["commits"] + commits
+        groups.append({"revision": first, "date": shown, "view": view, "note": facts.note, "commits": commits})
+        waiting = None
     versions = []
     before = ""
     for position, group in enumerate(groups):
@@ -159,3 +189,21 @@ def build(revisions: list[Revision], texts: dict[tuple[str, str], str | None], k
             path=revision.path, note="" if reason is not None else note, first=position == 0,
             withheld=reason is not None, reason=reason or "", commits=tuple(group["commits"])))
     return Timeline(tuple(versions), states[0][1] if states else "")
+
+
+def _shown(revision: Revision, facts: Facts, newer: Revision | None, ever: bool, now: dt.datetime | None,
+           deployed: Callable[[Revision, Revision | None], list[dt.datetime]] | None) -> dt.datetime | None:
+    """When readers first saw a state (None: never, as far as the build knows)."""
+    if deployed is not None:
+        for date in deployed(revision, newer):
+            if public.state_visible(facts.status, facts.date, date):
+                return date  # the first deploy that showed it
+        if newer is not None or not public.state_visible(facts.status, facts.date, None, now):
+            return None
+    elif not ever:
+        return None
+    # Its commit's date, or its own Date: when that came later (the state being built, or every state
+    # when the deploys are unknown).
+    if facts.date is None:
+        return revision.date
+    return max(revision.date, facts.date.astimezone(revision.date.tzinfo))

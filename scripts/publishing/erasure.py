@@ -18,9 +18,14 @@ first problem, with nothing public changed:
      trace (the publishes made while the contribution was online); the
      commits before them keep their hashes, those after are copied with their
      dates and messages; the checked build is committed on top of the deploy
-     branch. One atomic push, each ref with a lease on the commit this task
-     read: a publish that landed in the meantime makes the push fail (run the
-     task again), it is never overwritten. A remote that is a local path is
+     branch. What the removed publishes deployed (their source commits and
+     dates: the version history counts the states readers were shown,
+     plugins/transparency/deployed.py) is kept as one line each in the
+     message of the commit that follows them (the new top commit when they
+     were the newest, made even if the build is unchanged). One atomic
+     push, each ref with a lease on the commit this task read: a publish that
+     landed in the meantime makes the push fail (run the task again), it is
+     never overwritten. A remote that is a local path is
      then garbage-collected; a hosted one keeps the dropped commits, readable
      by their hash only, until its own garbage collection (README, "Erasure");
    - s3 (`erase_s3`): the build is deployed (s3.py); if the bucket keeps
@@ -37,6 +42,7 @@ rewrites, and only the commits that hold a trace.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import tempfile
@@ -173,26 +179,31 @@ def erase_git(site: Site, remote: str, branch: str, scanner: Scanner, source: So
         objects = _Objects(work, scanner)
         order = git.run("rev-list", "--topo-order", "--reverse", "--all").stdout.split() if old_refs else []
         mapping: dict[str, str | None] = {}
+        carried: dict[str, list] = {}  # a removed commit → what it and the removed ones before it deployed
         for commit in order:
             tree, parents = objects.commits[commit]
             kept = list(dict.fromkeys(mapping[p] for p in parents if mapping.get(p)))
+            inherited = list(dict.fromkeys(p for parent in parents for p in carried.get(parent, ())))
             if objects.commit_traces(commit):
                 result.dropped.append(commit)
                 mapping[commit] = kept[0] if kept else None
-            elif kept == parents:
+                carried[commit] = inherited + _deploys(objects.raw[commit])
+            elif kept == parents and not inherited:
                 mapping[commit] = commit
             else:
-                mapping[commit] = _copy_commit(git, objects.raw[commit], tree, kept)
+                mapping[commit] = _copy_commit(git, objects.raw[commit], tree, kept, _carried(inherited))
         new_refs: dict[str, str | None] = {}
         for name, old in old_refs.items():
             new_refs[name] = _rewritten_ref(git, objects, mapping, old)
-        # The checked build, on top of what is left of the deploy branch.
+        # The checked build, on top of what is left of the deploy branch (with the record of the removed
+        # publishes that were its newest).
         tip = new_refs.get(ref)
         tree, _files = stage_site(git)
-        if tip is None or git.run("rev-parse", f"{tip}^{{tree}}").stdout.strip() != tree:
+        record = _carried(carried.get(old_refs.get(ref, ""), []))
+        if tip is None or record or git.run("rev-parse", f"{tip}^{{tree}}").stdout.strip() != tree:
             arguments = ["commit-tree", tree, "-F", "-"] + (["-p", tip] if tip else [])
-            tip = git.run(*arguments, stdin=commit_message(site, source or SourceCommit(None)),
-                          what="committing the site").stdout.strip()
+            message = commit_message(site, source or SourceCommit(None)) + record
+            tip = git.run(*arguments, stdin=message, what="committing the site").stdout.strip()
         new_refs[ref] = tip
         push = []
         for name in sorted(set(old_refs) | {ref}):
@@ -212,9 +223,31 @@ def erase_git(site: Site, remote: str, branch: str, scanner: Scanner, source: So
     return result
 
 
-def _copy_commit(git: _Git, raw: bytes, tree: str, parents: list[str]) -> str:
-    """The same commit (author, committer, dates, message) with other parents; a signature is dropped."""
+def _deploys(raw: bytes) -> list:
+    """What a publish commit (raw bytes) records as deployed: its source commit and those it carries."""
+    from transparency.deployed import parse
+
     header, _, message = raw.partition(b"\n\n")
+    committer = next(line for line in header.split(b"\n") if line.startswith(b"committer "))
+    seconds, offset = committer.rsplit(b" ", 2)[1:]
+    sign, hours, minutes = (-1 if offset[:1] == b"-" else 1), int(offset[1:3]), int(offset[3:5])
+    zone = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    return parse(message.decode("utf-8", "replace"), dt.datetime.fromtimestamp(int(seconds), zone))
+
+
+def _carried(publishes: list) -> str:
+    """The lines that keep removed publishes' records in the message of the commit after them ("" if none)."""
+    from transparency.deployed import carried_line
+
+    return "".join(carried_line(publish) + "\n" for publish in publishes)
+
+
+def _copy_commit(git: _Git, raw: bytes, tree: str, parents: list[str], record: str = "") -> str:
+    """The same commit (author, committer, dates, message) with other parents, `record` added to its message; a
+    signature is dropped."""
+    header, _, message = raw.partition(b"\n\n")
+    if record:
+        message = message.rstrip(b"\n") + b"\n" + record.encode("utf-8")
     lines, skipping = [f"tree {tree}".encode()] + [f"parent {p}".encode() for p in parents], False
     for line in header.split(b"\n"):
         if skipping and line.startswith(b" "):

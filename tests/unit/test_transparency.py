@@ -134,6 +134,11 @@ def test_defaults_name_every_policy_and_the_organization():
     ("withheld_versions", {"0bf1e38a55": "une ligne\npuis une autre"}, "one line"),
     ("withheld_versions", {"0bf1e38a55": 3}, "one line"),
     ("commit_language", "en", "unknown setting"),
+    ("deployed_from", "https://git.example/o/site.git", "keys 'remote' and 'branch'"),
+    ("deployed_from", {"remote": "https://git.example/o/site.git", "ref": "gh-pages"}, "keys 'remote' and 'branch'"),
+    ("deployed_from", {"branch": "gh-pages"}, "non-empty address"),
+    ("deployed_from", {"remote": "--upload-pack=touch /tmp/x"}, "start with '-'"),
+    ("deployed_from", {"remote": "https://git.example/o/site.git", "branch": "gh pages"}, "without spaces"),
     ("corrections_url", "/corrections", "ends with '/'"),
     ("export", "transparence.txt", ".json"),
 ])
@@ -152,6 +157,10 @@ def test_settings_are_not_modified_and_withheld_ids_give_their_reason():
     assert cfg.withheld("0bf1e38a55c3") == "Retirée à la demande d’une personne citée."
     assert cfg.withheld("2b425cc3be01") == "" and cfg.withheld("901e03c90d77") == ""
     assert cfg.withheld("1bf1e38a55c3") is None
+    assert cfg.deployed_from is None, "without the setting, the deploys are unknown"
+    remote = {"remote": "https://git.example/o/site.git"}
+    assert config.from_settings({"TRANSPARENCY": {"deployed_from": remote}}).deployed_from == (
+        "https://git.example/o/site.git", "gh-pages")
 
 
 # ------------------------------------------------------------------------ paid links

@@ -7,7 +7,9 @@ a future date replaced before it came), of the same text (Feed_id), and
 several commits showing the same thing are one version; a version shows the
 rendered text and only the header values readers saw; its public note is the
 header's Note-de-modification, once; a withheld version keeps its place and
-its neighbours are compared with each other.
+its neighbours are compared with each other. When the deploys are known, a
+state counts only if it was deployed (and visible then), or if it is the
+state being built; a version is dated by the first deploy that showed it.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ def article(body: str, *, status: str = "", date: str = "2026-01-05 10:00:00+01:
 
 
 def timeline(states: list[tuple[str, str | None]], kind: str = "article", withheld: dict | None = None,
-             path: str = "content/articles/texte.md"):
-    """states: (ISO commit date, text or None for absent), oldest first."""
+             path: str = "content/articles/texte.md", deployed: dict[str, list[str]] | None = None):
+    """states: (ISO commit date, text or None for absent), oldest first; deployed: the number of a state
+    ("01" the oldest) → the ISO dates the site was deployed while it was the state (None: deploys unknown)."""
     revisions = [Revision(f"{index:02d}".rjust(40, "a"), dt.datetime.fromisoformat(when), path)
                  for index, (when, _) in enumerate(states, start=1)]
     texts = {(r.commit, r.path): text for r, (_, text) in zip(revisions, states)}
@@ -61,8 +64,13 @@ def timeline(states: list[tuple[str, str | None]], kind: str = "article", withhe
     def identity(facts, revision):
         return facts.slug if kind == "page" else facts.feed_id
 
+    def shown_at(revision, newer):
+        assert newer is None or newer.date > revision.date, "newer: the revision that replaced it"
+        return [dt.datetime.fromisoformat(d) for d in (deployed or {}).get(revision.commit[-2:], [])]
+
     return build(list(reversed(revisions)), texts, kind, renderer(), identity,
-                 lambda commit: (withheld or {}).get(commit[-2:]), NOW)
+                 lambda commit: (withheld or {}).get(commit[-2:]), NOW,
+                 deployed=None if deployed is None else shown_at)
 
 
 def words(version) -> str:
@@ -212,3 +220,98 @@ def test_an_article_without_feed_id_is_the_text_its_fallback_id_names():
                  ("b" * 40, revisions[0].path): pasted.format(feed_id, "Avec l’id suggéré.")}
         tl = build(revisions, texts, "article", renderer(), partial(record.identity, "article"), lambda c: None, NOW)
         assert [words(v) for v in tl.versions] == expected, feed_id
+
+
+# ------------------------------------------------------------------------ only what was deployed
+
+def test_a_state_replaced_before_any_deploy_is_no_version_even_if_it_was_on_main():
+    """The review gate refused it, or two merges landed during one publish: readers never saw it."""
+    states = [("2026-01-06T10:00:00+01:00", article("Un.")),
+              ("2026-01-07T10:00:00+01:00", article("Un. Passage jamais relu.")),
+              ("2026-01-08T10:00:00+01:00", article("Un. Deux."))]
+    tl = timeline(states, deployed={"01": ["2026-01-06T10:05:00+01:00"]})
+    assert [v.commit[-2:] for v in tl.versions] == ["01", "03"]
+    assert all("jamais" not in words(v) for v in tl.versions)
+    assert [v.commit[-2:] for v in timeline(states).versions] == ["01", "02", "03"], "deploys unknown: as before"
+
+
+def test_a_deployed_state_is_dated_by_its_first_deploy_and_the_state_being_built_by_its_commit():
+    tl = timeline([("2026-01-06T10:00:00+01:00", article("Un.")),
+                   ("2026-01-07T10:00:00+01:00", article("Un. Deux."))],
+                  deployed={"01": ["2026-01-06T10:07:00+01:00", "2026-01-07T00:15:00+01:00"]})
+    assert [v.date.isoformat() for v in tl.versions] == ["2026-01-06T10:07:00+01:00", "2026-01-07T10:00:00+01:00"]
+    deployed_too = timeline([("2026-01-06T10:00:00+01:00", article("Un."))],
+                            deployed={"01": ["2026-01-06T10:07:00+01:00"]})
+    assert [v.date.isoformat() for v in deployed_too.versions] == ["2026-01-06T10:07:00+01:00"]
+
+
+def test_a_deployed_draft_or_a_deploy_before_the_texts_date_shows_nothing():
+    tl = timeline([("2026-01-06T10:00:00+01:00", article("Brouillon secret.", status="draft")),
+                   ("2026-01-07T10:00:00+01:00", article("Programmé.", date="2026-01-09 00:00:00+01:00")),
+                   ("2026-01-10T10:00:00+01:00", article("Programmé, revu.", date="2026-01-09 00:00:00+01:00")),
+                   ("2026-01-11T10:00:00+01:00", article("Programmé, revu encore.",
+                                                         date="2026-01-09 00:00:00+01:00"))],
+                  deployed={"01": ["2026-01-06T10:05:00+01:00"],
+                            "02": ["2026-01-07T10:05:00+01:00", "2026-01-09T00:15:00+01:00"],
+                            "03": ["2026-01-10T10:05:00+01:00"]})
+    assert [(v.commit[-2:], v.date.isoformat()) for v in tl.versions] == [
+        ("02", "2026-01-09T00:15:00+01:00"), ("03", "2026-01-10T10:05:00+01:00"), ("04", "2026-01-11T10:00:00+01:00")]
+    never = timeline([("2026-01-06T10:00:00+01:00", article("Programmé.", date="2026-01-09 00:00:00+01:00")),
+                      ("2026-01-08T10:00:00+01:00", article("Publié."))],
+                     deployed={"01": ["2026-01-06T10:05:00+01:00"]})
+    assert [words(v) for v in never.versions] == ["Publié."], "deployed only before its date came"
+    nothing_yet = timeline([("2026-01-06T10:00:00+01:00", article("Un."))], deployed={})
+    assert [v.commit[-2:] for v in nothing_yet.versions] == ["01"], "nothing deployed yet: the state being built counts"
+    assert timeline([("2026-01-06T10:00:00+01:00", article("Un.", status="draft"))], deployed={}).versions == ()
+
+
+def test_what_was_never_deployed_between_two_equal_states_or_in_a_header_keeps_one_version_and_its_id():
+    tl = timeline([("2026-01-06T10:00:00+01:00", article("Un.")),
+                   ("2026-01-07T10:00:00+01:00", article("Un. Refusé.")),
+                   ("2026-01-08T10:00:00+01:00", article("Un.", extra="Tags: a\n")),
+                   ("2026-01-09T10:00:00+01:00", article("Un, deux.")),
+                   ("2026-01-10T10:00:00+01:00", article("Un, deux.", extra="Note-de-modification: Ajout.\n")),
+                   ("2026-01-11T10:00:00+01:00", article("Un, deux, trois.",
+                                                         extra="Note-de-modification: Ajout.\n"))],
+                  deployed={"01": ["2026-01-06T10:05:00+01:00"], "03": ["2026-01-08T10:05:00+01:00"],
+                            "05": ["2026-01-10T10:05:00+01:00"]})
+    assert [(v.commit[-2:], v.commits and [c[-2:] for c in v.commits], v.note) for v in tl.versions] == [
+        ("01", ["01", "03"], ""), ("04", ["04", "05"], "Ajout."), ("06", ["06"], "")]
+    assert tl.versions[1].date.isoformat() == "2026-01-10T10:05:00+01:00", "first seen at its deploy"
+    unseen_note = timeline([("2026-01-06T10:00:00+01:00", article("Un.")),
+                            ("2026-01-07T10:00:00+01:00", article("Un.", extra="Note-de-modification: Ajout.\n")),
+                            ("2026-01-08T10:00:00+01:00", article("Un, deux.",
+                                                                  extra="Note-de-modification: Ajout.\n"))],
+                           deployed={"01": ["2026-01-06T10:05:00+01:00"]})
+    assert [(v.commit[-2:], v.note) for v in unseen_note.versions] == [("01", ""), ("03", "Ajout.")], \
+        "a note readers never saw with the first version is shown with the one they saw it with"
+
+
+def test_the_deploys_are_placed_on_the_publishing_line_and_read_from_publish_messages(tmp_path):
+    """A publish commit as `invoke publish --target git` writes it (gitpages.commit_message), an older one, one an
+    erasure carried over; a line that only looks like one is no deploy."""
+    from publishing.gitpages import SourceCommit, commit_message
+    from publishing.site import Site
+
+    from transparency.deployed import Deploys, Publish, Shown, carried_line, parse
+
+    when = dt.datetime(2026, 1, 6, 10, 5, tzinfo=PARIS)
+    sha = "0123456789abcdef" * 2 + "01234567"
+    message = commit_message(Site(tmp_path, "https://site.example"), SourceCommit(sha))
+    assert parse(message, when) == [Publish(sha, when)]
+    assert parse(commit_message(Site(tmp_path, "https://site.example"), SourceCommit(sha, dirty=True)), when) == [
+        Publish(sha, when)]
+    older = f"Publish {sha[:12]}: Merge pull request #4\n\nSite built by `invoke publish` from source commit {sha}.\n"
+    assert parse(older, when) == [Publish(sha, when)]
+    assert parse(commit_message(Site(tmp_path, "https://site.example"), SourceCommit(None)), when) == []
+    assert parse(f"Initial commit\n\nfrom source commit {sha}\n", when) == [], "the title must name it too"
+    removed = Publish("f" * 40, dt.datetime(2026, 1, 5, 9, 0, tzinfo=PARIS))
+    carried = message + carried_line(removed) + "\n"
+    assert parse(carried, when) == [Publish(sha, when), removed]
+    from publishing import reviewgate
+
+    assert reviewgate.publish_source(carried) == sha, "the review gate still reads the publish's own source"
+    line = {"c" * 40: 0, "b" * 40: 1, sha: 2, "a" * 40: 3}
+    shown = Shown.place(Deploys((removed, Publish(sha, when), Publish("b" * 40, when))), line, PARIS)
+    assert shown.elsewhere == 1, "a deployed commit that is not on the line"
+    assert shown.between(3, 2) == [] and shown.between(2, 1) == [when] and shown.between(3, None) == [when, when]
