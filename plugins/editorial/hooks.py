@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican.contents import Article, Page
 
-from blogcore import urls
+from blogcore import report, urls
 from blogcore.errors import Problem, display_path, raise_if_any
 from blogcore.typography import fix_text
 
@@ -17,31 +17,40 @@ log = logging.getLogger(__name__)
 PREFIX = "[editorial] "
 
 
+def report_in_french(pelican_object) -> None:
+    """Content errors end the build with their French lines, not a traceback (blogcore/report.py)."""
+    report.install()
+
+
 def install_filters(generator) -> None:
     """Give every generator's templates the French filters."""
     filters.install(generator)
 
 
 def validate_content(generator) -> None:
-    """Fail the build on any broken article or page; load author profiles."""
+    """Fail the build on any broken article, page, profile or data file, all named at once; load profiles.
+
+    Other plugins add the problems of their own files (contributions...) through
+    blogcore.report.CONTENT_CHECKS, so that one build names every problem of the content.
+    Warnings are printed; when warnings are fatal (`invoke check`, the production build),
+    they fail the build with the rest instead of stopping it at the first one.
+    """
     settings = generator.settings
     cfg = config.from_settings(settings)
-    checker = validate.Validator(settings, cfg)
-    problems = checker.run()
     content = Path(settings["PATH"])
+    profiles, profile_problems = authors.load_profiles(content, cfg.authors_path, settings)
+    checker = validate.Validator(settings, cfg, profiles=profiles)
+    problems = checker.run() + profile_problems
     problems += inventory.Inventory(settings, cfg.authors_path, cfg.ignored_files).problems()
     problems += inventory.outside_links(content, inventory.repository_of(content))
     theme = Path(settings["THEME"])
     problems += inventory.outside_links(theme, inventory.repository_of(theme))
-    profiles, profile_problems = authors.load_profiles(Path(settings["PATH"]), cfg.authors_path, settings)
-    raise_if_any(problems + profile_problems, prefix=PREFIX + "the content has errors. ")
+    problems += report.other_checks(generator, checker.site)
+    if report.warnings_are_fatal():
+        problems += checker.warnings
+    raise_if_any(problems, prefix=PREFIX)
     for warning in checker.warnings:
         log.warning(PREFIX + "%s", warning)
-    for entry in checker.entries:
-        name = entry.header.get("author")
-        if entry.kind == "article" and name and name not in profiles:
-            log.warning(PREFIX + "%s: Author: %r has no profile in content/%s/; add one (Name:, Role:, Organisation:)",
-                        entry.display, name, cfg.authors_path)
     generator.context["author_profiles"] = profiles
 
 
