@@ -50,7 +50,7 @@ def test_unparsable_date(tmp_path, date):
 
 def test_missing_title(tmp_path):
     message = only(check(tmp_path, {"articles/a.md": GOOD.replace("Title: Un article\n", "")})[0])
-    assert "a.md" in message and "Title:" in message and "(absent)" in message and "Fix: ajoutez" in message
+    assert "a.md" in message and "Title:" in message and "(absent)" in message and "Correction : ajoutez" in message
 
 
 def test_unknown_status(tmp_path):
@@ -63,7 +63,7 @@ def test_missing_internal_file(tmp_path):
     problems, _ = check(tmp_path, {"articles/a.md": text})
     messages = [str(p) for p in problems]
     assert len(messages) == 2
-    assert all("a.md" in m and "line 9" in m and "does not exist" in m for m in messages)
+    assert all("a.md" in m and "ligne 9" in m and "n'existe pas" in m for m in messages)
 
 
 def test_raw_markdown_link_is_an_error(tmp_path):
@@ -79,17 +79,17 @@ def test_duplicate_slug_names_both_files(tmp_path):
 
 def test_page_and_article_share_the_url_space(tmp_path):
     problems, _ = check(tmp_path, {"articles/a.md": GOOD, "pages/p.md": "Title: Un article\n\nx"})
-    assert "same slug" in only(problems)
+    assert "la même adresse que" in only(problems)
 
 
 def test_reserved_slug(tmp_path):
     message = only(check(tmp_path, {"articles/a.md": GOOD.replace("Lang: fr", "Lang: fr\nSlug: categorie")})[0])
-    assert "used by the site itself" in message
+    assert "prise par le site lui-même" in message
 
 
 def test_foreign_file_does_not_vanish_silently(tmp_path):
     message = only(check(tmp_path, {"articles/a.md": GOOD, "articles/notes.docx": "x"})[0])
-    assert "notes.docx" in message and "rename" in message
+    assert "notes.docx" in message and "renommez-le" in message
 
 
 def test_other_language_rejected(tmp_path):
@@ -104,7 +104,7 @@ def test_future_article_is_embargoed_and_links_to_it_fail_in_production(tmp_path
     assert problems == []
     assert {e.path.name: e.embargoed for e in validator.entries} == {"a.md": False, "demain.md": True}
     problems, _ = check(tmp_path, files, production=True)
-    assert "not published" in only(problems)
+    assert "pas encore publié" in only(problems)
 
 
 def test_all_problems_reported_at_once(tmp_path):
@@ -118,4 +118,4 @@ def test_all_problems_reported_at_once(tmp_path):
 def test_unknown_field_is_a_warning(tmp_path):
     problems, validator = check(tmp_path, {"articles/a.md": GOOD.replace("Lang: fr", "Lang: fr\nTilte: x")})
     assert problems == []
-    assert any("tilte" in w for w in validator.warnings)
+    assert any("Tilte:" in str(w) and "vouliez-vous dire « Title: »" in str(w) for w in validator.warnings)
