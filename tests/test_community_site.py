@@ -120,7 +120,7 @@ def test_contribution_files_are_not_pages(fixture_production):
 BAD = {
     "unknown article": ("Article: premier-article", "Article: inconnu",
                         ["alice-1.md", "Article:", "'inconnu'", "no article has this slug"]),
-    "missing field": ("Author: Alice Martin\n", "", ["alice-1.md", "Author:", "(absent)", "Fix:"]),
+    "missing field": ("Author: Alice Martin\n", "", ["alice-1.md", "Author:", "(absent)", "Correction :"]),
     "bad date": ("Date: 2020-01-02 09:15:00+01:00", "Date: le 2 janvier", ["alice-1.md", "Date:", "'le 2 janvier'", "ISO 8601"]),
     "reply to missing id": ("Status: approved", "Status: approved\nReply_to: fantome", ["alice-1.md", "Reply_to:", "'fantome'"]),
 }

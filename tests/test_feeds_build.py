@@ -268,4 +268,4 @@ def test_a_bad_feed_id_fails_the_build_naming_file_field_and_fix(tmp_path):
     result = run_pelican(content, tmp_path / "out", "publishconf.py")
     log = " ".join(result.log.split())
     assert result.returncode != 0
-    assert "second.md" in log and "Feed_id:" in log and "not a tag URI" in log and "Fix:" in log
+    assert "second.md" in log and "Feed_id:" in log and "not a tag URI" in log and "Correction :" in log

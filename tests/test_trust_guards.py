@@ -155,7 +155,7 @@ def test_dates_out_of_range_in_a_gap_or_without_offset_fail_with_the_fix(tmp_pat
                                   for line in text.splitlines()) + "\n", encoding="utf-8")
     build = run_pelican(content, tmp_path / "out", "publishconf.py")
     log = flat(build)
-    assert build.returncode != 0 and path.name in log and f"Date: = '{value}'" in log and "Fix:" in log
+    assert build.returncode != 0 and path.name in log and f"Date: = '{value}'" in log and "Correction :" in log
     assert "ValueError" not in log and "OverflowError" not in log
 
 
@@ -240,7 +240,7 @@ def test_active_html_and_foreign_loads_fail_in_every_place_a_writer_publishes(tm
                         ("charge.svg", "'https://evil.example/a.png'"), ("style.css", "'https://evil.example/escaped.png'"),
                         ("entites.xml", "<!ENTITY>"), ("camille-temoin.md", "'//evil.example/bio.png'")]:
         assert name in log and value in log, (name, value, build.log)
-    assert "from another host" in log and "Fix:" in log
+    assert "from another host" in log and "Correction :" in log
     allowed = run_pelican(content, tmp_path / "allowed",
                           overrides={"EDITORIAL": {"authors_path": "authors", "allow_scripts": True}})
     assert allowed.returncode == 0, allowed.log

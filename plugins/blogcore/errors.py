@@ -4,7 +4,7 @@ Every user-facing problem (bad article header, bad contribution file, bad
 setting, bad command-line value) is a :class:`SiteError` whose message names
 the file, the field, the value and the fix. :class:`SiteErrors` gathers several
 so that a writer sees every problem of a build at once. Messages are in French,
-the writers' language: one line per problem, « fichier : champ = valeur :
+the writers' language: one line per problem, « fichier: champ = valeur:
 problème. Correction : … » (blogcore/report.py prints them without a traceback).
 """
 
@@ -38,7 +38,7 @@ class Problem:
         value = "(absent)" if self.value is None else repr(self.value)
         # One line whatever the values hold: a writer reads one problem a line.
         stop = "" if self.message.rstrip().endswith((".", "?", "!")) else "."
-        return " ".join(f"{self.file} : {self.field} = {value} : {self.message}{stop} Correction : {self.fix}".split())
+        return " ".join(f"{self.file}: {self.field} = {value}: {self.message}{stop} Correction : {self.fix}".split())
 
 
 class SiteError(Exception):
@@ -57,7 +57,7 @@ class SiteErrors(SiteError):
     def __init__(self, problems: Iterable[Problem], prefix: str = ""):
         self.problems = list(problems)
         count = len(self.problems)
-        lines = [f"{count} problème{'s' if count > 1 else ''} à corriger (fichier : champ = valeur : problème. "
+        lines = [f"{count} problème{'s' if count > 1 else ''} à corriger (fichier: champ = valeur: problème. "
                  "Correction : …) :"]
         lines += [f"  - {p}" for p in self.problems]
         text = "\n".join(lines)
