@@ -98,7 +98,7 @@ def test_a_reader_named_like_the_brand_fails_the_build(tmp_path, author):
     path = contribution(content, "c-faux", f"Author: {author}")
     build = run_pelican(content, tmp_path / "out")
     # A zero-width space is refused first as a character no reader can see (blogcore.names.name_problem).
-    words = "not a name a reader can see" if "\u200b" in author else "for the brand's"
+    words = "pas un nom qu'un lecteur peut voir" if "\u200b" in author else "celui de la marque"
     assert build.returncode != 0 and path.name in build.log and words in build.log
 
 
@@ -120,7 +120,7 @@ def test_an_e_mail_address_in_the_source_fails_and_the_task_refuses_it(tmp_path)
     added = invoke(project, "contributions.add", "--article", "second", "--author", "Anne",
                    "--date", "2021-07-02T08:30:00+02:00", "--source", "e-mail de anne.secret@example.fr",
                    "--body", "Bonjour.")
-    assert added.returncode != 0 and "Source:" in added.stderr and "personal data" in added.stderr
+    assert added.returncode != 0 and "Source:" in added.stderr and "donnée personnelle" in added.stderr
     path = contribution(project / "content", "c-mail", "Author: Anne", "Source: e-mail de anne.secret@example.fr")
     build = run_pelican(project / "content", tmp_path / "out")
     assert build.returncode != 0 and path.name in build.log and "Source:" in build.log
