@@ -244,7 +244,7 @@ def test_ids_survive_title_slug_category_tags_file_name_and_scheme_changes(tmp_p
 
     edited = (text.replace("Title: Second article", "Title: Un titre entièrement réécrit")
                   .replace("Slug: second", "Slug: deuxieme")
-                  .replace("Category: Essais", "Category: Analyses")
+                  .replace("Category: Essais", "Category: Coulisses")
                   .replace("Tags: conversation", "Tags: nouvelle-etiquette"))
     second.unlink()
     (content / "articles" / "renomme.md").write_text(edited, encoding="utf-8")
