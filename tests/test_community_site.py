@@ -147,8 +147,8 @@ def test_duplicate_id_fails_the_build(tmp_path):
     assert build.returncode != 0 and "le même identifiant" in build.log
 
 
-@pytest.mark.parametrize("ident, message", [("nimporte", "no contribution has this id"),
-                                            ("bob-pending", "pending, not approved")])
+@pytest.mark.parametrize("ident, message", [("nimporte", "aucune contribution n'a cet identifiant"),
+                                            ("bob-pending", "pending, pas approuvée")])
 def test_quoting_unknown_or_unapproved_contribution_fails(tmp_path, ident, message):
     content = copy_site(tmp_path)
     path = content / "articles" / "second.md"

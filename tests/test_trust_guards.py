@@ -70,9 +70,9 @@ def test_misplaced_and_hidden_files_fail_the_build_saying_where_they_belong(tmp_
     log = flat(build)
     assert build.returncode != 0
     for name in ("content/notes.md", "content/drafts/idee.md", "content/divers/page.html"):
-        assert name in log and "a folder the build does not read" in log
+        assert name in log and "un dossier que la construction ne lit pas" in log
     assert "Article.MD" in log and "rename it to Article.md" in log
-    assert ".notes.md" in log and "a hidden file is never published nor checked" in log
+    assert ".notes.md" in log and "un fichier caché n'est jamais publié ni vérifié" in log
     assert "articles go in content/articles/" in log and "EDITORIAL['ignored_files']" in log
 
 

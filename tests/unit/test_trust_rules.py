@@ -118,8 +118,8 @@ def test_a_body_over_the_limit_fails_naming_the_file():
 
 
 @pytest.mark.parametrize("value, words", [
-    ("0001-01-01 00:00+01:00", "out of range"),
-    ("9999-12-31 23:30-05:00", "out of range"),
+    ("0001-01-01 00:00+01:00", "hors des limites"),
+    ("9999-12-31 23:30-05:00", "hors des limites"),
     ("2026-03-29 02:30:00", "n'existe pas"),
 ])
 def test_dates_feeds_cannot_write_are_refused_with_a_fix(value, words):
@@ -132,7 +132,7 @@ def test_a_contribution_date_needs_its_offset():
     text = store.dump_contribution(contribution("c-1", "Anne")).replace("2021-01-01 10:00:00+01:00",
                                                                         "2021-01-01 10:00:00")
     _, found = store.parse_contribution(text, "c-1.md", TZ)
-    assert [(p.field, p.value) for p in found] == [("Date:", "2021-01-01 10:00:00")] and "offset" in found[0].fix
+    assert [(p.field, p.value) for p in found] == [("Date:", "2021-01-01 10:00:00")] and "décalage" in found[0].fix
 
 
 def test_the_autumn_hour_and_explicit_offsets_are_fine():
