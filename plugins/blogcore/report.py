@@ -6,6 +6,7 @@
 - :func:`warnings_are_fatal`: whether this build stops on a warning (``--fatal
   warnings``: ``invoke check``, the production build), so that warnings join the
   problems instead of stopping the build at the first one.
+- :func:`describe`: the text of a failed build for the live preview's panel.
 - :func:`install`: Pelican logs an exception that ends a build with its
   traceback; for a content error (:class:`~blogcore.errors.SiteError`) the writer
   gets the French lines alone, and the build still exits non-zero (2).
@@ -26,6 +27,16 @@ CONTENT_CHECKS = signal("blogcore.content_checks")
 _FATAL_LOG = "Warning or error encountered"
 STOPPED_ON_WARNING = ("La construction s'arrête sur l'avertissement ou l'erreur ci-dessus (les avertissements "
                       "sont bloquants dans « invoke check » et la construction de production).")
+
+
+def describe(error: BaseException) -> str:
+    """What a writer reads of a failed build (the live preview's panel and terminal), in French."""
+    if isinstance(error, SiteError):
+        return str(error)
+    if isinstance(error, RuntimeError) and str(error) == _FATAL_LOG:
+        return STOPPED_ON_WARNING
+    return (f"Erreur inattendue de la construction (un défaut du programme, pas de votre texte) : "
+            f"{type(error).__name__}: {error}")
 
 
 def other_checks(generator, site) -> list[Problem]:
