@@ -240,7 +240,7 @@ def test_active_html_and_foreign_loads_fail_in_every_place_a_writer_publishes(tm
                         ("charge.svg", "'https://evil.example/a.png'"), ("style.css", "'https://evil.example/escaped.png'"),
                         ("entites.xml", "<!ENTITY>"), ("camille-temoin.md", "'//evil.example/bio.png'")]:
         assert name in log and value in log, (name, value, build.log)
-    assert "from another host" in log and "Correction :" in log
+    assert "sur un autre site sans un clic" in log and "Correction :" in log
     allowed = run_pelican(content, tmp_path / "allowed",
                           overrides={"EDITORIAL": {"authors_path": "authors", "allow_scripts": True}})
     assert allowed.returncode == 0, allowed.log

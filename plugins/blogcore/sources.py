@@ -18,14 +18,14 @@ this module, so that all of them see what Pelican will publish:
   ``ARTICLE_URL`` / ``DRAFT_URL`` / ``PAGE_URL`` / ``DRAFT_PAGE_URL`` settings
   (and their ``*_SAVE_AS``), or the file's own ``URL:`` / ``Save_as:``.
 
-A :class:`Site` is made for one use and holds nothing between builds.
+A :class:`Site` is made for one use (one build, one task) and reads each file
+once; it holds nothing between builds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import locale
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +113,7 @@ class Site:
         self.now = now or dt.datetime.now(self.tz)
         self.lang = (settings.get("DEFAULT_LANG") or "en").lower()
         self._finder = _Finder(settings)
+        self._read: dict[tuple[str, Path], Source] = {}  # each file is read once by this Site (one build)
 
     @classmethod
     def from_file(cls, settings_file: str | Path, override: dict | None = None) -> "Site":
@@ -140,6 +141,9 @@ class Site:
     def read(self, kind: str, path: Path, text: str | None = None) -> Source:
         """One Markdown file (UnicodeDecodeError when it is not UTF-8)."""
         path = Path(path)
+        if text is None and (kind, path) in self._read:
+            return self._read[(kind, path)]
+        key = (kind, path) if text is None else None
         if text is None:
             text = path.read_text(encoding="utf-8-sig")
         header = parse_header(text.lstrip("\ufeff"))
@@ -156,7 +160,10 @@ class Site:
             status = "draft"  # as Pelican's Article does: held back until its day
         slug = header.get("slug") or self.slug_of(header, path)
         url, save_as = self.address(kind, status, slug, header, date)
-        return Source(path, display_path(path), kind, header, declared, status, date, error, slug, url, save_as)
+        source = Source(path, display_path(path), kind, header, declared, status, date, error, slug, url, save_as)
+        if key is not None:
+            self._read[key] = source
+        return source
 
     def sources(self, kind: str | None = None) -> list[Source]:
         """Every readable Markdown article and/or page (the checks name the others)."""
@@ -224,7 +231,3 @@ class Site:
                 result.append("")  # a pattern naming a field this file lacks: the build says so
         return result[0], result[1]
 
-
-def relative_to_site(path: Path, settings: dict) -> str:
-    """A content file's path relative to the content folder, with '/' (as Pelican names it)."""
-    return Path(os.path.relpath(path, settings["PATH"])).as_posix()

@@ -62,12 +62,12 @@ def attach_contributions(generator) -> None:
     index = CommunityIndex(contributions, cfg, listed, all_articles, bodies, affiliate_domains=affiliate)
     index.prepare_bodies()
     generator.context["community"] = index
-    raise_if_any(index.paid_link_problems(), prefix=PREFIX + "contribution files have errors. ")
+    raise_if_any(index.paid_link_problems(), prefix=PREFIX)
     quote_problems = []
     for article in every:
         article.contribution_count = index.count(article.slug)
         quote_problems += embed.replace_quotes(article, index, generator.env)
-    raise_if_any(quote_problems, prefix=PREFIX + "quoted contributions have errors. ")
+    raise_if_any(quote_problems, prefix=PREFIX + "citations de contributions. ")
     figures = index.figures()
     log.info(PREFIX + "%d contributions: %d published, %d pending, %d rejected, %d redacted; %d bodies rendered",
              figures.received, figures.published, figures.pending, figures.rejected, figures.redacted,
@@ -86,7 +86,7 @@ def pages_figures_and_quotes(generator) -> None:
             table = views.render_template(generator.env, "_figures.html", figures=index.figures())
             page._content = page._content.replace(marker, fix_html(table))
         problems += embed.replace_quotes(page, index, generator.env)
-    raise_if_any(problems, prefix=PREFIX + "quoted contributions have errors. ")
+    raise_if_any(problems, prefix=PREFIX + "citations de contributions. ")
 
 
 def save_bodies(pelican_object) -> None:

@@ -54,13 +54,14 @@ def validate_content(generator) -> None:
     generator.context["author_profiles"] = profiles
 
 
-ACTIVE_MESSAGE = "active HTML can load anything from anywhere once a reader's browser runs it"
-ACTIVE_FIX = ("remove it (link to the page instead of embedding it), or set EDITORIAL['allow_scripts'] = True in "
-              "pelicanconf.py if it is really needed")
-FOREIGN_MESSAGE = "a reader's browser would fetch this from another host without a click (the site loads nothing " \
-                  "from another host)"
-FOREIGN_FIX = ("put the file in content/images/ and use {static}/images/<file>, or link to it instead of loading "
-               "it")
+ACTIVE_MESSAGE = ("du HTML actif peut charger n'importe quoi de n'importe où dès que le navigateur d'un lecteur "
+                  "l'exécute")
+ACTIVE_FIX = ("retirez-le (mettez un lien vers la page au lieu de l'intégrer), ou écrivez "
+              "EDITORIAL['allow_scripts'] = True dans pelicanconf.py s'il est vraiment nécessaire")
+FOREIGN_MESSAGE = ("le navigateur d'un lecteur irait le chercher sur un autre site sans un clic (le site ne charge "
+                   "rien d'un autre site)")
+FOREIGN_FIX = ("mettez le fichier dans content/images/ et utilisez {static}/images/<fichier>, ou faites un lien vers "
+               "lui au lieu de le charger")
 
 
 def _own_hosts(settings) -> frozenset[str]:
@@ -109,7 +110,7 @@ def refuse_active_content(generators) -> None:
             text = path.read_text(encoding="utf-8", errors="replace")
             problems += _markup_problems(display_path(path), "file", text, own, fragment=False,
                                          css=suffix in active.STYLESHEETS, xml=suffix in active.XML_DOCUMENTS)
-    raise_if_any(problems, prefix=PREFIX + "active HTML in content. ")
+    raise_if_any(problems, prefix=PREFIX + "HTML actif dans le contenu. ")
 
 
 def french_typography(instance) -> None:
