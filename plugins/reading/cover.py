@@ -82,7 +82,7 @@ class CoverProblem:
 
 def _problem(field: str, value, key: str, **details) -> CoverProblem:
     message, fix = MESSAGES[key]
-    return CoverProblem(field, value, message.format(**details), fix)
+    return CoverProblem(field, value, message.format(**details) if details else message, fix)
 
 
 def resolve(value: str, source_file: Path, content_root: Path) -> tuple[Path | None, str]:
