@@ -119,6 +119,24 @@ def test_mention_on_every_card_before_its_title(site):
                 assert mention is None, (listing, slug)
 
 
+def test_read_also_shows_each_sponsored_article_with_its_mention_and_never_the_hidden_one(site):
+    """« À lire aussi » (plugins/reading/related.py) under every article: listed articles, mention before the title."""
+    seen = set()
+    for path in sorted(site.output.glob("*/index.html")):
+        for card in soup(path).select("aside.related article.card"):
+            link = card.select_one(".card__title a")
+            slug = urlsplit(link["href"]).path.strip("/")
+            seen.add(slug)
+            assert slug != HIDDEN, path
+            mention = card.select_one(".disclosure")
+            if slug in MENTIONS:
+                assert mention is not None and mention.get_text() == MENTIONS[slug], (path, slug)
+                assert card.find_all(True).index(mention) < card.find_all(True).index(link), (path, slug)
+            else:
+                assert mention is None, (path, slug)
+    assert seen & set(MENTIONS), "sponsored articles share the tags: some are offered, with their mention"
+
+
 def test_mention_in_every_feed_entry_title_summary_and_content(site):
     for path in feed_files(site.output):
         if path.name.startswith("corrections"):
