@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -191,6 +191,12 @@ def test_chromium_with_javascript_counts_fills_replies_and_shows_the_receipt(liv
         assert page.is_visible(".thanks__article")  # « Revenir à l’article »: the one it was about
         assert page.get_attribute(".thanks__article", "href") == f"{site_url}/{ARTICLE}/"
         axe += _axe_violations(page)
+        thanks = page.url
+        # an address made elsewhere never turns « Revenir à l'article » into a link off the site
+        for hostile in ("//evil.example/", "https://evil.example/", "/%2F%2Fevil.example/", "/a/../../evil/",
+                        "javascript:alert(1)", "/\\evil.example/"):
+            page.goto(thanks.split("&retour=")[0] + "&retour=" + quote(hostile, safe=""))
+            assert page.is_hidden(".thanks__back"), hostile
         context.close()
     assert axe == [], axe
     assert set(hosts) <= {urlsplit(site_url).netloc, urlsplit(service.url).netloc}, hosts
