@@ -151,12 +151,13 @@ def test_header_phone_first_folds_without_javascript_and_fits_one_line_wide(fixt
                 assert folded["height"] <= MAX_HEADER_SHARE * height, folded
             assert folded["scroll"] <= width, (width, folded)  # nothing wider than the screen
             context.close()
-        # axe finds nothing, in both colour schemes, on a phone (menu open) and a wide screen
+        # axe finds nothing, in both colour schemes, on a phone (menu open) and a wide screen: the article (header,
+        # cover, « À lire aussi »); the home page's cards on a phone (the a11y gate checks it at 1280 px).
         for scheme in browsergate.COLOR_SCHEMES:
             for width, height in ((375, 667), (1280, 800)):
                 context = chromium.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
                 page = context.new_page()
-                for path in ("", "second/"):
+                for path in ("second/", "") if width == 375 and scheme == "light" else ("second/",):
                     page.goto(base + path)
                     if width == 375:
                         page.click(".site-nav__toggle")
@@ -165,4 +166,4 @@ def test_header_phone_first_folds_without_javascript_and_fits_one_line_wide(fixt
                                  f"{[n['target'] for n in v['nodes']]}" for v in browsergate._axe(page)]
                 context.close()
     assert problems == []
-    assert len(list(shots.glob("*.png"))) >= 12
+    assert len(list(shots.glob("*.png"))) >= 10

@@ -228,8 +228,12 @@ class Validator:
                          MODIFIED_FIX)
         for found in transparency_fields.check(fields, header.all("correction"), entry.kind, entry.date, self.tz):
             self.problem(entry, found.field, found.value, found.message, found.fix)
-        for found in cover.check(fields, entry.path, self.root, self.settings.get("STATIC_PATHS", [])):
+        found_cover = cover.check(fields, entry.path, self.root, self.settings.get("STATIC_PATHS", []))
+        for found in found_cover:
             self.problem(entry, found.field, found.value, found.message, found.fix)
+        heavy = "" if found_cover else cover.heaviness(fields, entry.path, self.root)
+        if heavy:
+            self.warn(entry, heavy)
         if entry.kind == "article" and entry.date and entry.date > self.now and status == "published":
             if not self.settings.get("WITH_FUTURE_DATES", True):
                 entry.status = "draft"  # Pelican holds it back until its day

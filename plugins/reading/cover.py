@@ -57,6 +57,14 @@ MESSAGES = {
 }
 
 
+# A cover tops the home page's cards and the article's first screen, often on a phone's data plan: above
+# this, `invoke check` (warnings are fatal there) asks for a lighter file. 1200 px wide is what social
+# networks show at most; a JPEG or WebP of that width weighs 100 to 300 kB.
+HEAVY_BYTES = 500_000
+HEAVY = ("l'image pèse {kb} ko : elle ralentit la page d'accueil et l'article sur un téléphone",
+         "enregistrez-la en 1200 px de large au plus, en JPEG ou WebP (qualité 80), pour rester sous {max} ko")
+
+
 @dataclass(frozen=True)
 class Cover:
     """An article's cover image, as the templates and the feeds use it."""
@@ -147,6 +155,17 @@ def check(fields: dict[str, str], source_file: Path, content_root: Path, static_
     except Exception as exc:  # Pillow raises many types for a broken or hostile file
         problems.append(_problem("Image:", value, "unreadable", error=type(exc).__name__))
     return problems
+
+
+def heaviness(fields: dict[str, str], source_file: Path, content_root: Path) -> str:
+    """A French warning when a (good) cover image is heavier than HEAVY_BYTES ("" when it is light)."""
+    value = (fields.get(IMAGE) or "").strip()
+    path, _relative = resolve(value, source_file, content_root) if value else (None, "")
+    size = path.stat().st_size if path is not None else 0
+    if size <= HEAVY_BYTES:
+        return ""
+    message, fix = HEAVY
+    return f"Image: = {value!r}: {message.format(kb=size // 1000)}. Correction : {fix.format(max=HEAVY_BYTES // 1000)}"
 
 
 def cover_of(fields: dict[str, str], source_file: Path, content_root: Path, static_url: str = "{path}") -> Cover | None:

@@ -84,6 +84,19 @@ def test_a_symbolic_link_out_of_the_content_is_refused(tmp_path):
     assert "sort du dossier content/" in message
 
 
+def test_a_heavy_cover_is_a_french_warning_that_invoke_check_stops_on(tmp_path):
+    path = tmp_path / "images" / "lourde.png"
+    path.parent.mkdir(parents=True)
+    Image.frombytes("RGB", (700, 300), os.urandom(700 * 300 * 3)).save(path)  # noise: no compression helps
+    assert path.stat().st_size > cover.HEAVY_BYTES
+    write(tmp_path, "articles/a.md", WITH_COVER.format(image="{static}/images/lourde.png", description="Du bruit."))
+    validator = Validator(settings(tmp_path), EditorialConfig(), now=NOW)
+    assert validator.run() == []
+    (warning,) = validator.warnings
+    assert "Image: = '{static}/images/lourde.png'" in warning and f"pèse {path.stat().st_size // 1000} ko" in warning
+    assert "1200 px de large au plus" in warning
+
+
 def test_a_description_without_image_is_refused(tmp_path):
     write(tmp_path, "articles/a.md", GOOD.replace("Lang: fr\n", "Lang: fr\nImage-description: Une salle.\n"))
     (message,) = [str(p) for p in Validator(settings(tmp_path), EditorialConfig(), now=NOW).run()]
