@@ -18,7 +18,7 @@ import io
 from pathlib import Path
 
 # file -> side in pixels: the touch icon of iOS (180), Android's and the web app manifest's (192, 512).
-PNG_SIZES = {"apple-touch-icon.png": 180, "icon-192.png": 192, "icon-512.png": 512, "favicon-32.png": 32}
+PNG_SIZES = {"apple-touch-icon.png": 180, "icon-192.png": 192, "icon-512.png": 512}
 ICO_SIZES = (16, 32)
 STAMP = "logo.sha256"
 
