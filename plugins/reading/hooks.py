@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from blogcore import public
 
 from . import cover, related
-
-log = logging.getLogger(__name__)
-PREFIX = "[reading] "
 
 
 def _texts(generator, names) -> list:
