@@ -24,7 +24,7 @@ from transparency import mention
 
 from . import ids
 from .cleaning import absolute_html, first_words, plain_text, plain_title, strip_controls
-from .model import Entry, Person
+from .model import Entry, Image, Person
 
 KIND_LABELS = {
     "comment": "Commentaire",
@@ -69,6 +69,13 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     if not summary_text:
         summary_text = first_words(content)
         summary = html.escape(summary_text, quote=False)
+    cover = getattr(article, "cover", None)  # plugins/reading: shown at the top of the entry, and its enclosure
+    image = Image(absolute(base, cover.url), cover.mime, cover.length, cover.description, cover.width,
+                  cover.height) if cover else None
+    if image:
+        figure = (f'<p><img src="{html.escape(image.url)}" alt="{html.escape(image.description)}" '
+                  f'width="{image.width}" height="{image.height}"></p>')
+        content = figure + content
     title = mention.headline(article, plain_title(article.title))
     words = plain_title(mention.text(article))
     if words:
@@ -84,7 +91,7 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     return Entry(
         id=entry_id, url=url, title=title, published=published, updated=updated,
         summary_html=summary, summary_text=summary_text, content_html=content,
-        authors=authors, categories=categories, tags=tags, key=article.slug,
+        authors=authors, categories=categories, tags=tags, key=article.slug, image=image,
     )
 
 

@@ -21,6 +21,18 @@ SCOPES = ("site", "communaute", "corrections", "categorie", "etiquette", "auteur
 
 
 @dataclass(frozen=True)
+class Image:
+    """An entry's cover image (plugins/reading): an RSS enclosure, an Atom rel="enclosure" link, JSON's image."""
+
+    url: str  # absolute
+    type: str
+    length: int
+    description: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Person:
     """An author as feeds show it: a name, and a page when there is one."""
 
@@ -44,6 +56,7 @@ class Entry:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     key: str = ""  # the article's slug or the contribution's id (tests, logs)
+    image: Image | None = None  # the article's cover image
 
 
 @dataclass(frozen=True)
