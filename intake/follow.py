@@ -9,7 +9,8 @@ unconfirmed subscription is deleted after INTAKE_CONFIRM_DAYS.
 
 After each publish (the periodic round), :meth:`Follow.scan` reads every
 followed feed over HTTP (feedread.py). The first reading of a feed is its
-baseline (nothing is sent for what was already there); afterwards an entry
+baseline (nothing is sent for what was already there), taken at the latest
+when its first confirmation message is sent; afterwards an entry
 id never seen in that feed, whose page answers on the site, becomes one
 delivery for each confirmed follower of the feed, in the same transaction
 as the entry is marked seen. A delivery is unique per (address, entry id,
@@ -223,6 +224,13 @@ class Follow:
                                  "DO UPDATE SET error = excluded.error", (scope, str(exc)[:500]))
         return queued
 
+    def baseline(self, scope: str) -> None:
+        """Read a feed once if it never was (FeedError when it cannot be read)."""
+        with self.db.connect() as conn:
+            state = conn.execute("SELECT read_at FROM follow_feeds WHERE scope = ?", (scope,)).fetchone()
+        if state is None or state["read_at"] is None:
+            self.scan_feed(scope)
+
     def scan_feed(self, scope: str) -> int:
         """Read one feed; queue a delivery per new live entry and confirmed follower, and corrections."""
         with self.db.connect() as conn:
@@ -303,7 +311,8 @@ class Follow:
                 subscription = held[0]["subscription"]
                 conn.execute("INSERT INTO follow_deliveries (email_hash, subscription, entry, kind, entries, state, "
                              "next_at, created) VALUES (?, ?, ?, 'digest', ?, 'waiting', ?, ?)",
-                             (email_hash, subscription, f"digest:{held[0]['id']}", json.dumps(entries), now, now))
+                             (email_hash, subscription, f"digest:{held[0]['id']}", json.dumps(entries), time.time(),
+                              time.time()))
                 marks = ",".join("?" * len(held))
                 conn.execute(f"UPDATE follow_deliveries SET state = 'bundled' WHERE id IN ({marks})",
                              [r["id"] for r in held])

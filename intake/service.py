@@ -276,6 +276,9 @@ class Intake:
         address = self.follow.opened(sub) if sub is not None and sub["confirmed_at"] is None else None
         if address is None or self.mailer is None:  # confirmed, deleted or expired meanwhile: nothing to send
             return []
+        # The feed's first reading (its baseline) before the link can be clicked: whatever is published after
+        # the confirmation is new to this reader. A feed that cannot be read delays the message (retried).
+        self.follow.baseline(sub["scope"])
         message = self.letters.confirmation(
             address, sub["scope_title"], sub["rhythm"], self.follow.link("confirm", sub["id"], CONFIRM_PATH),
             self.follow.link("leave", sub["id"], LEAVE_PATH), self.follow.link("leave", sub["id"], ONE_CLICK_PATH),
