@@ -70,7 +70,8 @@ VARIABLES: dict[str, tuple[str | None, str]] = {
                                                   "the scopes readers may follow by e-mail, read over HTTP"),
     "FEED_TIMEOUT": ("10", "seconds to read one published feed, or to check that an article's page is live"),
     "FEED_MAX_BYTES": ("5000000", "largest published feed read"),
-    "MAIL_PER_HOUR": ("300", "at most this many messages to followers in any hour (the sender's reputation)"),
+    "MAIL_PER_HOUR": ("1000", "at most this many messages to followers in any hour (the sender's reputation; "
+                              "set it to what your mail provider allows)"),
     "MAIL_MAX_REFUSALS": ("3", "an address the mail server refuses this many times in a row is deleted "
                                "(its subscriptions end)"),
     "DIGEST_DAYS": ("7", "days between two digests, for followers who chose « une fois par semaine »"),

@@ -138,24 +138,37 @@ class Follow:
 
     def subscribe(self, address: str, scope: str, scope_title: str, rhythm: str) -> Subscribed:
         """Keep an (encrypted) address for one scope, unconfirmed, and queue its confirmation message."""
-        email_hash = tokens.email_hash(self.cfg.secret, address)
-        sealed = self.fernet.encrypt(address.strip().encode("utf-8"))
-        now = time.time()
         with self.db.connect() as conn:
-            row = conn.execute("SELECT id, confirmed_at FROM follow_subscriptions WHERE email_hash = ? AND scope = ?",
-                               (email_hash, scope)).fetchone()
-            if row is not None and row["confirmed_at"] is not None:
-                return Subscribed(row["id"], "already")
-            if row is not None:
-                ident, outcome = row["id"], "again"
-                conn.execute("UPDATE follow_subscriptions SET rhythm = ?, expires = ? WHERE id = ?",
-                             (rhythm, now + self.cfg.confirm_days * DAY, ident))
-            else:
-                ident, outcome = secrets.token_hex(12), "created"
-                conn.execute("INSERT INTO follow_subscriptions (id, email_hash, sealed, scope, scope_title, rhythm, "
-                             "created, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             (ident, email_hash, sealed, scope, scope_title, rhythm, now,
-                              now + self.cfg.confirm_days * DAY))
+            return self._subscribe(conn, address, scope, scope_title, rhythm, False)
+
+    def subscribe_many(self, items: list[tuple[str, str, str, str]], confirmed: bool = False) -> list[Subscribed]:
+        """Several (address, scope, title, rhythm) in one transaction; ``confirmed`` only for addresses whose
+        owners confirmed elsewhere (a move from another service's double opt-in list; the benchmark)."""
+        with self.db.connect() as conn:
+            return [self._subscribe(conn, *item, confirmed) for item in items]
+
+    def _subscribe(self, conn, address: str, scope: str, scope_title: str, rhythm: str,
+                   confirmed: bool) -> Subscribed:
+        email_hash = tokens.email_hash(self.cfg.secret, address)
+        now = time.time()
+        row = conn.execute("SELECT id, confirmed_at FROM follow_subscriptions WHERE email_hash = ? AND scope = ?",
+                           (email_hash, scope)).fetchone()
+        if row is not None and row["confirmed_at"] is not None:
+            return Subscribed(row["id"], "already")
+        if row is not None:
+            ident, outcome = row["id"], "again"
+            conn.execute("UPDATE follow_subscriptions SET rhythm = ?, expires = ? WHERE id = ?",
+                         (rhythm, now + self.cfg.confirm_days * DAY, ident))
+        else:
+            ident, outcome = secrets.token_hex(12), "created"
+            sealed = self.fernet.encrypt(address.strip().encode("utf-8"))
+            conn.execute("INSERT INTO follow_subscriptions (id, email_hash, sealed, scope, scope_title, rhythm, "
+                         "created, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         (ident, email_hash, sealed, scope, scope_title, rhythm, now,
+                          now + self.cfg.confirm_days * DAY))
+        if confirmed:
+            conn.execute("UPDATE follow_subscriptions SET confirmed_at = ?, expires = NULL WHERE id = ?", (now, ident))
+        else:
             Database._enqueue(conn, "follow_confirm", ident, {}, now)
         return Subscribed(ident, outcome)
 
@@ -336,7 +349,7 @@ class Follow:
             feeds = conn.execute("SELECT scope, error FROM follow_feeds WHERE error != ''").fetchall()
         lines = [f"Following by e-mail: {subs[1]} confirmed subscription(s), {subs[0] - subs[1]} waiting for "
                  f"confirmation, {subs[2]} address(es) kept (encrypted)",
-                 f"  messages to followers: {states.get('waiting', 0) + states.get('sending', 0)} queued, "
+                 f"  messages to followers: {states.get('waiting', 0)} queued, "
                  f"{states.get('held', 0)} held for a weekly digest, {states.get('sent', 0)} sent "
                  f"({last_hour} in the last hour; limit {self.cfg.mail_per_hour}), "
                  f"{states.get('refused', 0)} refused by the mail server"]

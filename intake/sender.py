@@ -1,19 +1,17 @@
 """Sending the followers' messages: a durable queue, worked through at a limited pace, over one SMTP connection.
 
 Each delivery (follow.py) is a row of ``follow_deliveries``, written before
-anything is sent. The sender takes the due ones in order: marks one
-``sending`` (committed), writes and sends it, marks it ``sent`` (committed).
-So:
+anything is sent. The sender takes the due ones in order, writes and sends
+each, and marks it ``sent`` (one commit per message). So:
 
 - a mail server that is down or answers 4xx delays the message: it waits
   (INTAKE_RETRY_SECONDS, doubling up to INTAKE_RETRY_MAX_SECONDS) and
   ``invoke intake.status`` shows it with the error;
 - a stop (SIGTERM: `invoke intake.serve` finishes the message in hand) or a
   restart resumes where it stopped: nothing is lost, nothing is sent twice.
-  After a crash in the middle of one SMTP exchange (the server may have
-  accepted the message, unknown to us), that one message is sent again with
-  the same Message-ID, which servers and mail programs that deduplicate
-  recognise;
+  After a crash (SIGKILL, power loss) between the server's acceptance of
+  a message and that commit, that one message is sent again with the same
+  Message-ID, which servers and mail programs that deduplicate recognise;
 - a refusal (5xx for the address or the message) is recorded; after
   INTAKE_MAIL_MAX_REFUSALS refusals in a row the address is deleted with
   its subscriptions. Bounces that arrive later by e-mail (to the sender's
@@ -54,11 +52,6 @@ class Sender:
         self.letters = letters
         self.server: smtplib.SMTP | None = None
 
-    def resume(self) -> int:
-        """Messages left ``sending`` by a process that stopped: due again (same Message-ID)."""
-        with self.db.connect() as conn:
-            return conn.execute("UPDATE follow_deliveries SET state = 'waiting' WHERE state = 'sending'").rowcount
-
     def budget(self, now: float) -> int:
         """How many messages the hourly limit still allows now."""
         with self.db.connect() as conn:
@@ -75,25 +68,27 @@ class Sender:
             ids = [r[0] for r in conn.execute("SELECT id FROM follow_deliveries WHERE state = 'waiting' AND next_at <= ? "
                                               "ORDER BY next_at, id LIMIT ?", (now, min(budget, BATCH)))]
         sent = 0
-        try:
-            for ident in ids:
-                if stopping is not None and stopping.is_set():
-                    break
-                outcome = self._one(ident)
-                if outcome == "sent":
-                    sent += 1
-                elif outcome == "failed":
-                    break  # the server is down or busy: the rest waits too
-        finally:
-            self.close()
+        with self.db.session():
+            try:
+                for ident in ids:
+                    if stopping is not None and stopping.is_set():
+                        break
+                    outcome = self._one(ident)
+                    if outcome == "sent":
+                        sent += 1
+                    elif outcome == "failed":
+                        break  # the server is down or busy: the rest waits too
+            finally:
+                self.close()
         return sent
 
     def _one(self, ident: int) -> str:
+        # One sender thread per intake (worker.py): the row needs no claim before sending, and its only write
+        # is the outcome, one commit per message.
         with self.db.connect() as conn:
-            if conn.execute("UPDATE follow_deliveries SET state = 'sending', attempts = attempts + 1 "
-                            "WHERE id = ? AND state = 'waiting'", (ident,)).rowcount != 1:
-                return "taken"
-            row = conn.execute("SELECT * FROM follow_deliveries WHERE id = ?", (ident,)).fetchone()
+            row = conn.execute("SELECT * FROM follow_deliveries WHERE id = ? AND state = 'waiting'", (ident,)).fetchone()
+        if row is None:
+            return "taken"
         message, address = self.compose(row)
         if message is None:
             with self.db.connect() as conn:
@@ -109,12 +104,13 @@ class Sender:
             wait = min(self.cfg.retry_seconds * 2 ** max(row["attempts"], 0), self.cfg.retry_max_seconds)
             log.warning(PREFIX + "message to a follower delayed %.0f s: %s", wait, exc)
             with self.db.connect() as conn:
-                conn.execute("UPDATE follow_deliveries SET state = 'waiting', next_at = ?, last_error = ? WHERE id = ?",
+                conn.execute("UPDATE follow_deliveries SET next_at = ?, last_error = ?, attempts = attempts + 1 "
+                             "WHERE id = ?",
                              (time.time() + wait, f"{exc.__class__.__name__}: {exc}"[:500], ident))
             return "failed"
         with self.db.connect() as conn:
-            conn.execute("UPDATE follow_deliveries SET state = 'sent', sent_at = ?, last_error = '' WHERE id = ?",
-                         (time.time(), ident))
+            conn.execute("UPDATE follow_deliveries SET state = 'sent', sent_at = ?, last_error = '', "
+                         "attempts = attempts + 1 WHERE id = ?", (time.time(), ident))
             if row["kind"] == "digest":
                 marks = json.loads(row["entries"])
                 conn.execute("UPDATE follow_deliveries SET state = 'sent', sent_at = ? WHERE email_hash = ? AND "
@@ -147,7 +143,8 @@ class Sender:
 
     def _refused(self, row, reason: str) -> None:
         with self.db.connect() as conn:
-            conn.execute("UPDATE follow_deliveries SET state = 'refused', last_error = ? WHERE id = ?",
+            conn.execute("UPDATE follow_deliveries SET state = 'refused', last_error = ?, attempts = attempts + 1 "
+                         "WHERE id = ?",
                          (reason[:500], row["id"]))
             conn.execute("UPDATE follow_subscriptions SET refusals = refusals + 1 WHERE email_hash = ?",
                          (row["email_hash"],))

@@ -46,7 +46,6 @@ class Workers:
         roles = [("intake-poll", self._poll), ("intake-git", lambda: self._work(GIT_JOBS)),
                  ("intake-mail", lambda: self._work(MAIL_JOBS))]
         if self.intake.sender is not None:
-            self.intake.sender.resume()
             roles.append(("intake-follow", self._follow))
         roles += [(f"intake-webmention-{n}", lambda: self._work(WEBMENTION_JOBS))
                   for n in range(1, self.intake.cfg.webmention_workers + 1)]
