@@ -370,3 +370,37 @@ def test_a_restart_in_the_middle_of_200_messages_sends_each_one_exactly_once(wor
     assert sorted(per_reader) == readers and set(per_reader.values()) == {1}, (stopped_at, per_reader.most_common(3))
     with sqlite3.connect(tmp_path / "data" / "intake.sqlite3") as db:
         assert dict(db.execute("SELECT state, COUNT(*) FROM follow_deliveries GROUP BY state")) == {"sent": 200}
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_the_form_subscribes_in_chromium_with_javascript_off_and_on(world, tmp_path):
+    from browser import browser
+
+    app = fresh(world, tmp_path)
+    visits = [(False, "/suivre/", "alice@exemple.fr", CATEGORY_FEED, "semaine"),
+              (True, "/premier-article/", "bob@exemple.fr", SITE_FEED, "chaque")]
+    with browser() as chromium:
+        for javascript, path, address, flux, rythme in visits:
+            context = chromium.new_context(java_script_enabled=javascript)
+            try:
+                page = context.new_page()
+                page.goto(world.site.url + path)
+                form = page.locator("section.follow-email form")
+                assert form.locator("h2, button").last.inner_text() == "Recevoir par e-mail"
+                page.fill("#suivre-courriel", address)
+                page.select_option("#suivre-flux", flux)
+                page.check(f"#suivre-rythme-{rythme}")
+                with page.expect_navigation():
+                    page.click("section.follow-email button[type=submit]")
+                assert page.url == world.front.url + "courriel/suivre"
+                assert page.locator("h1").inner_text() == "Vérifiez votre boîte aux lettres"
+            finally:
+                context.close()
+    run_jobs(app)
+    with sqlite3.connect(app.intake.cfg.database) as db:
+        rows = sorted(db.execute("SELECT scope, rhythm, confirmed_at FROM follow_subscriptions"))
+    assert rows == sorted([(CATEGORY_FEED, "semaine", None), (SITE_FEED, "chaque", None)])
+    assert [m["Subject"] for _, m in world.box.received] and all(
+        m["Subject"].startswith("Confirmez votre abonnement") for _, m in world.box.received)
+    assert {r for rcpts, _ in world.box.received for r in rcpts} == {"alice@exemple.fr", "bob@exemple.fr"}
