@@ -18,6 +18,7 @@ name with line breaks cannot add a header.
 from __future__ import annotations
 
 import hashlib
+from email import policy
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -56,19 +57,31 @@ def clean_html(fragment: str) -> str:
                      link_rel=None, strip_comments=True)
 
 
+BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "figcaption",
+          "aside", "ul", "ol", "table", "tr", "hr")
+
+
 def plain_text(fragment: str) -> str:
-    """The visible text of an HTML fragment, paragraph by paragraph, links written out."""
+    """The visible text of an HTML fragment, paragraph by paragraph, links written out after their words."""
     soup = BeautifulSoup(fragment or "", "html.parser")
     for anchor in soup.find_all("a"):
         href = anchor.get("href", "")
         if href and href != anchor.get_text().strip():
             anchor.append(f" <{href}>")
-    blocks = []
-    for line in soup.get_text("\n").splitlines():
-        line = " ".join(line.split())
-        if line:
-            blocks.append(line)
-    return "\n".join(blocks)
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for block in soup.find_all(BLOCKS):
+        block.insert_before("\n\n")
+        block.insert_after("\n\n")
+        if block.name == "li":
+            block.insert(0, "- ")
+    paragraphs = []
+    for chunk in soup.get_text().split("\n\n"):
+        lines = [" ".join(line.split()) for line in chunk.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
 
 
 def _message_id(cfg: IntakeConfig, key: str) -> str:
@@ -89,7 +102,8 @@ class Letters:
 
     def _message(self, address: str, subject: str, text: str, html: str, key: str,
                  leave: str, one_click: str) -> EmailMessage:
-        message = EmailMessage()
+        # Long header lines are not folded (SMTP allows 998 characters): List-Unsubscribe's address stays whole.
+        message = EmailMessage(policy=policy.default.clone(max_line_length=998))
         message["From"] = self.cfg.mail_from
         message["To"] = one_line(address)
         message["Subject"] = one_line(subject)
