@@ -143,6 +143,17 @@ def test_without_an_intake_the_site_has_no_trace_of_the_form(fixture_production)
         assert "follow-email" not in html and "courriel/suivre" not in html and "Recevoir par e-mail" not in html, page
 
 
+def test_the_transparence_page_says_what_is_kept_and_for_how_long(world):
+    from intake.config import VARIABLES
+
+    page = (world.builds["v1"] / "transparence" / "index.html").read_text(encoding="utf-8")
+    section = page[page.index('id="suivre-par-e-mail"'):]
+    section = section[:section.index("<h2")]
+    days, refusals = VARIABLES["CONFIRM_DAYS"][0], VARIABLES["MAIL_MAX_REFUSALS"][0]
+    assert f"effacée au bout de {days}" in section and {"3": "trois fois"}[refusals] in section
+    assert "chiffrée" in section and "jamais dans le dépôt du site" in section and "pixel" in section
+
+
 @pytest.mark.build
 def test_followers_get_each_new_entry_once_and_a_correction_only_if_they_received_it(world, tmp_path):
     app = fresh(world, tmp_path)
@@ -205,6 +216,10 @@ def test_followers_get_each_new_entry_once_and_a_correction_only_if_they_receive
     assert digest["Subject"].startswith("1 nouvelle(s) publication(s)")
     assert "Troisième article" in text_of(digest) and "Publicité — collaboration commerciale" in text_of(digest)
     assert app.intake.follow.bundle_digests(now=time.time() + 16 * 86400) == 0
+    # Dan never confirmed: deleted once CONFIRM_DAYS are over, the followers kept.
+    assert app.intake.follow.purge(now=time.time() + 8 * 86400) == 1
+    assert len(app.intake.follow.scopes()) == 2 and "Following by e-mail: 5 confirmed subscription(s), 0 waiting" \
+        in "\n".join(app.intake.status_lines())
     assert Counter(m["Message-ID"] for _, m in world.box.received).most_common(1)[0][1] == 1
 
 
