@@ -143,10 +143,11 @@ def test_without_an_intake_the_site_has_no_trace_of_the_form(fixture_production)
         assert "follow-email" not in html and "courriel/suivre" not in html and "Recevoir par e-mail" not in html, page
 
 
-def test_the_transparence_page_says_what_is_kept_and_for_how_long(world):
+@pytest.mark.build
+def test_the_transparence_page_says_what_is_kept_and_for_how_long(site_production):
     from intake.config import VARIABLES
 
-    page = (world.builds["v1"] / "transparence" / "index.html").read_text(encoding="utf-8")
+    page = site_production.page("transparence/index.html")
     section = page[page.index('id="suivre-par-e-mail"'):]
     section = section[:section.index("<h2")]
     days, refusals = VARIABLES["CONFIRM_DAYS"][0], VARIABLES["MAIL_MAX_REFUSALS"][0]
