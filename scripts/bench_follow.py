@@ -43,7 +43,7 @@ def run(subscribers: int, sent: int) -> dict:
     figures = {"subscribers": subscribers}
     with tempfile.TemporaryDirectory(prefix="bench-mail-") as folder:
         tmp = Path(folder)
-        with smtp_loopback() as box, published(tmp) as site, intake_front() as front:
+        with smtp_loopback(keep=False) as box, published(tmp) as site, intake_front() as front:
             versions = site_versions(tmp)
             first = build(versions["v1"], tmp / "build-v1", site.url, front.url)
             second = build(versions["v2"], tmp / "build-v2", site.url, front.url)

@@ -53,6 +53,7 @@ def fresh(world, tmp_path, **settings):
     world.site.publish(world.builds["v1"])
     with world.box.lock:
         world.box.received.clear()
+        world.box.counted = 0
     world.box.refuse.clear()
     app = make_intake(tmp_path / "data", world.site.url, world.front.url, world.box.port, **settings)
     world.front.serve(app)
