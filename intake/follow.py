@@ -29,6 +29,7 @@ queue the sender works through: see sender.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import secrets
@@ -100,6 +101,15 @@ def install(db: Database) -> None:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 conn.execute(statement)
+
+
+def later(one: str, other: str) -> bool:
+    """Whether the RFC 3339 date `one` is after `other` (offsets compared as instants, e.g. across a DST change)."""
+    try:
+        return dt.datetime.fromisoformat(one.replace("Z", "+00:00")) > dt.datetime.fromisoformat(
+            other.replace("Z", "+00:00"))
+    except ValueError:
+        return one > other
 
 
 def read_address(value: str) -> str | None:
@@ -272,11 +282,12 @@ class Follow:
                     conn.execute("INSERT OR IGNORE INTO follow_entries (id, url, title, updated, html, first_seen) "
                                  "VALUES (?, ?, ?, ?, ?, ?)", (entry.id, entry.url, entry.title, entry.updated,
                                                                entry.html, now))
-                elif entry.updated > before["updated"]:
+                elif later(entry.updated, before["updated"]):
                     # A correction (re-read under the lock: another feed carrying it may have queued it already).
                     moved = conn.execute("UPDATE follow_entries SET url = ?, title = ?, updated = ?, html = ? "
-                                         "WHERE id = ? AND updated < ?", (entry.url, entry.title, entry.updated,
-                                                                          entry.html, entry.id, entry.updated)).rowcount
+                                         "WHERE id = ? AND updated = ?", (entry.url, entry.title, entry.updated,
+                                                                          entry.html, entry.id,
+                                                                          before["updated"])).rowcount
                     if moved and not baseline:
                         queued += conn.execute(
                             "INSERT OR IGNORE INTO follow_deliveries (email_hash, subscription, entry, kind, state, "

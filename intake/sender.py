@@ -113,9 +113,11 @@ class Sender:
                          "attempts = attempts + 1 WHERE id = ?", (time.time(), ident))
             if row["kind"] == "digest":
                 marks = json.loads(row["entries"])
-                conn.execute("UPDATE follow_deliveries SET state = 'sent', sent_at = ? WHERE email_hash = ? AND "
+                # Received (a correction will reach them), but not messages of their own: no sent_at, so
+                # the hourly limit counts the digest once.
+                conn.execute("UPDATE follow_deliveries SET state = 'sent' WHERE email_hash = ? AND "
                              "state = 'bundled' AND kind = 'entry' AND entry IN (%s)" % ",".join("?" * len(marks)),
-                             (time.time(), row["email_hash"], *marks))
+                             (row["email_hash"], *marks))
             conn.execute("UPDATE follow_subscriptions SET refusals = 0 WHERE email_hash = ? AND refusals > 0",
                          (row["email_hash"],))
         return "sent"

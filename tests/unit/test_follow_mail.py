@@ -84,3 +84,12 @@ def test_follow_settings_are_checked(change, variable):
     cfg = from_env(BASE)
     assert (cfg.mail_per_hour, cfg.mail_max_refusals, cfg.digest_days, cfg.follow_catalogue) == \
         (1000, 3, 7, "flux/abonnements.opml")
+
+
+def test_a_correction_is_a_later_instant_not_a_larger_string():
+    from intake.follow import later
+
+    assert later("2021-08-03T09:00:00+02:00", "2021-08-01T10:00:00+02:00")
+    # Across the change to summer time: 03:30+02:00 (01:30 UTC) comes before 02:45+01:00 (01:45 UTC).
+    assert not later("2021-03-28T03:30:00+02:00", "2021-03-28T02:45:00+01:00")
+    assert not later("2021-08-01T10:00:00+02:00", "2021-08-01T08:00:00Z")
