@@ -374,7 +374,7 @@ def test_a_restart_in_the_middle_of_200_messages_sends_each_one_exactly_once(wor
         first = serve()
         wait_until(lambda: world.box.count() >= 40, 120, "the first messages")
         first.send_signal(signal.SIGTERM)
-        assert first.wait(timeout=60) == 0 or first.returncode in (-signal.SIGTERM, 1)
+        assert first.wait(timeout=60) == 0  # stopped as asked: the message in hand finished, not killed
         stopped_at = world.box.count()
         assert stopped_at < 200
         second = serve()
