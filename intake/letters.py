@@ -100,8 +100,7 @@ class Letters:
         self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True)
 
-    def _message(self, address: str, subject: str, text: str, html: str, key: str,
-                 leave: str, one_click: str) -> EmailMessage:
+    def _message(self, address: str, subject: str, text: str, html: str, key: str, one_click: str) -> EmailMessage:
         # Long header lines are not folded (SMTP allows 998 characters): List-Unsubscribe's address stays whole.
         message = EmailMessage(policy=policy.default.clone(max_line_length=998))
         message["From"] = self.cfg.mail_from
@@ -127,7 +126,7 @@ class Letters:
         html = self.env.get_template("follow_mail.html").render(
             kind="confirm", scope_title=one_line(scope_title), when=when, confirm=confirm, leave=leave,
             confirm_days=self.cfg.confirm_days)
-        return self._message(address, f"Confirmez votre abonnement : {scope_title}", text, html, key, leave, one_click)
+        return self._message(address, f"Confirmez votre abonnement : {scope_title}", text, html, key, one_click)
 
     def entries(self, address: str, kind: str, entries: list, scope_title: str, leave: str, one_click: str,
                 key: str, corrected: str = "") -> EmailMessage:
@@ -150,4 +149,4 @@ class Letters:
         text = "\n\n----\n\n".join(parts) + "\n\n-- \n" + footer
         html = self.env.get_template("follow_mail.html").render(
             kind=kind, items=items, scope_title=one_line(scope_title), leave=leave, corrected=corrected[:10])
-        return self._message(address, subject, text, html, key, leave, one_click)
+        return self._message(address, subject, text, html, key, one_click)

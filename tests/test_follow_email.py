@@ -10,7 +10,6 @@ intake.serve` in a subprocess, stopped by SIGTERM as a service manager does.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
