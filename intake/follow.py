@@ -129,7 +129,8 @@ def read_address(value: str) -> str | None:
 @dataclass(frozen=True)
 class Subscribed:
     """What a subscription request became: ``created`` (a confirmation is queued), ``again`` (an unconfirmed
-    one: a new confirmation is queued), ``already`` (confirmed already: nothing sent)."""
+    one asked more than a day ago: a new confirmation is queued), ``waiting`` (asked within the day: nothing
+    sent again), ``already`` (confirmed already: nothing sent)."""
 
     ident: str
     outcome: str
@@ -167,6 +168,10 @@ class Follow:
             return Subscribed(row["id"], "already")
         if row is not None:
             ident, outcome = row["id"], "again"
+            asked = conn.execute("SELECT expires FROM follow_subscriptions WHERE id = ?", (ident,)).fetchone()[0]
+            if asked - self.cfg.confirm_days * DAY > now - DAY:
+                # Asked again within a day: no second message (nobody can fill someone's inbox by repeating it).
+                return Subscribed(ident, "waiting")
             conn.execute("UPDATE follow_subscriptions SET rhythm = ?, expires = ? WHERE id = ?",
                          (rhythm, now + self.cfg.confirm_days * DAY, ident))
         else:

@@ -166,7 +166,9 @@ def test_followers_get_each_new_entry_once_and_a_correction_only_if_they_receive
     carole = link(world.box.to("carole@exemple.fr")[-1], "courriel/suivre/confirmer")
     assert post(carole.split("?")[0], dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(carole).query)))[0] == 200
     assert subscribe(world, "dan@exemple.fr") == 202  # never confirms
+    assert subscribe(world, "dan@exemple.fr") == 202  # asked twice: one message (nobody fills an inbox so)
     run_jobs(app)
+    assert len(world.box.to("dan@exemple.fr")) == 1
     assert all(s.startswith("Confirmez") for s in (m["Subject"] for _, m in world.box.received))
     before = world.box.count()
 
