@@ -750,9 +750,17 @@ def intake_serve(c, port=8001, bind="127.0.0.1", threads=8):
 
     from intake.app import create_app
 
+    import signal
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_app(_intake_config())
     print(f"Intake listening on http://{bind}:{port}/ (README, \"Running the intake\"); Ctrl-C stops it.")
+
+    def stop(signum, frame):
+        # A service manager's stop (SIGTERM) ends like Ctrl-C: the workers finish the message in hand.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         # X-Forwarded-For reaches the app, which trusts it only per INTAKE_PROXY_HOPS.
         waitress_serve(app, host=bind, port=int(port), threads=int(threads), ident="intake",
@@ -763,7 +771,8 @@ def intake_serve(c, port=8001, bind="127.0.0.1", threads=8):
 
 @task(name="status")
 def intake_status(c):
-    """Show the intake's queue: submissions not pushed yet, pull requests and e-mails waiting, their errors."""
+    """Show the intake's queue: submissions not pushed yet, pull requests and e-mails waiting, their errors, and
+    the followers' messages (queued, held for a digest, sent in the last hour, refused)."""
     from intake.service import Intake
 
     for line in Intake(_intake_config()).status_lines():
@@ -826,6 +835,20 @@ def intake_bench(c, interval=2.0, timeout=5.0, rounds=3):
     print(bench_intake.report(bench_intake.run(float(interval), float(timeout), int(rounds))))
 
 
+# --- following by e-mail (issue 30): the figures of the loopback run ------------------------------------
+@task(name="bench-mail", help={"subscribers": "Confirmed followers of the whole site (default 10000).",
+                               "sent": "Messages actually sent through the loopback server (default 2000)."})
+def intake_bench_mail(c, subscribers=10000, sent=2000):
+    """Messages per minute through a loopback SMTP server, the intake's memory with N followers, and the time
+    from a publish to the last message sent (prints figures)."""
+    if int(subscribers) < 1 or not 1 <= int(sent) <= int(subscribers):
+        raise Exit("--subscribers: at least 1; --sent: between 1 and --subscribers", code=2)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_follow
+
+    print(bench_follow.report(bench_follow.run(int(subscribers), int(sent))))
+
+
 feeds = Collection("feeds")
 feeds.add_task(feeds_ping)
 
@@ -839,7 +862,7 @@ namespace = Collection(build, serve, livereload, preview, clean, new, check, tes
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")
-for _task in (intake_serve, intake_status, intake_secret, intake_bench):
+for _task in (intake_serve, intake_status, intake_secret, intake_bench, intake_bench_mail):
     intake.add_task(_task)
 namespace.add_collection(intake)
 
