@@ -20,26 +20,14 @@ import html
 from zoneinfo import ZoneInfo
 
 from blogcore.typography import NBSP
+from blogcore.wording import OFFICIAL_REPLY, de, kind_label
 from transparency import mention
 
 from . import ids
 from .cleaning import absolute_html, first_words, plain_text, plain_title, strip_controls
 from .model import Entry, Person
 
-KIND_LABELS = {
-    "comment": "Commentaire",
-    "testimonial": "Témoignage",
-    "idea": "Idée",
-    "mention": "Mention",
-}
 ANONYMOUS = "Anonyme"
-_VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
-
-
-def of(name: str) -> str:
-    """French « de » with elision: « de Camille », « d’Alice », « d’Élise »."""
-    return f"d’{name}" if name[:1].casefold() in _VOWELS else f"de {name}"
-
 
 def local_time(when: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     """An aware datetime in the site's zone, to the second (RFC 3339 without fraction)."""
@@ -92,9 +80,9 @@ def contribution_title(contribution, article) -> str:
     """« Commentaire de Léa sur « Titre » », « Réponse officielle sur « Titre » » (the article's mention after it)."""
     who = plain_title(getattr(contribution, "author", "")) or ANONYMOUS
     if getattr(contribution, "official", False):
-        what = f"Réponse officielle {of(who)}"
+        what = f"{OFFICIAL_REPLY} {de(who)}"
     else:
-        what = f"{KIND_LABELS.get(getattr(contribution, 'kind', ''), 'Contribution')} {of(who)}"
+        what = f"{kind_label(getattr(contribution, 'kind', ''))} {de(who)}"
     return f"{what} sur {mention.named(article, f'«{NBSP}{plain_title(article.title)}{NBSP}»')}"
 
 
@@ -105,7 +93,7 @@ def contribution_entry(contribution, article, body_html: str, base: str, tz: Zon
     when = local_time(contribution.date, tz)
     content = absolute_html(strip_controls(body_html or ""), article_url)
     summary_text = first_words(content)
-    kind = KIND_LABELS.get(getattr(contribution, "kind", ""), "Contribution")
+    kind = kind_label(getattr(contribution, "kind", ""))
     return Entry(
         id=ids.contribution_id(contribution, authority, tz), url=url,
         title=contribution_title(contribution, article), published=when, updated=when,
