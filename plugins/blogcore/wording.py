@@ -46,6 +46,9 @@ WORK_TYPES = {
     "republication": "Republication",
     "marque": "Article de la marque",
 }
+# An article's source line, as its page's byline says it (« Source : Revue de test »).
+SOURCE = "Source"
+SOURCE_UNNAMED = "D’où vient ce texte ?"  # a source with an address or a note but no name
 # What a search result is.
 RESULT_KINDS = {"article": "Article", "page": "Page", "contribution": "Contribution"}
 
