@@ -267,6 +267,10 @@ class Catalogue:
         """The Suivre page's address, relative to the site."""
         return FOLLOW_URL
 
+    def of_scope(self, scope: str) -> list[Feed]:
+        """The feeds of one scope, in the catalogue's order (the "Suivre" page's main choices)."""
+        return [feed for feed in self.feeds if feed.scope == scope]
+
     def groups(self) -> list[Group]:
         """The sections of the "Suivre" page (empty ones left out)."""
         by_scope: dict[str, list[Feed]] = {}
