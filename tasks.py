@@ -486,6 +486,7 @@ def _publishing():
     import publishing.gitpages
     import publishing.pipeline
     import publishing.s3
+    import publishing.schedule
     import publishing.site
     import publishing.traces
 
@@ -554,9 +555,13 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
     deploy_error = publishing.pipeline.DeployError
     client = _deploy_target(target, remote, bucket, endpoint_url, prefix)
     with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+        # The set of texts due now, taken before the build starts (the build holds at least those): the
+        # site carries it, and the scheduled check compares with it (scripts/publishing/schedule.py).
+        due_at = publishing.schedule.now_utc()
         site = _production_site(Path(tmp))
+        source = publishing.gitpages.source_commit(ROOT)
+        publishing.schedule.write_manifest(site.root, ROOT, due_at, source.sha or "")
         if target == "git":
-            source = publishing.gitpages.source_commit(ROOT)
             deploy = functools.partial(publishing.gitpages.deploy, site, remote, branch, source)
         else:
             deploy = functools.partial(publishing.s3.deploy, site, bucket, prefix, endpoint_url, client)
