@@ -734,6 +734,21 @@ def bench_publish(c, runs=3, tests=False):
     print(publish_bench.report(publish_bench.run(int(runs), bool(tests))))
 
 
+# --- on time: from an article's date to its page online (publish.yml's quarter-hour run) ----------
+
+
+@task(name="bench-on-time", help={"runs": "Scheduled articles to time, each one published (default 2)."})
+def bench_on_time(c, runs=2):
+    """Print the time from an article's date to its page online, with the scheduled publish's steps."""
+    if int(runs) < 1:
+        raise Exit("--runs: give at least 1", code=2)
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_ontime
+
+    print(bench_ontime.report(bench_ontime.run(int(runs))))
+
+
 # --- the intake service (intake/: the contribution form and webmentions) ------------------
 
 
@@ -840,7 +855,7 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
     contributions.add_task(_task)
 
 namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, desk,
-                       bench_publish)
+                       bench_publish, bench_on_time)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")
