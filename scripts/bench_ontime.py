@@ -76,6 +76,7 @@ def _check(team: Path, remote: Path) -> tuple[float, str]:
 def run(runs: int = 2) -> dict:
     """Time each step over `runs` scheduled articles."""
     figures: dict[str, list[float]] = {key: [] for key, _ in STEPS}
+    figures["publish cpu"] = []
     with tempfile.TemporaryDirectory(prefix="bench-on-time-") as tmp_name:
         tmp = Path(tmp_name)
         team = _team(tmp)
@@ -96,7 +97,7 @@ def run(runs: int = 2) -> dict:
             if not said.startswith("Publier") or slug not in said:
                 raise SystemExit(f"bench-on-time: at the date the check should publish {slug}: {said}")
             figures["check"].append(seconds)
-            figures["publish"].append(_timed(publish, team, "invoke publish"))
+            figures["publish"].append(_timed(publish, team, "invoke publish", figures["publish cpu"]))
             page = subprocess.run(["git", "-C", str(remote), "cat-file", "-e", f"gh-pages:{slug}/index.html"])
             if page.returncode != 0:
                 raise SystemExit(f"bench-on-time: {slug}/index.html is not on gh-pages after the publish")
@@ -113,6 +114,9 @@ def report(figures: dict) -> str:
         values = figures[key]
         span = f"  ({min(values):.1f} to {max(values):.1f})" if len(values) > 1 else ""
         lines.append(f"  {label:<58} {statistics.median(values):6.1f} s{span}")
+    cpu = figures["publish cpu"]
+    lines.append(f"CPU time (user + system, every process) of invoke publish: {statistics.median(cpu):.1f} s "
+                 f"({min(cpu):.1f} to {max(cpu):.1f}): what the wall time is on an idle machine of this speed")
     lines.append("On GitHub, add the wait for the next quarter-hour run (at most 15 min; ~1 min for a text dated at "
                  "a quarter hour), the runner, the cached setup and Pages' deploy.")
     lines.append(f"(wall times on this machine, {os.cpu_count()} cores, load average {figures['load'][0]:.1f} at the end)")
