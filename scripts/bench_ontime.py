@@ -116,7 +116,7 @@ def report(figures: dict) -> str:
         lines.append(f"  {label:<58} {statistics.median(values):6.1f} s{span}")
     cpu = figures["publish cpu"]
     lines.append(f"CPU time (user + system, every process) of invoke publish: {statistics.median(cpu):.1f} s "
-                 f"({min(cpu):.1f} to {max(cpu):.1f}): what the wall time is on an idle machine of this speed")
+                 f"({min(cpu):.1f} to {max(cpu):.1f}); it does not depend on the load")
     lines.append("On GitHub, add the wait for the next quarter-hour run (at most 15 min; ~1 min for a text dated at "
                  "a quarter hour), the runner, the cached setup and Pages' deploy.")
     lines.append(f"(wall times on this machine, {os.cpu_count()} cores, load average {figures['load'][0]:.1f} at the end)")
