@@ -167,3 +167,12 @@ def test_the_workflow_step_runs_on_the_system_python_alone_and_answers_for_githu
     write(root, "content/articles/a-l-heure.md", now - dt.timedelta(minutes=1))
     said, answer = check()
     assert answer["publish"] == "true" and "content/articles/a-l-heure.md" in said
+
+
+def test_an_unreadable_public_repository_means_publish_and_the_publish_says_why(tmp_path, capsys):
+    root = project(tmp_path, dt.datetime.now(dt.timezone.utc))
+    output = tmp_path / "github-output"
+    assert schedule.main(["--remote", str(tmp_path / "nowhere.git"), "--root", str(root),
+                          "--github-output", str(output)]) == 0
+    assert "publish=true" in output.read_text().split()
+    assert "dépôt public illisible" in capsys.readouterr().out
