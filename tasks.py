@@ -862,3 +862,34 @@ intake = Collection("intake")
 for _task in (intake_serve, intake_status, intake_secret, intake_bench):
     intake.add_task(_task)
 namespace.add_collection(intake)
+
+
+# --- reader pages: the favicon and touch icons, made from the logo --------------------
+
+
+@task(help={"logo": "The logo to draw them from (default: theme/static/images/logo.svg)."})
+def icons(c, logo=str(ROOT / "theme" / "static" / "images" / "logo.svg")):
+    """Make the favicon and touch icons in theme/static/icons/ from the site's logo (commit them).
+
+    Needs Debian's chromium and Playwright (scripts/setup --test); a build never runs this.
+    """
+    logo_path = Path(logo)
+    if not logo_path.is_file():
+        raise Exit(f"{logo}: Logo = absent: no such file. Fix: give the path of an SVG logo (--logo).")
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    if str(ROOT / "plugins") not in sys.path:
+        sys.path.insert(0, str(ROOT / "plugins"))
+    from publishing import browser as harness
+    from reading import icons as reading_icons
+
+    try:
+        with harness.browser() as chromium:
+            written = reading_icons.make(logo_path, ROOT / "theme" / "static" / "icons", chromium)
+    except harness.BrowserUnavailable as exc:
+        raise Exit(f"chromium: {exc}. Fix: run scripts/setup --test") from None
+    for path in written:
+        print(path.relative_to(ROOT))
+
+
+namespace.add_task(icons)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
@@ -240,9 +241,9 @@ class IntakeApp:
                 links=[(snap.articles[draft.article].url, "Revenir à l’article")], data={"deja_recue": True})
         if stored.outcome == "created":
             self.intake.db.hit(network)
-        return self.accepted(request, stored.ident, stored.outcome == "created")
+        return self.accepted(request, stored.ident, stored.outcome == "created", draft.article)
 
-    def accepted(self, request: Request, ident: str, created: bool) -> Response:
+    def accepted(self, request: Request, ident: str, created: bool, article: str = "") -> Response:
         """303 to the site's thank-you page with the receipt (JSON: 202 and the receipt).
 
         Only for the sender of the submission: the one whose POST stored it, or who sends it again with the
@@ -251,27 +252,35 @@ class IntakeApp:
         snap = self.intake.snapshot
         key = mail.link_signature(self.cfg, "deletion", ident)
         thanks = f"{self.cfg.site_url}/{snap.thanks_url}?recu={ident}&cle={key}"
+        # The article it was about, for the thank-you page's « Revenir à l'article » (its address on the site).
+        back = snap.site.articles.get(article, "") if article in snap.articles else ""
+        if back:
+            thanks += "&retour=" + quote(back, safe="/")
         if self.wants_json(request):
             body = {"recu": ident, "statut": "en attente de modération", "deja_recue": not created,
                     "suppression": mail.deletion_link(self.cfg, ident), "merci": thanks}
             return Response(json.dumps(body, ensure_ascii=False), status=202,
                             content_type="application/json; charset=utf-8")
         response = Response(status=303, headers={"Location": thanks})
-        response.set_cookie(RECEIPT_COOKIE, f"{ident}.{key}", max_age=3600, path="/recu", httponly=True,
+        response.set_cookie(RECEIPT_COOKIE, f"{ident}.{key}.{article if back else ''}", max_age=3600, path="/recu", httponly=True,
                             samesite="Lax", secure=self.cfg.public_url.startswith("https://"))
         return response
 
     def on_receipt(self, request: Request) -> Response:
-        ident, _, key = (request.cookies.get(RECEIPT_COOKIE) or "").partition(".")
+        ident, _, rest = (request.cookies.get(RECEIPT_COOKIE) or "").partition(".")
+        key, _, article = rest.partition(".")  # the article's slug after the signature (empty for none)
         if not ident or mail.link_signature(self.cfg, "deletion", ident) != key:
             return self.message(request, "Aucun reçu", [
                 "Ce navigateur n’a pas de reçu récent : le reçu s’affiche ici pendant une heure après l’envoi. "
                 "Votre numéro de reçu figure aussi dans l’adresse de la page de remerciement, après « recu= »."],
                 404, links=[(self.cfg.site_url + "/", "Aller sur le site")])
+        found = self.intake.snapshot.articles.get(article) if article else None
+        back_to_article = [(found.url, "Revenir à l’article")] if found else []
         return self.message(request, "Votre reçu", [
             f"Numéro de reçu : {ident}. Votre contribution attend la relecture d’un modérateur.",
             "Gardez ce lien : il vous permet de demander la suppression de votre contribution, même après sa "
             "publication."], links=[(mail.deletion_link(self.cfg, ident), "Demander la suppression de ma contribution"),
+                                    *back_to_article,
                                     (self.cfg.site_url + "/", "Revenir sur le site")])
 
     def _signed(self, request: Request, purpose: str) -> str | None:

@@ -24,6 +24,7 @@ from blogcore.errors import Problem, display_path
 from blogcore.headers import Header, parse_header
 from blogcore.isodate import DateError, parse_iso
 
+from reading import cover
 from transparency import fields as transparency_fields
 
 from .config import EditorialConfig
@@ -48,6 +49,7 @@ KNOWN_FIELDS = {
     "tags", "keywords", "summary", "lang", "status", "template", "save_as",
     "url", "translation", "source", "source_url", "source_note", "feed_id", *ORIGINS,
     *transparency_fields.FIELDS,  # Partnership, Sponsor, Correction... (plugins/transparency/fields.py)
+    *cover.FIELDS,  # Image, Image-description (plugins/reading/cover.py)
 }
 MODIFIED_FIX = ("for a correction, write 'Correction: <date> | <rectificatif|precision|mise-a-jour> | <sentence>' "
                 "(it moves the date feeds and the sitemap show); for another change worth telling readers, write "
@@ -226,6 +228,12 @@ class Validator:
                          MODIFIED_FIX)
         for found in transparency_fields.check(fields, header.all("correction"), entry.kind, entry.date, self.tz):
             self.problem(entry, found.field, found.value, found.message, found.fix)
+        found_cover = cover.check(fields, entry.path, self.root, self.settings.get("STATIC_PATHS", []))
+        for found in found_cover:
+            self.problem(entry, found.field, found.value, found.message, found.fix)
+        heavy = "" if found_cover else cover.heaviness(fields, entry.path, self.root)
+        if heavy:
+            self.warn(entry, heavy)
         if entry.kind == "article" and entry.date and entry.date > self.now and status == "published":
             if not self.settings.get("WITH_FUTURE_DATES", True):
                 entry.status = "draft"  # Pelican holds it back until its day

@@ -17,7 +17,7 @@ its type of work (« Republication », « Tribune / texte invité »…, from
 plugins/transparency, worded by blogcore/wording.py) and its source line
 (« Source : <publication> », linked to the page's Source box, as the page's
 byline links it). Both open the summary and the content, after the
-commercial mention; the type of work is also a category of the entry
+commercial mention and the cover image; the type of work is also a category of the entry
 (scheme ``https://schema.org/genre``, as the page's JSON-LD says it).
 """
 
@@ -33,7 +33,7 @@ from transparency import mention
 
 from . import ids
 from .cleaning import absolute_html, first_words, plain_text, plain_title, strip_controls
-from .model import Entry, Person
+from .model import Entry, Image, Person
 
 ANONYMOUS = "Anonyme"
 
@@ -92,11 +92,19 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     if not summary_text:
         summary_text = first_words(content)
         summary = html.escape(summary_text, quote=False)
-    title = mention.headline(article, plain_title(article.title))
+    # What the page says above the text; the cover, then the mention, go before it (below).
     work_type, line_html, line_text = origin(article, url)
     if line_html:
         content, summary = line_html + content, line_html + summary
         summary_text = f"{line_text}. {summary_text}"
+    cover = getattr(article, "cover", None)  # plugins/reading: shown at the top of the entry, and its enclosure
+    image = Image(absolute(base, cover.url), cover.mime, cover.length, cover.description, cover.width,
+                  cover.height) if cover else None
+    if image:
+        figure = (f'<p><img src="{html.escape(image.url)}" alt="{html.escape(image.description)}" '
+                  f'width="{image.width}" height="{image.height}"></p>')
+        content = figure + content
+    title = mention.headline(article, plain_title(article.title))
     words = plain_title(mention.text(article))
     if words:
         paragraph = f"<p><strong>{html.escape(words, quote=False)}</strong></p>"
@@ -111,7 +119,7 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     return Entry(
         id=entry_id, url=url, title=title, published=published, updated=updated,
         summary_html=summary, summary_text=summary_text, content_html=content,
-        authors=authors, categories=categories, tags=tags, key=article.slug, work_type=work_type,
+        authors=authors, categories=categories, tags=tags, key=article.slug, work_type=work_type, image=image,
     )
 
 

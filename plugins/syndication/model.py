@@ -23,6 +23,18 @@ SCOPES = ("site", "communaute", "corrections", "categorie", "etiquette", "auteur
 
 
 @dataclass(frozen=True)
+class Image:
+    """An entry's cover image (plugins/reading): an RSS enclosure, an Atom rel="enclosure" link, JSON's image."""
+
+    url: str  # absolute
+    type: str
+    length: int
+    description: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Person:
     """An author as feeds show it: a name, and a page when there is one."""
 
@@ -47,6 +59,7 @@ class Entry:
     tags: tuple[str, ...] = ()
     key: str = ""  # the article's slug or the contribution's id (tests, logs)
     work_type: str = ""  # an article's type of work, as its page shows it (« Republication »)
+    image: Image | None = None  # the article's cover image
 
 
 @dataclass(frozen=True)
