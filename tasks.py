@@ -486,6 +486,7 @@ def _publishing():
     import publishing.gitpages
     import publishing.pipeline
     import publishing.s3
+    import publishing.schedule
     import publishing.site
     import publishing.traces
 
@@ -554,9 +555,13 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
     deploy_error = publishing.pipeline.DeployError
     client = _deploy_target(target, remote, bucket, endpoint_url, prefix)
     with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+        # The set of texts due now, taken before the build starts (the build holds at least those): the
+        # site carries it, and the scheduled check compares with it (scripts/publishing/schedule.py).
+        due_at = publishing.schedule.now_utc()
         site = _production_site(Path(tmp))
+        source = publishing.gitpages.source_commit(ROOT)
+        publishing.schedule.write_manifest(site.root, ROOT, due_at, source.sha or "")
         if target == "git":
-            source = publishing.gitpages.source_commit(ROOT)
             deploy = functools.partial(publishing.gitpages.deploy, site, remote, branch, source)
         else:
             deploy = functools.partial(publishing.s3.deploy, site, bucket, prefix, endpoint_url, client)
@@ -729,6 +734,21 @@ def bench_publish(c, runs=3, tests=False):
     print(publish_bench.report(publish_bench.run(int(runs), bool(tests))))
 
 
+# --- on time: from an article's date to its page online (publish.yml's quarter-hour run) ----------
+
+
+@task(name="bench-on-time", help={"runs": "Scheduled articles to time, each one published (default 2)."})
+def bench_on_time(c, runs=2):
+    """Print the time from an article's date to its page online, with the scheduled publish's steps."""
+    if int(runs) < 1:
+        raise Exit("--runs: give at least 1", code=2)
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_ontime
+
+    print(bench_ontime.report(bench_ontime.run(int(runs))))
+
+
 # --- the intake service (intake/: the contribution form and webmentions) ------------------
 
 
@@ -858,7 +878,7 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
     contributions.add_task(_task)
 
 namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, desk,
-                       bench_publish)
+                       bench_publish, bench_on_time)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")

@@ -49,7 +49,7 @@ from .service import NAME_IN_USE_NOTE, Intake
 
 ensure_plugins_importable()
 from blogcore import urls  # noqa: E402
-from community.model import KIND_LABELS  # noqa: E402
+from blogcore.wording import CONTRIBUTION_KINDS  # noqa: E402
 from community.sanitize import render_body  # noqa: E402
 from editorial.filters import FILTERS as THEME_FILTERS  # noqa: E402
 
@@ -175,7 +175,7 @@ class IntakeApp:
         return self.page(
             "form_page.html", status, article=article, values=values, errors=errors or {}, reply=reply,
             preview_html=render_body(draft.body, frozenset()) if preview else "",
-            kind_label=KIND_LABELS.get(draft.kind, ""), preview=preview, mail_note=mail_note,
+            kind_label=CONTRIBUTION_KINDS.get(draft.kind, ""), preview=preview, mail_note=mail_note,
             token=spam.issue_token(self.cfg, draft.article) if preview else "",
             max_chars=snap.max_body_chars, max_links=self.cfg.max_links,
             transparence_url=snap.transparence_url,

@@ -43,6 +43,7 @@ from .paths import ensure_plugins_importable
 ensure_plugins_importable()
 from blogcore.errors import SiteError  # noqa: E402
 from blogcore.names import identity_key  # noqa: E402
+from blogcore.wording import kind_label  # noqa: E402
 from community import store  # noqa: E402
 from community.identity import ANONYMOUS  # noqa: E402
 from community.model import Contribution  # noqa: E402
@@ -202,8 +203,7 @@ class Intake:
             self.repo.fetch()
             branch = row["branch"] if row["state"] == "pushed" and row["branch"] else self.branch_name("contribution", row)
             path = self._contribution_path(row["article"], row["id"])
-            kind = {"comment": "commentaire", "idea": "idée", "testimonial": "témoignage",
-                    "mention": "mention"}[row["kind"]]
+            kind = kind_label(row["kind"]).lower()
             self.repo.commit_and_push(branch, {path: row["text"]},
                                       f"Contribution {row['id']} ({kind}) sur {row['article']}, en attente de "
                                       f"modération\n\nReçue le "

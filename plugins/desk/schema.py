@@ -19,7 +19,7 @@ follows at the next build; it has no list of its own.
 
 from __future__ import annotations
 
-from blogcore import isodate
+from blogcore import isodate, wording
 from editorial import validate
 from community import model as community_model
 from community import moderation as community_moderation
@@ -268,7 +268,7 @@ def build(cfg: DeskConfig, settings: dict, categories: list[str], authors: list[
         },
         "contributions": {
             "statuses": CONTRIBUTION_STATUS_LABELS,
-            "kinds": community_model.KIND_LABELS,
+            "kinds": wording.CONTRIBUTION_KINDS,
             "max_body_chars": community.max_body_chars,
             "brand_names": list(community.brand_names),
             "articles": articles_by_slug or {},

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 # format key -> (file extension, media type, name shown to readers)
+# The scheme of the category that gives an entry's type of work (the page's JSON-LD "genre").
+GENRE_SCHEME = "https://schema.org/genre"
 FORMATS = {
     "atom": ("atom.xml", "application/atom+xml", "Atom"),
     "rss": ("rss.xml", "application/rss+xml", "RSS"),
@@ -56,6 +58,7 @@ class Entry:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     key: str = ""  # the article's slug or the contribution's id (tests, logs)
+    work_type: str = ""  # an article's type of work, as its page shows it (« Republication »)
     image: Image | None = None  # the article's cover image
 
 

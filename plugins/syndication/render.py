@@ -13,7 +13,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .model import FORMATS, Document
+from .model import FORMATS, GENRE_SCHEME, Document
 
 GENERATOR = "Pelican + feedgen (plugin syndication de Marques & communautés)"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -102,6 +102,8 @@ def _feedgen(doc: Document, with_rss: bool) -> FeedGenerator:
         entry.summary(item.summary_html, type="html")
         for term in item.categories:
             entry.category(term=term)
+        if item.work_type:
+            entry.category(term=item.work_type, scheme=GENRE_SCHEME, label=item.work_type)
         if item.image:  # the cover image: feed readers show an enclosure as the entry's picture
             entry.enclosure(item.image.url, str(item.image.length), item.image.type)
             entry.atomlinks.enclosure = (item.image.url, str(item.image.length), item.image.type)
