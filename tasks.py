@@ -504,6 +504,7 @@ def _publishing():
     import publishing.gitpages
     import publishing.pipeline
     import publishing.s3
+    import publishing.schedule
     import publishing.site
     import publishing.traces
 
@@ -572,9 +573,13 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
     deploy_error = publishing.pipeline.DeployError
     client = _deploy_target(target, remote, bucket, endpoint_url, prefix)
     with tempfile.TemporaryDirectory(prefix="publish-") as tmp:
+        # The set of texts due now, taken before the build starts (the build holds at least those): the
+        # site carries it, and the scheduled check compares with it (scripts/publishing/schedule.py).
+        due_at = publishing.schedule.now_utc()
         site = _production_site(Path(tmp))
+        source = publishing.gitpages.source_commit(ROOT)
+        publishing.schedule.write_manifest(site.root, ROOT, due_at, source.sha or "")
         if target == "git":
-            source = publishing.gitpages.source_commit(ROOT)
             deploy = functools.partial(publishing.gitpages.deploy, site, remote, branch, source)
         else:
             deploy = functools.partial(publishing.s3.deploy, site, bucket, prefix, endpoint_url, client)
@@ -747,6 +752,21 @@ def bench_publish(c, runs=3, tests=False):
     print(publish_bench.report(publish_bench.run(int(runs), bool(tests))))
 
 
+# --- on time: from an article's date to its page online (publish.yml's quarter-hour run) ----------
+
+
+@task(name="bench-on-time", help={"runs": "Scheduled articles to time, each one published (default 2)."})
+def bench_on_time(c, runs=2):
+    """Print the time from an article's date to its page online, with the scheduled publish's steps."""
+    if int(runs) < 1:
+        raise Exit("--runs: give at least 1", code=2)
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_ontime
+
+    print(bench_ontime.report(bench_ontime.run(int(runs))))
+
+
 # --- the intake service (intake/: the contribution form and webmentions) ------------------
 
 
@@ -768,9 +788,17 @@ def intake_serve(c, port=8001, bind="127.0.0.1", threads=8):
 
     from intake.app import create_app
 
+    import signal
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_app(_intake_config())
     print(f"Intake listening on http://{bind}:{port}/ (README, \"Running the intake\"); Ctrl-C stops it.")
+
+    def stop(signum, frame):
+        # A service manager's stop (SIGTERM) ends like Ctrl-C: the workers finish the message in hand.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         # X-Forwarded-For reaches the app, which trusts it only per INTAKE_PROXY_HOPS.
         waitress_serve(app, host=bind, port=int(port), threads=int(threads), ident="intake",
@@ -781,7 +809,8 @@ def intake_serve(c, port=8001, bind="127.0.0.1", threads=8):
 
 @task(name="status")
 def intake_status(c):
-    """Show the intake's queue: submissions not pushed yet, pull requests and e-mails waiting, their errors."""
+    """Show the intake's queue: submissions not pushed yet, pull requests and e-mails waiting, their errors, and
+    the followers' messages (queued, held for a digest, sent in the last hour, refused)."""
     from intake.service import Intake
 
     for line in Intake(_intake_config()).status_lines():
@@ -844,6 +873,20 @@ def intake_bench(c, interval=2.0, timeout=5.0, rounds=3):
     print(bench_intake.report(bench_intake.run(float(interval), float(timeout), int(rounds))))
 
 
+# --- following by e-mail (issue 30): the figures of the loopback run ------------------------------------
+@task(name="bench-mail", help={"subscribers": "Confirmed followers of the whole site (default 10000).",
+                               "sent": "Messages actually sent through the loopback server (default 2000)."})
+def intake_bench_mail(c, subscribers=10000, sent=2000):
+    """Messages per minute through a loopback SMTP server, the intake's memory with N followers, and the time
+    from a publish to the last message sent (prints figures)."""
+    if int(subscribers) < 1 or not 1 <= int(sent) <= int(subscribers):
+        raise Exit("--subscribers: at least 1; --sent: between 1 and --subscribers", code=2)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_follow
+
+    print(bench_follow.report(bench_follow.run(int(subscribers), int(sent))))
+
+
 feeds = Collection("feeds")
 feeds.add_task(feeds_ping)
 
@@ -853,10 +896,41 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
     contributions.add_task(_task)
 
 namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, desk,
-                       bench_publish)
+                       bench_publish, bench_on_time)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")
-for _task in (intake_serve, intake_status, intake_secret, intake_bench):
+for _task in (intake_serve, intake_status, intake_secret, intake_bench, intake_bench_mail):
     intake.add_task(_task)
 namespace.add_collection(intake)
+
+
+# --- reader pages: the favicon and touch icons, made from the logo --------------------
+
+
+@task(help={"logo": "The logo to draw them from (default: theme/static/images/logo.svg)."})
+def icons(c, logo=str(ROOT / "theme" / "static" / "images" / "logo.svg")):
+    """Make the favicon and touch icons in theme/static/icons/ from the site's logo (commit them).
+
+    Needs Debian's chromium and Playwright (scripts/setup --test); a build never runs this.
+    """
+    logo_path = Path(logo)
+    if not logo_path.is_file():
+        raise Exit(f"{logo}: Logo = absent: no such file. Fix: give the path of an SVG logo (--logo).")
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    if str(ROOT / "plugins") not in sys.path:
+        sys.path.insert(0, str(ROOT / "plugins"))
+    from publishing import browser as harness
+    from reading import icons as reading_icons
+
+    try:
+        with harness.browser() as chromium:
+            written = reading_icons.make(logo_path, ROOT / "theme" / "static" / "icons", chromium)
+    except harness.BrowserUnavailable as exc:
+        raise Exit(f"chromium: {exc}. Fix: run scripts/setup --test") from None
+    for path in written:
+        print(path.relative_to(ROOT))
+
+
+namespace.add_task(icons)

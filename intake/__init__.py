@@ -15,5 +15,8 @@ queue, submissions, addresses, rate counts), ``worker`` (the queue's jobs,
 retried with backoff), ``gitrepo`` (clone, branch, commit, push),
 ``snapshot`` (the site as it is on the base branch), ``forge`` (GitHub pull
 requests), ``mail`` (double opt-in, notices), ``webmention`` (verification),
-``pages`` (the service's own French pages).
+``pages`` (the service's own French pages); following the site by e-mail:
+``follow`` (subscriptions, the feeds' new entries queued per follower),
+``feedread`` (the published feeds, read over HTTP with defusedxml),
+``letters`` (the followers' messages) and ``sender`` (their durable queue).
 """

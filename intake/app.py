@@ -16,6 +16,12 @@ Routes:
 ``GET|POST /suppression``           ask for a contribution's deletion (the receipt's signed link)
 ``GET /courriel/confirmer``         double opt-in: the link of the confirmation e-mail
 ``GET|POST /courriel/desinscrire``  unsubscribe: deletes the address (one-click POST too)
+``POST /courriel/suivre``           « Recevoir par e-mail »: an address and a published feed (``flux``,
+                                    from the site's feed list) → one confirmation e-mail (double opt-in);
+                                    the same answer whether the address was known or not
+``GET|POST /courriel/suivre/confirmer``  the confirmation link: GET shows a button, POST confirms
+``GET|POST /courriel/suivre/effacer``    the link in every follower's message: deletes the address at once
+``GET|POST /courriel/suivre/un-clic``    ``List-Unsubscribe`` (RFC 8058): POST deletes, GET shows a button
 ``POST /webmention``                W3C Webmention: 202, verified in the background
 ``GET /sante``                      health: {"etat": "ok"} (200) once the site is read, 503 before;
                                     nothing more (details: the log and ``invoke intake.status``)
@@ -27,20 +33,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
+from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import form, mail, spam, webmention
+from . import feedread, follow, form, mail, spam, webmention
 from .config import IntakeConfig
+from .letters import CONFIRM_PATH, LEAVE_PATH
 from .paths import TEMPLATES, THEME_TEMPLATES, ensure_plugins_importable
 from .service import NAME_IN_USE_NOTE, Intake
 
 ensure_plugins_importable()
 from blogcore import urls  # noqa: E402
-from community.model import KIND_LABELS  # noqa: E402
+from blogcore.wording import CONTRIBUTION_KINDS  # noqa: E402
 from community.sanitize import render_body  # noqa: E402
 from editorial.filters import FILTERS as THEME_FILTERS  # noqa: E402
 
@@ -67,7 +76,12 @@ class IntakeApp:
             Rule("/courriel/confirmer", endpoint="confirm", methods=["GET"]),
             Rule("/courriel/desinscrire", endpoint="unsubscribe", methods=["GET", "POST"]),
             Rule("/webmention", endpoint="webmention", methods=["GET", "POST"]),
+            Rule("/courriel/suivre", endpoint="follow", methods=["POST"]),
+            Rule("/courriel/suivre/confirmer", endpoint="follow_confirm", methods=["GET", "POST"]),
+            Rule("/courriel/suivre/effacer", endpoint="follow_leave", methods=["GET", "POST"]),
+            Rule("/courriel/suivre/un-clic", endpoint="follow_one_click", methods=["GET", "POST"]),
         ], strict_slashes=False)
+        self._catalogue: tuple[float, dict] = (0.0, {})  # the site's feed list, read again every few minutes
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -161,7 +175,7 @@ class IntakeApp:
         return self.page(
             "form_page.html", status, article=article, values=values, errors=errors or {}, reply=reply,
             preview_html=render_body(draft.body, frozenset()) if preview else "",
-            kind_label=KIND_LABELS.get(draft.kind, ""), preview=preview, mail_note=mail_note,
+            kind_label=CONTRIBUTION_KINDS.get(draft.kind, ""), preview=preview, mail_note=mail_note,
             token=spam.issue_token(self.cfg, draft.article) if preview else "",
             max_chars=snap.max_body_chars, max_links=self.cfg.max_links,
             transparence_url=snap.transparence_url,
@@ -240,9 +254,9 @@ class IntakeApp:
                 links=[(snap.articles[draft.article].url, "Revenir à l’article")], data={"deja_recue": True})
         if stored.outcome == "created":
             self.intake.db.hit(network)
-        return self.accepted(request, stored.ident, stored.outcome == "created")
+        return self.accepted(request, stored.ident, stored.outcome == "created", draft.article)
 
-    def accepted(self, request: Request, ident: str, created: bool) -> Response:
+    def accepted(self, request: Request, ident: str, created: bool, article: str = "") -> Response:
         """303 to the site's thank-you page with the receipt (JSON: 202 and the receipt).
 
         Only for the sender of the submission: the one whose POST stored it, or who sends it again with the
@@ -251,27 +265,35 @@ class IntakeApp:
         snap = self.intake.snapshot
         key = mail.link_signature(self.cfg, "deletion", ident)
         thanks = f"{self.cfg.site_url}/{snap.thanks_url}?recu={ident}&cle={key}"
+        # The article it was about, for the thank-you page's « Revenir à l'article » (its address on the site).
+        back = snap.site.articles.get(article, "") if article in snap.articles else ""
+        if back:
+            thanks += "&retour=" + quote(back, safe="/")
         if self.wants_json(request):
             body = {"recu": ident, "statut": "en attente de modération", "deja_recue": not created,
                     "suppression": mail.deletion_link(self.cfg, ident), "merci": thanks}
             return Response(json.dumps(body, ensure_ascii=False), status=202,
                             content_type="application/json; charset=utf-8")
         response = Response(status=303, headers={"Location": thanks})
-        response.set_cookie(RECEIPT_COOKIE, f"{ident}.{key}", max_age=3600, path="/recu", httponly=True,
+        response.set_cookie(RECEIPT_COOKIE, f"{ident}.{key}.{article if back else ''}", max_age=3600, path="/recu", httponly=True,
                             samesite="Lax", secure=self.cfg.public_url.startswith("https://"))
         return response
 
     def on_receipt(self, request: Request) -> Response:
-        ident, _, key = (request.cookies.get(RECEIPT_COOKIE) or "").partition(".")
+        ident, _, rest = (request.cookies.get(RECEIPT_COOKIE) or "").partition(".")
+        key, _, article = rest.partition(".")  # the article's slug after the signature (empty for none)
         if not ident or mail.link_signature(self.cfg, "deletion", ident) != key:
             return self.message(request, "Aucun reçu", [
                 "Ce navigateur n’a pas de reçu récent : le reçu s’affiche ici pendant une heure après l’envoi. "
                 "Votre numéro de reçu figure aussi dans l’adresse de la page de remerciement, après « recu= »."],
                 404, links=[(self.cfg.site_url + "/", "Aller sur le site")])
+        found = self.intake.snapshot.articles.get(article) if article else None
+        back_to_article = [(found.url, "Revenir à l’article")] if found else []
         return self.message(request, "Votre reçu", [
             f"Numéro de reçu : {ident}. Votre contribution attend la relecture d’un modérateur.",
             "Gardez ce lien : il vous permet de demander la suppression de votre contribution, même après sa "
             "publication."], links=[(mail.deletion_link(self.cfg, ident), "Demander la suppression de ma contribution"),
+                                    *back_to_article,
                                     (self.cfg.site_url + "/", "Revenir sur le site")])
 
     def _signed(self, request: Request, purpose: str) -> str | None:
@@ -355,6 +377,102 @@ class IntakeApp:
         self.intake.on_enqueue()
         return Response("Webmention reçue : la source sera vérifiée, puis relue par un modérateur.\n", status=202,
                         content_type="text/plain; charset=utf-8")
+
+
+    # --- following by e-mail (follow.py) ------------------------------------------------
+
+    def catalogue(self) -> dict[str, str]:
+        """The published feeds readers may follow (site-relative Atom path → title), read at most every 5 min."""
+        at, found = self._catalogue
+        if not found or time.monotonic() - at > 300:
+            found = feedread.read_catalogue(self.cfg)
+            self._catalogue = (time.monotonic(), found)
+        return found
+
+    def on_follow(self, request: Request) -> Response:
+        if self.intake.sender is None:
+            return self.message(request, "Abonnement par e-mail indisponible", [
+                "Ce site n’envoie pas d’e-mails pour le moment. Vous pouvez le suivre par ses flux (page « Suivre »)."],
+                503, links=[(self.cfg.site_url + "/suivre/", "Suivre le site")])
+        address = follow.read_address(request.form.get("courriel", ""))
+        scope = request.form.get("flux", "").strip().lstrip("/")
+        rhythm = request.form.get("rythme", "chaque")
+        errors = []
+        if address is None:
+            errors.append("Adresse électronique non valable : écrivez-la en entier, par exemple prenom@exemple.fr.")
+        try:
+            scopes = self.catalogue()
+        except feedread.FeedError as exc:
+            log.warning("[intake] the site's feed list could not be read: %s", exc)
+            return self.unavailable(request)
+        if scope not in scopes:
+            errors.append("Ce flux n’existe pas sur le site : choisissez-en un dans la liste de la page « Suivre ».")
+        if rhythm not in follow.RHYTHMS:
+            errors.append("Choisissez « à chaque publication » ou « une fois par semaine ».")
+        if errors:
+            return self.message(request, "Abonnement non enregistré", errors, 422,
+                                links=[(self.cfg.site_url + "/suivre/", "Revenir à la page « Suivre »")])
+        network = spam.network_of(spam.client_address(self.cfg, request.environ))
+        wait = spam.rate_limited(self.cfg, self.intake.db, network)
+        if wait:
+            response = self.message(request, "Trop de demandes", [
+                "Beaucoup de demandes sont venues de votre réseau ces derniers temps. Réessayez plus tard."], 429)
+            response.headers["Retry-After"] = str(wait)
+            return response
+        self.intake.db.hit(network)
+        self.intake.follow.subscribe(address, scope, scopes[scope], rhythm)
+        self.intake.on_enqueue()
+        # The same answer whether the address was new, waiting or confirmed: nobody learns who follows what.
+        return self.message(request, "Vérifiez votre boîte aux lettres", [
+            f"Si l’adresse est valable, un message vient de lui être envoyé pour confirmer l’abonnement à « {scopes[scope]} ». "
+            "Rien d’autre ne lui sera envoyé avant que vous ayez confirmé.",
+            f"Sans confirmation, l’adresse est effacée dans {self.cfg.confirm_days} jours. Elle n’est jamais publiée "
+            "ni confiée à un autre service ; chaque message contient un lien qui l’efface aussitôt."],
+            202, links=[(self.cfg.site_url + "/", "Revenir sur le site")], data={"etape": "confirmation"})
+
+    def _follow_signed(self, request: Request, purpose: str) -> str | None:
+        ident = request.values.get("i", "")
+        return ident if self.intake.follow.signed(purpose, ident, request.values.get("s", "")) else None
+
+    def on_follow_confirm(self, request: Request) -> Response:
+        ident = self._follow_signed(request, "confirm")
+        if ident is None:
+            return self.message(request, "Lien non valable", ["Ce lien est incomplet ou modifié. Copiez-le en entier "
+                                                              "depuis le message reçu."], 400)
+        if request.method == "GET":  # a link opened by a mail scanner confirms nothing: the reader clicks
+            return self.page("follow_confirm.html", action=self.cfg.url(CONFIRM_PATH), ident=ident,
+                             signature=request.values.get("s", ""), title="Confirmer votre abonnement",
+                             button="Confirmer", text="Cliquez pour recevoir désormais les nouvelles publications "
+                                                      "par e-mail.")
+        if not self.intake.follow.confirm(ident):
+            return self.message(request, "Lien expiré", [
+                "Cette demande n’est plus conservée (le délai de confirmation est passé, ou l’adresse a été effacée). "
+                "Vous pouvez vous abonner de nouveau depuis la page « Suivre » du site."], 410,
+                links=[(self.cfg.site_url + "/suivre/", "Suivre le site")])
+        sub = self.intake.follow.subscription(ident)
+        return self.message(request, "Abonnement confirmé", [
+            f"Vous recevrez « {sub['scope_title']} » par e-mail, à partir de la prochaine publication.",
+            "Chaque message contient un lien qui efface votre adresse aussitôt."],
+            links=[(self.cfg.site_url + "/", "Revenir sur le site")], data={"confirme": True})
+
+    def on_follow_leave(self, request: Request) -> Response:
+        ident = self._follow_signed(request, "leave")
+        if ident is None:
+            return self.message(request, "Lien non valable", ["Ce lien est incomplet ou modifié : rien n’a été "
+                                                              "effacé. Copiez-le en entier depuis le message reçu."], 400)
+        self.intake.follow.forget(ident)
+        return self.message(request, "Adresse effacée", [
+            "Votre adresse électronique est effacée, avec tous ses abonnements : nous ne vous écrirons plus."],
+            links=[(self.cfg.site_url + "/", "Revenir sur le site")], data={"efface": True})
+
+    def on_follow_one_click(self, request: Request) -> Response:
+        ident = self._follow_signed(request, "leave")
+        if ident is not None and request.method == "GET":  # RFC 8058: only a POST unsubscribes
+            return self.page("follow_confirm.html", action=self.cfg.url(LEAVE_PATH), ident=ident,
+                             signature=request.values.get("s", ""), title="Ne plus recevoir de messages",
+                             button="Effacer mon adresse", text="Votre adresse et tous ses abonnements seront "
+                                                                 "effacés aussitôt.")
+        return self.on_follow_leave(request)
 
 
 def create_app(cfg: IntakeConfig, start: bool = True) -> IntakeApp:

@@ -65,6 +65,16 @@ VARIABLES: dict[str, tuple[str | None, str]] = {
                                 "and git): a slow source holds one of them, never the others"),
     "WEBMENTION_MAX_BYTES": ("1000000", "largest source page read"),
     "WEBMENTION_MAX_REDIRECTS": ("3", "redirects followed when fetching a source"),
+    # Following the site by e-mail (intake/follow.py): the published feeds, delivered to confirmed readers.
+    "FOLLOW_CATALOGUE": ("flux/abonnements.opml", "the published list of feeds (OPML), relative to INTAKE_SITE_URL: "
+                                                  "the scopes readers may follow by e-mail, read over HTTP"),
+    "FEED_TIMEOUT": ("10", "seconds to read one published feed, or to check that an article's page is live"),
+    "FEED_MAX_BYTES": ("5000000", "largest published feed read"),
+    "MAIL_PER_HOUR": ("1000", "at most this many messages to followers in any hour (the sender's reputation; "
+                              "set it to what your mail provider allows)"),
+    "MAIL_MAX_REFUSALS": ("3", "an address the mail server refuses this many times in a row is deleted "
+                               "(its subscriptions end)"),
+    "DIGEST_DAYS": ("7", "days between two digests, for followers who chose « une fois par semaine »"),
     "ALLOW_PRIVATE_ADDRESSES": ("0", "TESTS ONLY: 1 lets webmention sources be on loopback or private addresses"),
 }
 
@@ -119,6 +129,12 @@ class IntakeConfig:
     webmention_workers: int
     webmention_max_bytes: int
     webmention_max_redirects: int
+    follow_catalogue: str
+    feed_timeout: float
+    feed_max_bytes: int
+    mail_per_hour: int
+    mail_max_refusals: int
+    digest_days: float
     allow_private_addresses: bool
 
     @property
@@ -234,6 +250,15 @@ def from_env(environ: dict | None = None) -> IntakeConfig:
     values["webmention_workers"] = _number(raw, "WEBMENTION_WORKERS", int, 1)
     values["webmention_max_bytes"] = _number(raw, "WEBMENTION_MAX_BYTES", int, 1024)
     values["webmention_max_redirects"] = _number(raw, "WEBMENTION_MAX_REDIRECTS", int, 0)
+    catalogue = raw["FOLLOW_CATALOGUE"].strip("/")
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", catalogue) or ".." in catalogue.split("/"):
+        _fail("FOLLOW_CATALOGUE", raw["FOLLOW_CATALOGUE"], "not a path on the site", "write e.g. flux/abonnements.opml")
+    values["follow_catalogue"] = catalogue
+    values["feed_timeout"] = _number(raw, "FEED_TIMEOUT", float, 0.1)
+    values["feed_max_bytes"] = _number(raw, "FEED_MAX_BYTES", int, 1024)
+    values["mail_per_hour"] = _number(raw, "MAIL_PER_HOUR", int, 1)
+    values["mail_max_refusals"] = _number(raw, "MAIL_MAX_REFUSALS", int, 1)
+    values["digest_days"] = _number(raw, "DIGEST_DAYS", float, 0.0001)
     values["allow_private_addresses"] = _bool(raw, "ALLOW_PRIVATE_ADDRESSES")
     return IntakeConfig(**values)
 

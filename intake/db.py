@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -112,6 +113,7 @@ class Database:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._session = threading.local()  # the connection a thread keeps for a while (session())
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
         try:
@@ -126,13 +128,18 @@ class Database:
         finally:
             db.close()
 
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA busy_timeout=30000")
+        return db
+
     @contextmanager
     def connect(self):
         """A connection in one transaction (committed on success, rolled back on error)."""
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
+        kept = getattr(self._session, "db", None)
+        db = kept if kept is not None else self._open()
         try:
-            db.execute("PRAGMA busy_timeout=30000")
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -141,7 +148,22 @@ class Database:
                 raise
             db.execute("COMMIT")
         finally:
-            db.close()
+            if kept is None:
+                db.close()
+
+    @contextmanager
+    def session(self):
+        """Keep one connection for this thread's transactions until the block ends (a loop of many short ones,
+        such as sending to followers): opening and closing SQLite each time costs more than the work."""
+        if getattr(self._session, "db", None) is not None:
+            yield
+            return
+        self._session.db = self._open()
+        try:
+            yield
+        finally:
+            self._session.db.close()
+            self._session.db = None
 
     # --- submissions ------------------------------------------------------------
 

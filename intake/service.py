@@ -9,6 +9,8 @@ succeed:
   the day's branch in digest mode) and pushed; then ``pull_request``;
 - ``pull_request`` / ``label``: through the forge's API, when one is set;
 - ``mail``: one e-mail (the address is decrypted only then);
+- ``follow_confirm``: the confirmation request of an e-mail subscription (follow.py; the followers' own
+  messages have their own durable queue, sender.py);
 - ``webmention``: verify a source, then record it like a form submission;
 - ``redaction``: a deletion request, as a redaction commit on a branch of its
   own (``suppressions/<id>``) for a moderator to review: nothing is erased
@@ -32,12 +34,16 @@ from pathlib import PurePosixPath
 from . import forge, form, mail, snapshot as snapshots, tokens, webmention
 from .config import IntakeConfig
 from .db import Database, Job, Stored
+from .follow import Follow
 from .gitrepo import Repository
+from .letters import CONFIRM_PATH, LEAVE_PATH, ONE_CLICK_PATH, Letters
+from .sender import Sender
 from .paths import ensure_plugins_importable
 
 ensure_plugins_importable()
 from blogcore.errors import SiteError  # noqa: E402
 from blogcore.names import identity_key  # noqa: E402
+from blogcore.wording import kind_label  # noqa: E402
 from community import store  # noqa: E402
 from community.identity import ANONYMOUS  # noqa: E402
 from community.model import Contribution  # noqa: E402
@@ -45,7 +51,7 @@ from community.model import Contribution  # noqa: E402
 log = logging.getLogger("intake")
 PREFIX = "[intake] "
 GIT_JOBS = ("commit", "pull_request", "label", "redaction", "trusted")
-MAIL_JOBS = ("mail",)
+MAIL_JOBS = ("mail", "follow_confirm")
 WEBMENTION_JOBS = ("webmention",)
 TRUSTED_LABEL = "auteur de confiance"
 PENDING_LABEL = "contribution à modérer"
@@ -71,6 +77,9 @@ class Intake:
         self.db = Database(cfg.database)
         self.repo = Repository(cfg)
         self.mailer = mail.Mailer(cfg, self.db) if cfg.mail_enabled else None
+        self.follow = Follow(cfg, self.db)
+        self.letters = Letters(cfg)
+        self.sender = Sender(cfg, self.db, self.follow, self.letters) if cfg.mail_enabled else None
         self.snapshot: snapshots.Snapshot | None = None
         self.on_enqueue = lambda: None  # the worker wakes up (worker.py sets it)
 
@@ -194,8 +203,7 @@ class Intake:
             self.repo.fetch()
             branch = row["branch"] if row["state"] == "pushed" and row["branch"] else self.branch_name("contribution", row)
             path = self._contribution_path(row["article"], row["id"])
-            kind = {"comment": "commentaire", "idea": "idée", "testimonial": "témoignage",
-                    "mention": "mention"}[row["kind"]]
+            kind = kind_label(row["kind"]).lower()
             self.repo.commit_and_push(branch, {path: row["text"]},
                                       f"Contribution {row['id']} ({kind}) sur {row['article']}, en attente de "
                                       f"modération\n\nReçue le "
@@ -261,6 +269,28 @@ class Intake:
                 if 500 <= exc.smtp_code < 600:  # this message refused for good (RFC 5321); a login error is retried
                     raise Permanent(f"the mail server refuses the message: {exc.smtp_code} {exc.smtp_error!r}") from None
                 raise
+        return []
+
+    def _job_follow_confirm(self, job: Job) -> list:
+        sub = self.follow.subscription(job.ref)
+        address = self.follow.opened(sub) if sub is not None and sub["confirmed_at"] is None else None
+        if address is None or self.mailer is None:  # confirmed, deleted or expired meanwhile: nothing to send
+            return []
+        # The feed's first reading (its baseline) before the link can be clicked: whatever is published after
+        # the confirmation is new to this reader. A feed that cannot be read delays the message (retried).
+        self.follow.baseline(sub["scope"])
+        message = self.letters.confirmation(
+            address, sub["scope_title"], sub["rhythm"], self.follow.link("confirm", sub["id"], CONFIRM_PATH),
+            self.follow.link("leave", sub["id"], LEAVE_PATH), self.follow.link("leave", sub["id"], ONE_CLICK_PATH),
+            key=f"confirm:{job.id}")
+        try:
+            self.mailer.send(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise Permanent(f"the mail server refuses the address ({len(exc.recipients)} recipient)") from None
+        except smtplib.SMTPDataError as exc:
+            if 500 <= exc.smtp_code < 600:
+                raise Permanent(f"the mail server refuses the message: {exc.smtp_code}") from None
+            raise
         return []
 
     def _job_webmention(self, job: Job) -> list:
@@ -430,4 +460,4 @@ class Intake:
         pushed = sum(1 for s in subs if s["state"] == "pushed")
         lines.append(f"{len(subs)} submission(s) received, {pushed} pushed, {len(subs) - pushed} in the queue; "
                      f"{len(self.db.addresses())} e-mail address(es) kept")
-        return lines
+        return lines + self.follow.status_lines()

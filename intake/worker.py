@@ -10,12 +10,15 @@ INTAKE_RETRY_MAX_SECONDS; it stays in the queue until it succeeds, and
 `invoke intake.status` lists it with its last error. Jobs found running at
 start (the process stopped in the middle) are run again: each is safe to run
 twice. A third thread fetches the published branch every INTAKE_POLL_SECONDS.
+With a mail server, a fourth (``intake-follow``) reads the followed feeds
+over HTTP as often, and sends the followers' messages (follow.py, sender.py).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from .service import GIT_JOBS, MAIL_JOBS, PREFIX, WEBMENTION_JOBS, Intake, Permanent
 
@@ -42,6 +45,8 @@ class Workers:
         self.intake.db.resume_interrupted()
         roles = [("intake-poll", self._poll), ("intake-git", lambda: self._work(GIT_JOBS)),
                  ("intake-mail", lambda: self._work(MAIL_JOBS))]
+        if self.intake.sender is not None:
+            roles.append(("intake-follow", self._follow))
         roles += [(f"intake-webmention-{n}", lambda: self._work(WEBMENTION_JOBS))
                   for n in range(1, self.intake.cfg.webmention_workers + 1)]
         for name, target in roles:
@@ -62,6 +67,21 @@ class Workers:
             self.intake.poll()
             self.wake.set()
             self.stopping.wait(self.intake.cfg.poll_seconds)
+
+    def _follow(self) -> None:
+        intake, next_read = self.intake, 0.0
+        while not self.stopping.is_set():
+            try:
+                if time.monotonic() >= next_read:
+                    next_read = time.monotonic() + intake.cfg.poll_seconds
+                    intake.follow.purge()
+                    intake.follow.scan()
+                    intake.follow.bundle_digests()
+                if intake.sender.send_due(self.stopping):
+                    continue
+            except Exception:  # noqa: BLE001 - the database or a feed failed unexpectedly: log, wait, go on
+                log.exception(PREFIX + "following by e-mail: the round failed")
+            self.stopping.wait(min(1.0, intake.cfg.retry_seconds))
 
     def run_once(self, kinds: tuple[str, ...]) -> bool:
         """Run one due job of these kinds; False when none was due."""

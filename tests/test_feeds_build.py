@@ -154,6 +154,34 @@ def test_two_builds_of_the_same_sources_are_byte_identical(fixture_production, t
     assert fixture_production.page(opml) == again.page(opml)
 
 
+def test_each_entry_says_the_type_of_work_and_the_source_line_its_page_says(fixture_production):
+    from bs4 import BeautifulSoup
+
+    items = {item["url"]: item for item in json.loads(fixture_production.page("flux/site.json"))["items"]}
+    shown = {}
+    for name in ("flux/site.atom.xml", "flux/site.rss.xml"):
+        for entry in feedparser.parse((fixture_production.output / name).read_bytes()).entries:
+            page = BeautifulSoup(fixture_production.page(entry.link.removeprefix(SITE_URL + "/") + "index.html"),
+                                 "html.parser")
+            work_type = page.select_one(".article__kicker .work-type").get_text()
+            genres = [t.term for t in entry.tags if t.get("scheme") == "https://schema.org/genre"]
+            assert genres == [work_type], (name, entry.title)
+            source = page.select_one(".byline__source")
+            content = BeautifulSoup(entry.content[0].value, "html.parser")
+            lead = content.strong.parent  # first in the content, after the cover image if there is one
+            assert lead.find_previous("p") is None or lead.find_previous("p").img, (name, entry.title)
+            expected = work_type + (" · " + " ".join(source.get_text().split()) if source else "")
+            assert " ".join(lead.get_text().split()) == expected, (name, entry.title)
+            assert entry.summary.startswith(str(lead)), (name, entry.title)
+            if source:  # linked where the page's byline links it: the page's Source box
+                assert lead.a["href"] == f"{entry.link}{source.a['href']}"
+            assert str(lead) in items[entry.link]["content_html"]
+            assert items[entry.link]["summary"].startswith(lead.get_text() + ". ")
+            shown[entry.link] = lead.get_text()
+    assert shown == {f"{SITE_URL}/premier-article/": "Republication · Source\u00a0: Revue de test",
+                     f"{SITE_URL}/second/": "Article de la marque"}
+
+
 @needs_community
 def test_community_feeds_hold_approved_contributions_linked_to_their_anchor(fixture_production):
     parsed = feedparser.parse((fixture_production.output / "flux/communaute.atom.xml").read_bytes())

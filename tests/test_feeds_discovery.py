@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-import xml.etree.ElementTree as ET
-
 import pytest
+from lxml import etree
 
 from conftest import ROOT
 from htmlcheck import soup
@@ -84,11 +83,37 @@ def test_the_follow_page_lists_every_feed_with_its_address(fixture_production):
     for url in feed_urls(fixture_production.output):
         assert url in shown and url in linked, url
     assert f"{SITE_URL}/flux/abonnements.opml" in linked
-    headings = [h.get_text(strip=True) for h in main.find_all("h2")]
+    headings = [h.get_text(strip=True) for h in main.select("details h3")]
     for heading in ["Tout le site", "Par catégorie", "Par étiquette", "Par auteur"]:
         assert heading in headings
     text = main.get_text(" ")
     assert "Les articles de la catégorie Essais." in text and "Les articles signés Camille Témoin." in text
+
+
+def test_the_follow_page_offers_the_main_choices_first_and_folds_the_full_list(fixture_production):
+    main = soup(fixture_production.output / "suivre" / "index.html").find("main")
+    choices, folded = main.select_one(".follow-main"), main.find("details")
+    assert choices and folded and "open" not in folded.attrs  # folded; <details> opens without JavaScript
+    assert choices.find_next("details") is folded  # the choices come first
+    assert [h.get_text(strip=True) for h in choices.find_all("h3")] == ["Tout le site", "Une catégorie", "Un auteur"]
+    def seen(a) -> str:  # what the eye reads (a screen reader also hears the visually hidden part)
+        return "".join(a.find_all(string=True, recursive=False)).strip()
+
+    linked = {a["href"]: a for a in choices.find_all("a")}
+    # One click each: the whole site, every category and every author, in Atom and RSS.
+    for stem in ("site", "categorie/essais", "auteur/camille-temoin"):
+        assert seen(linked[f"{SITE_URL}/flux/{stem}.atom.xml"]) == "Atom"
+        assert seen(linked[f"{SITE_URL}/flux/{stem}.rss.xml"]) == "RSS"
+    # A screen reader hears which feed, not "Atom" ten times; the name starts with what is seen (WCAG 2.5.3).
+    camille = linked[f"{SITE_URL}/flux/auteur/camille-temoin.rss.xml"]
+    assert " ".join(camille.get_text().split()) == "RSS : Articles de Camille Témoin"
+    assert camille.select_one(".visually-hidden")
+    opml = choices.find("a", href=f"{SITE_URL}/flux/abonnements.opml")
+    assert opml["download"] == "abonnements.opml" and "OPML" in opml.get_text()
+    # The long list (tags, community, corrections, each conversation) is below, folded; nothing of it above.
+    assert len(choices.find_all("code")) == 1
+    assert f"{SITE_URL}/flux/etiquette/conversation.atom.xml" not in linked
+    assert folded.find("a", href=f"{SITE_URL}/flux/etiquette/conversation.atom.xml")
 
 
 def test_navigation_leads_to_the_follow_page(fixture_production):
@@ -100,9 +125,23 @@ def test_navigation_leads_to_the_follow_page(fixture_production):
 
 
 def test_opml_lists_every_feed_for_a_one_click_import(fixture_production):
-    root = ET.fromstring((fixture_production.output / "flux" / "abonnements.opml").read_bytes())
+    data = (fixture_production.output / "flux" / "abonnements.opml").read_bytes()
+    # A real XML parser that never expands an entity nor reaches the network, as a careful reader does.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    tree = etree.fromstring(data, parser).getroottree()
+    root = tree.getroot()
+    assert tree.docinfo.doctype == "" and tree.docinfo.encoding.upper() == "UTF-8"
     assert root.tag == "opml" and root.get("version") == "2.0"
-    assert root.find("head/title").text
+    assert [child.tag for child in root] == ["head", "body"]
+    assert root.find("head/title").text == "Marques & communautés — tous les flux"  # in French
+    assert root.find("head/docs").text == "http://opml.org/spec2.opml"
+    for outline in root.iter("outline"):  # OPML 2.0: every outline has a text
+        assert outline.get("text"), etree.tostring(outline)
+    folders = [o.get("text") for o in root.find("body")]
+    assert folders[:2] == ["Tout le site", "La communauté"] and "Par auteur" in folders
+    titles = [o.get("title") for o in root.iter("outline") if o.get("xmlUrl")]
+    assert "Marques & communautés — articles de Camille Témoin" in titles
+    assert all(outline.get("language") == "fr" for outline in root.iter("outline") if outline.get("xmlUrl"))
     outlines = [o for o in root.iter("outline") if o.get("xmlUrl")]
     for outline in outlines:
         assert outline.get("type") == "rss" and outline.get("text") and outline.get("title")

@@ -25,7 +25,7 @@ def test_drafts_and_future_articles_appear_nowhere_in_production(fixture_product
 
 def test_draft_only_images_are_not_published_but_shared_ones_are(fixture_production):
     images = sorted(p.name for p in (fixture_production.output / "images").iterdir())
-    assert images == ["public.png"]
+    assert images == ["couverture.jpg", "public.png"]  # a cover image (Image:) is published with its article
 
 
 def test_local_preview_shows_drafts_to_writers(fixture_local):

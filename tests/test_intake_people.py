@@ -150,6 +150,10 @@ def test_without_a_mail_server_no_address_is_kept(tmp_path, remote):
         page = request(service.url + "contribution", {"article": ARTICLE, "nom": "Camille", "courriel": ADDRESS,
                                                       "type": "commentaire", "texte": "Bonjour.", "action": "apercu"})
         assert "votre adresse électronique ne sera pas conservée" in page.text
+        assert "commentaire de Camille</h2>" in page.text  # the preview's heading: the site's one wording
+        yves = request(service.url + "contribution", {"article": ARTICLE, "nom": "Yves", "type": "commentaire",
+                                                      "texte": "Bonjour.", "action": "apercu"})
+        assert "commentaire d’Yves</h2>" in yves.text
         ident = receipt_of(submit(service, courriel=ADDRESS))
         assert service.db.addresses() == []
         wait_for(lambda: pending_branch(ident) in branches(remote))

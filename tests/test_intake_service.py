@@ -50,6 +50,7 @@ def test_a_submission_becomes_a_pending_file_on_its_own_branch(tmp_path, remote)
         ident = receipt_of(answer)
         assert answer.headers["location"].startswith(
             f"https://marques-communautes.github.io/contribuer/merci/?recu={ident}&cle=")
+        assert answer.headers["location"].endswith(f"&retour=/{ARTICLE}/")  # the thank-you page links back to it
         text = pushed(service, ident)
         assert f"Id: {ident}\n" in text and f"Article: {ARTICLE}\n" in text and "Author: Camille\n" in text
         assert "Status: pending\n" in text and "Kind: comment\n" in text

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -148,6 +148,8 @@ def test_chromium_without_javascript_sends_the_form_and_gets_a_receipt(live):
         page.wait_for_url(service.url + "recu")
         assert f"Numéro de reçu : {ident}" in page.inner_text("main")
         assert page.get_attribute("main a", "href").startswith(f"{service.url}suppression?c={ident}&s=")
+        # ... which leads back to the article the contribution was about
+        assert page.get_attribute("main a:text('Revenir à l’article')", "href") == f"{site_url}/{ARTICLE}/"
         # "Répondre" without JavaScript: the intake's reply page, the form filled in.
         page.goto(f"{site_url}/{ARTICLE}/")
         page.click(f"#contribution-{PUBLISHED} a.contribution__reply-link")
@@ -186,7 +188,15 @@ def test_chromium_with_javascript_counts_fills_replies_and_shows_the_receipt(liv
         ident = parse_qs(urlsplit(page.url).query)["recu"][0]
         assert page.inner_text(".thanks__number") == ident and page.is_hidden(".thanks__fallback")
         assert page.get_attribute(".thanks__deletion", "href").startswith(f"{service.url}suppression?c={ident}&s=")
+        assert page.is_visible(".thanks__article")  # « Revenir à l’article »: the one it was about
+        assert page.get_attribute(".thanks__article", "href") == f"{site_url}/{ARTICLE}/"
         axe += _axe_violations(page)
+        thanks = page.url
+        # an address made elsewhere never turns « Revenir à l'article » into a link off the site
+        for hostile in ("//evil.example/", "https://evil.example/", "/%2F%2Fevil.example/", "/a/../../evil/",
+                        "javascript:alert(1)", "/\\evil.example/"):
+            page.goto(thanks.split("&retour=")[0] + "&retour=" + quote(hostile, safe=""))
+            assert page.is_hidden(".thanks__back"), hostile
         context.close()
     assert axe == [], axe
     assert set(hosts) <= {urlsplit(site_url).netloc, urlsplit(service.url).netloc}, hosts

@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, project_copy, run_pelican
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from publishing import browsergate, gitpages, htmlgate  # noqa: E402
+from publishing import browsergate, gitpages, htmlgate, schedule  # noqa: E402
 from publishing.pipeline import DeployError  # noqa: E402
 from publishing.site import Site  # noqa: E402
 
@@ -188,8 +188,15 @@ def test_publish_runs_every_gate_on_the_real_site_then_deploys(published, tmp_pa
                               str(project / "publishconf.py"), "-o", str(tmp_path / "site"), "--ignore-cache"],
                              cwd=project, capture_output=True, text=True)
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert branch_files(remote) == {**build_files(tmp_path / "site"), ".nojekyll": git("hash-object", "/dev/null")}
+    deployed = branch_files(remote)
+    deployed.pop(schedule.MANIFEST)  # the set of texts it was built with, for the scheduled check (below)
+    assert deployed == {**build_files(tmp_path / "site"), ".nojekyll": git("hash-object", "/dev/null")}
     head = git("-C", str(project), "rev-parse", "HEAD")
+    manifest = schedule.read_deployed(str(remote))
+    assert manifest["source"] == head
+    assert manifest["texts"] == set(schedule.due_set(schedule.texts(project), manifest["at"]))
+    assert len(manifest["texts"]) == len(list((project / "content" / "articles").glob("*.md"))) + len(
+        list((project / "content" / "pages").glob("*.md")))
     assert f"source commit {head}" in git("-C", str(remote), "log", "-1", "--format=%B", "gh-pages")
 
 

@@ -41,9 +41,45 @@ def test_it_runs_on_push_to_main_every_day_and_on_pull_requests(workflow):
     triggers = workflow["on"]
     assert triggers["push"]["branches"] == ["main"]
     assert "pull_request" in triggers
-    (schedule,) = triggers["schedule"]
-    minute, hour, day, month, weekday = schedule["cron"].split()
+    nightly, on_time = (s["cron"] for s in triggers["schedule"])
+    minute, hour, day, month, weekday = nightly.split()
     assert (day, month, weekday) == ("*", "*", "*") and minute.isdigit() and hour.isdigit(), "once a day"
+    minutes, hours, *every_day = on_time.split()
+    assert hours == "*" and every_day == ["*", "*", "*"]
+    quarter = sorted(int(m) for m in minutes.split(","))
+    assert len(quarter) == 4 and all(b - a == 15 for a, b in zip(quarter, quarter[1:])), "every 15 minutes"
+    assert all(m % 15 != 0 for m in quarter), "just after the quarter hours writers date their texts at"
+
+
+def run_due_step(workflow, tmp_path, event: str, schedule: str = "") -> dict:
+    """The `due` job's step, run by bash as the runner runs it, for an event that needs no check."""
+    due = workflow["jobs"]["due"]
+    (check,) = [s for s in due["steps"] if s.get("id") == "due"]
+    output = tmp_path / "github-output"
+    output.write_text("")
+    done = subprocess.run(["bash", "-e", "-c", check["run"]], cwd=ROOT, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "EVENT": event, "SCHEDULE": schedule,
+                               "GITHUB_OUTPUT": str(output)})
+    assert done.returncode == 0, done.stderr
+    return dict(line.split("=", 1) for line in output.read_text().split())
+
+
+def test_on_time_a_light_job_decides_and_the_publish_job_runs_only_when_a_text_came_due(workflow, tmp_path):
+    due, publish = workflow["jobs"]["due"], workflow["jobs"]["publish"]
+    # Seconds: no container, no setup, nothing secret; the runner's python3 and git.
+    assert "container" not in due and "secrets." not in str(due) and "setup" not in runs(due)
+    assert "python3 scripts/publishing/schedule.py" in runs(due) and "--github-output" in runs(due)
+    assert publish["needs"] == "due" and publish["if"] == "needs.due.outputs.publish == 'true'"
+    # Push, pull request, by hand and the nightly run publish as before, without a check.
+    nightly = workflow["on"]["schedule"][0]["cron"]
+    for event, schedule in (("push", ""), ("pull_request", ""), ("workflow_dispatch", ""), ("schedule", nightly)):
+        assert run_due_step(workflow, tmp_path, event, schedule)["publish"] == "true", event
+    # Not set up yet: the quarter-hour runs do nothing (the nightly run says what is missing, once a day).
+    assert run_due_step(workflow, tmp_path, "schedule", workflow["on"]["schedule"][1]["cron"])["publish"] == "false"
+    # A tree that is the deployed one skips the tests (it passed them to be deployed).
+    tested = step(publish, "testedtree.py")
+    assert tested["env"]["SAME_AS_DEPLOYED"] == "${{ needs.due.outputs.same_source }}"
+    assert 'if [ "$SAME_AS_DEPLOYED" = true ]' in tested["run"] and "run=false" in tested["run"]
 
 
 def step(job: dict, needle: str) -> dict:
@@ -61,7 +97,7 @@ def test_least_privilege_only_the_deploy_step_holds_the_public_repositorys_key(w
     write is a push to the public repository, with a deploy key that exists in one step's environment and nowhere
     else. The review gate's optional token only reads an organisation's team members."""
     assert workflow["permissions"] == {"contents": "read", "actions": "read", "pull-requests": "read"}
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["publish"]
     assert "permissions" not in job and "environment" not in job
     holders = [s for s in job["steps"] if "secrets." in str(s)]
     assert holders == [step(job, "review-gate.sh"), step(job, "invoke publish --target git")]
@@ -88,7 +124,7 @@ def test_one_production_publish_at_a_time_never_cancelled(workflow):
 
 
 def test_pull_requests_get_the_build_and_the_gates_but_never_deploy(workflow):
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["publish"]
     deploy = step(job, "invoke publish --target git")
     assert deploy["if"] == DEPLOYS_ONLY_FROM_MAIN
     gates = step(job, "invoke check --production")
@@ -98,7 +134,7 @@ def test_pull_requests_get_the_build_and_the_gates_but_never_deploy(workflow):
 
 def test_a_failed_build_or_gate_never_replaces_the_published_site(workflow):
     """The deploy is `invoke publish` (gates, then a push only if all passed, never forced), and nothing else pushes."""
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["publish"]
     deploy = step(job, "invoke publish --target git")["run"]
     assert '--remote "git@github.com:${PUBLIC_REPOSITORY}.git" --branch gh-pages' in deploy
     assert "git push" not in runs(job) and "--force" not in WORKFLOW.read_text(encoding="utf-8")
@@ -107,7 +143,7 @@ def test_a_failed_build_or_gate_never_replaces_the_published_site(workflow):
 
 
 def test_the_tests_run_unless_this_exact_tree_passed_them_then_build_gate_and_deploy(workflow):
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["publish"]
     assert job["container"] == "debian:bookworm"
     decision = step(job, "testedtree.py")
     assert '--tree "$(git rev-parse \'HEAD^{tree}\')"' in decision["run"]
@@ -128,7 +164,7 @@ def test_the_tests_run_unless_this_exact_tree_passed_them_then_build_gate_and_de
 
 def test_the_review_gate_runs_before_any_deploy_on_every_event_that_deploys_and_cannot_be_skipped(workflow):
     """On GitHub Free a private repository has no branch protection: this step is what enforces review."""
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["publish"]
     gate = step(job, "review-gate.sh")
     assert gate["if"] == DEPLOYS_ONLY_FROM_MAIN == step(job, "invoke publish --target git")["if"], \
         "push to main, the nightly run, by hand from main: whenever the deploy step can run"
@@ -150,7 +186,7 @@ def test_the_review_gate_runs_before_any_deploy_on_every_event_that_deploys_and_
 def test_the_readme_says_what_the_review_gate_enforces_on_github_free_and_what_a_paid_plan_adds(workflow):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### The desk against GitHub, and what it costs"):readme.index("### Why Decap CMS")]
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["publish"]
     for variable in ("REVIEW_SINCE", "REVIEW_TEAMS_TOKEN"):
         assert variable in step(job, "review-gate.sh")["env"] and variable in section, variable
     for promise in ("GitHub Free", "Require review from Code Owners", "stops the merge itself", "the gate still stops "
@@ -175,7 +211,7 @@ def test_ci_records_the_tree_it_tested_only_after_the_tests_passed():
 
 
 def test_setup_is_cached_keyed_by_what_installs_it(workflow):
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["publish"]
     caches = {str(s["with"]["path"]).strip(): s for s in job["steps"] if "actions/cache" in s.get("uses", "")}
     assert set(caches) == {".venv", "node_modules", "cache"}
     assert caches[".venv"]["with"]["key"] == "venv-bookworm-${{ hashFiles('pyproject.toml', 'scripts/setup') }}"
@@ -218,7 +254,7 @@ def test_every_production_build_reads_what_was_deployed_from_the_public_reposito
     deploys, the one that checks a pull request and the erasure's all name the public repository in DEPLOYED_FROM,
     which publishconf.py turns into TRANSPARENCY['deployed_from'] (read anonymously: no secret is involved)."""
     erase = yaml.safe_load((ROOT / ".github" / "workflows" / "erase.yml").read_text(encoding="utf-8"))
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["publish"]
     (erase_job,) = erase["jobs"].values()
     github = {"GITHUB_SERVER_URL": "https://github.example", "PUBLIC_REPOSITORY": "o/site.github.io"}
     for found, command in ((step(job, "invoke publish --target git"), "invoke publish"),
@@ -281,7 +317,8 @@ def test_both_workflows_fetch_the_whole_history_the_pages_show():
     """A shallow clone fails the build (plugins/transparency/history.py): every checkout takes all commits."""
     for name in ("publish.yml", "ci.yml", "erase.yml"):
         data = yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8"))
-        checkouts = [step for job in data["jobs"].values() for step in job["steps"]
+        # (publish.yml's job `due` builds nothing: it reads the texts' headers of the last commit only)
+        checkouts = [step for job_name, job in data["jobs"].items() if job_name != "due" for step in job["steps"]
                      if str(step.get("uses", "")).startswith("actions/checkout@")]
         assert checkouts, name
         assert all(step.get("with", {}).get("fetch-depth") == 0 for step in checkouts), name

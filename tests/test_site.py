@@ -101,6 +101,17 @@ def test_author_pages_carry_only_the_seed_identity(site_production):
     assert "Citoyens" in unknown and "Jusqu'où" in unknown
 
 
+def test_names_take_de_as_french_writes_it_on_pages_and_in_feeds(site_production):
+    """« d’Yves » and « d’Antoine », « de Bruno »: one wording (blogcore/wording.py) for pages and feeds alike."""
+    article = soup(site_production.output / "marketing-2-0-vu-par-yves-duron" / "index.html")
+    assert article.select_one(".author-box__title").get_text(strip=True) == "À propos d’Yves Duron"
+    assert article.select_one(".author-box__more").get_text(strip=True) == "Tous les articles d’Yves Duron"
+    author = soup(site_production.output / "auteur" / "bruno-clement" / "index.html")
+    assert author.find("meta", attrs={"name": "description"})["content"] == "Les articles de Bruno Clement."
+    feeds = site_production.page("suivre/index.html")
+    assert "Articles d’Antoine Dupin" in feeds and "Articles de Bruno Clement" in feeds
+
+
 def test_transparence_page_states_publisher_and_policies(site_production):
     text = text_of(soup(site_production.output / "transparence" / "index.html"))
     for needle in ["Marques & communautés", "modér", "attribu", "correct", "officiel"]:

@@ -104,19 +104,35 @@ def test_mention_names_the_partner_before_the_first_heading(site, slug):
     assert following, "the mention comes before the first heading of the page"
 
 
+def card_mention_checked(card, where) -> str:
+    """The slug of a card's article, once checked: the mention before the title of a sponsored one, else none."""
+    link = card.select_one(".card__title a")
+    slug = urlsplit(link["href"]).path.strip("/")
+    mention = card.select_one(".disclosure")
+    if slug in MENTIONS:
+        assert mention is not None and mention.get_text() == MENTIONS[slug], (where, slug)
+        assert card.find_all(True).index(mention) < card.find_all(True).index(link), (where, slug)
+    else:
+        assert mention is None, (where, slug)
+    return slug
+
+
 def test_mention_on_every_card_before_its_title(site):
     for listing in ("index.html", "categorie/essais/index.html", "auteur/camille-temoin/index.html",
                     "etiquette/conversation/index.html"):
-        html = soup(site.output / listing)
-        for card in html.select("article.card"):
-            link = card.select_one(".card__title a")
-            slug = urlsplit(link["href"]).path.strip("/")
-            mention = card.select_one(".disclosure")
-            if slug in MENTIONS:
-                assert mention is not None and mention.get_text() == MENTIONS[slug], (listing, slug)
-                assert card.find_all(True).index(mention) < card.find_all(True).index(link), (listing, slug)
-            else:
-                assert mention is None, (listing, slug)
+        for card in soup(site.output / listing).select("article.card"):
+            card_mention_checked(card, listing)
+
+
+def test_read_also_shows_each_sponsored_article_with_its_mention_and_never_the_hidden_one(site):
+    """« À lire aussi » (plugins/reading/related.py) under every article: listed articles, mention before the title."""
+    seen = set()
+    for path in sorted(site.output.glob("*/index.html")):
+        for card in soup(path).select("aside.related article.card"):
+            slug = card_mention_checked(card, path)
+            seen.add(slug)
+            assert slug != HIDDEN, path
+    assert seen & set(MENTIONS), "sponsored articles share the tags: some are offered, with their mention"
 
 
 def test_mention_in_every_feed_entry_title_summary_and_content(site):

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 
 from blogcore.errors import Problem, display_path
+from blogcore.wording import OFFICIAL_LABEL, kind_label
 
 from . import views
 from .index import CommunityIndex
-from .model import KIND_LABELS
 
 MARKER = re.compile(r"<p>\s*\[\[contribution:\s*([^\]\s]*)\s*\]\]\s*</p>")
 STRAY = re.compile(r"\[\[contribution:([^\]]*)\]\]")
@@ -49,7 +49,7 @@ def replace_quotes(item, index: CommunityIndex, env) -> list[Problem]:
             return match.group(0)
         article = index.article(contribution)
         href = "{filename}/" + article.relative_source_path + "#" + contribution.anchor
-        label = views.OFFICIAL_LABEL if contribution.official else KIND_LABELS[contribution.kind]
+        label = OFFICIAL_LABEL if contribution.official else kind_label(contribution.kind)
         elsewhere = getattr(article, "source_path", None) != getattr(item, "source_path", None)
         return views.render_template(env, "_quote_card.html", contribution=contribution, href=href, label=label,
                                      body=index.body_html(contribution), source=article if elsewhere else None)

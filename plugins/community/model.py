@@ -56,12 +56,6 @@ IDEA_STATUSES = {
     "adopted": "adoptée",
     "done": "réalisée",
 }
-KIND_LABELS = {
-    "comment": "Commentaire",
-    "testimonial": "Témoignage",
-    "idea": "Idée",
-    "mention": "Mention",
-}
 PRIVATE_FIELDS = ("author_email", "author_ip", "author_email_hash")
 FIELD_ORDER = (
     "id", "article", "author", "author_url", "author_email", "author_ip", "author_email_hash", "date", "kind",

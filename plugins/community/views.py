@@ -12,21 +12,19 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from blogcore import wording
+
 from . import sanitize
 from .index import CommunityIndex
-from .model import KIND_LABELS
-
-# Labels the templates show (typographic apostrophes, as on the pages).
-IDEA_LABELS = {"proposed": "proposée", "reviewing": "à l’étude", "adopted": "adoptée", "done": "réalisée"}
-OFFICIAL_LABEL = "Réponse officielle de la marque"
 # Between the parts of a contribution's meta line (a global, not a macro: threads hold hundreds).
 SEPARATOR = Markup(' <span class="sep" aria-hidden="true">·</span> ')
 
 
 def install(generator) -> None:
     """Give a generator's templates what they need: the labels and the JSON-LD filter."""
-    generator.env.globals.update(contribution_kinds=KIND_LABELS, idea_labels=IDEA_LABELS,
-                                 official_label=OFFICIAL_LABEL, community_json_ld=article_json_ld, sep=SEPARATOR)
+    # The labels come from blogcore/wording.py, the site's one French wording.
+    generator.env.globals.update(contribution_kinds=wording.CONTRIBUTION_KINDS, idea_labels=wording.IDEA_STATUSES,
+                                 official_label=wording.OFFICIAL_LABEL, community_json_ld=article_json_ld, sep=SEPARATOR)
     generator.env.filters["jsonld"] = jsonld
 
 

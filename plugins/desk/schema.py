@@ -19,10 +19,11 @@ follows at the next build; it has no list of its own.
 
 from __future__ import annotations
 
-from blogcore import isodate
+from blogcore import isodate, wording
 from editorial import validate
 from community import model as community_model
 from community import moderation as community_moderation
+from reading import cover
 from transparency import fields as transparency_fields
 
 from .config import DeskConfig
@@ -83,6 +84,13 @@ def text_fields(kind: str, categories: list[str], authors: list[str]) -> list[di
             _field("summary", "Résumé (une ou deux phrases, montrées dans les listes et les flux)", required=False,
                    widget="text"),
         ]
+    found += [  # the cover image (plugins/reading/cover.py): Decap writes {static}/images/<file> (public_folder)
+        _field(cover.IMAGE, "Image de couverture (facultative)", required=False, widget="image", choose_url=False,
+               hint="Une image enregistrée sur le site (PNG, JPEG, WebP ou GIF) : montrée en tête du texte, sur sa "
+                    "carte, dans les flux et les aperçus des réseaux sociaux."),
+        _field(cover.DESCRIPTION, "Description de l'image (obligatoire avec une image)", required=False,
+               widget="string", hint="Ce que l'image montre, en une phrase, pour qui ne la voit pas."),
+    ]
     found += [
         _field("status", "Statut", required=False, widget="select", options=_select(STATUS_LABELS),
                default="published",
@@ -256,10 +264,11 @@ def build(cfg: DeskConfig, settings: dict, categories: list[str], authors: list[
             "image.description": "une image a besoin d'une description pour qui ne la voit pas (texte alternatif) : "
                                  "décrivez ce qu'elle montre, en une phrase",
             "sponsor.required": _message(transparency_fields.MESSAGES["sponsor_missing"]),
+            **{"cover." + key: _message(pair) for key, pair in cover.MESSAGES.items()},
         },
         "contributions": {
             "statuses": CONTRIBUTION_STATUS_LABELS,
-            "kinds": community_model.KIND_LABELS,
+            "kinds": wording.CONTRIBUTION_KINDS,
             "max_body_chars": community.max_body_chars,
             "brand_names": list(community.brand_names),
             "articles": articles_by_slug or {},

@@ -17,7 +17,9 @@ def _linked_sources(item) -> set[str]:
     """Source paths (relative to content/) that an article or page links to."""
     found = set()
     base = PurePosixPath(item.relative_source_path).parent
-    for raw in _LINK.findall(getattr(item, "_content", "") or ""):
+    # The body's links, and the cover image of the header (Image:, plugins/reading/cover.py).
+    text = (getattr(item, "_content", "") or "") + " " + str(getattr(item, "metadata", {}).get("image") or "")
+    for raw in _LINK.findall(text):
         path = PurePosixPath(raw.lstrip("/")) if raw.startswith("/") else base / raw
         parts: list[str] = []
         for part in path.parts:

@@ -1,4 +1,4 @@
-"""Jinja filters the theme uses: French dates and typography."""
+"""Jinja filters the theme uses: French dates, typography and « de » before a name (« d’Yves »)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from blogcore.frdates import fr_date, fr_month_year, fr_numeric
 from blogcore.typography import fix_html, fix_text
+from blogcore.wording import de
 
 
 def typo_html(value) -> Markup:
@@ -19,6 +20,7 @@ FILTERS = {
     "fr_numeric": fr_numeric,
     "typo": fix_text,
     "typo_html": typo_html,
+    "de": de,  # {{ name|de }}: « de Yann », « d’Yves » (blogcore/wording.py)
 }
 
 

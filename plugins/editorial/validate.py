@@ -25,6 +25,7 @@ from blogcore.errors import Problem, display_path
 from blogcore.isodate import DateError
 from blogcore.sources import STATUSES, Site, Source
 
+from reading import cover
 from transparency import fields as transparency_fields
 
 from .config import EditorialConfig
@@ -46,6 +47,7 @@ KNOWN_FIELDS = {
     "tags", "keywords", "summary", "lang", "status", "template", "save_as",
     "url", "translation", "source", "source_url", "source_note", "feed_id", *ORIGINS,
     *transparency_fields.FIELDS,  # Partnership, Sponsor, Correction... (plugins/transparency/fields.py)
+    *cover.FIELDS,  # Image, Image-description (plugins/reading/cover.py)
 }
 REQUIRED = {"article": ("title", "date", "author"), "page": ("title",)}
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -219,6 +221,14 @@ class Validator:
                          "modification la déplacent", MODIFIED_FIX)
         for found in transparency_fields.check(fields, header.all("correction"), entry.kind, entry.date, self.tz):
             self.problem(entry, found.field, found.value, found.message, found.fix)
+        found_cover = cover.check(fields, entry.path, self.root, self.settings.get("STATIC_PATHS", []))
+        for found in found_cover:
+            self.problem(entry, found.field, found.value, found.message, found.fix)
+        heavy = "" if found_cover else cover.heaviness(fields, entry.path, self.root)
+        if heavy:  # "Image: = 'x': message. Correction : fix" (reading/cover.py): a warning like the others
+            value = (fields.get(cover.IMAGE) or "").strip()
+            message, _, fix = heavy.removeprefix(f"Image: = {value!r}: ").partition(". Correction : ")
+            self.warn(entry, "Image:", value, message, fix)
         lang = header.get("lang")
         default_lang = self.settings.get("DEFAULT_LANG", "fr")
         if lang and lang != default_lang:

@@ -24,9 +24,11 @@ from pathlib import Path
 
 from pelican.generators import Generator
 
+from blogcore.wording import RESULT_KINDS
+
 from . import config
 from .indexer import Indexing, Written
-from .records import KIND_LABELS, build_records
+from .records import build_records
 
 log = logging.getLogger(__name__)
 PREFIX = "[search] "
@@ -67,7 +69,7 @@ class SearchGenerator(Generator):
                    "contribution": cfg.contributions and community is not None and bool(community.published)}
         self.context["search"] = SearchPage(
             url=cfg.page_url, bundle_dir=cfg.bundle_dir, language=cfg.language, categories=tuple(categories),
-            kinds=tuple(label for kind, label in KIND_LABELS.items() if present[kind]))
+            kinds=tuple(label for kind, label in RESULT_KINDS.items() if present[kind]))
 
     def start_index(self) -> None:
         """Make the records and start Pagefind on them (it runs while the pages are written)."""
@@ -93,7 +95,7 @@ class SearchGenerator(Generator):
         )
         self.start_index()  # when no signal started it (a generator used on its own)
         self.written = self.indexing.finish()
-        counts = {kind: sum(1 for r in self.records if r.kind == kind) for kind in KIND_LABELS}
+        counts = {kind: sum(1 for r in self.records if r.kind == kind) for kind in RESULT_KINDS}
         log.info(PREFIX + "indexed %d articles, %d pages and %d contributions (in %d threads): records %.2f s, "
                  "Pagefind %.2f s (the build waited %.2f s for it), %s/ holds %d files, %.1f MB", counts["article"],
                  counts["page"], sum(len(r.sections) for r in self.records), counts["contribution"],

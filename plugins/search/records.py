@@ -41,12 +41,9 @@ from typing import Iterable
 
 from blogcore import public
 from blogcore.frdates import fr_date
+from blogcore.wording import RESULT_KINDS, de, kind_label
 from transparency import mention
 
-KIND_LABELS = {"article": "Article", "page": "Page", "contribution": "Contribution"}
-# Labels of the contributions' own kinds (plugins/community/model.py KINDS).
-CONTRIBUTION_LABELS = {"comment": "Commentaire", "testimonial": "Témoignage", "idea": "Idée", "mention": "Mention"}
-VOWELS = set("aeiouàâäéèêëîïôöùûüœæ")
 THREAD_TITLE = "Contributions de la communauté"  # as the thread's heading on the article's page
 THREAD_ANCHOR = "contributions"  # the thread's id on the article's page (theme/templates/_contributions.html)
 
@@ -65,7 +62,7 @@ class Record:
     """One search result as Pagefind stores it."""
 
     url: str
-    kind: str  # a key of KIND_LABELS
+    kind: str  # a key of wording.RESULT_KINDS
     title: str
     body: str = ""  # an article's or a page's HTML, as published (a thread has sections instead)
     date: str = ""  # in French: "27 février 2009"
@@ -83,7 +80,7 @@ class Record:
 
     def filters(self) -> dict[str, list[str]]:
         """What results can be filtered by: kind and category."""
-        chosen = {"kind": [KIND_LABELS[self.kind]]}
+        chosen = {"kind": [RESULT_KINDS[self.kind]]}
         if self.category:
             chosen["category"] = [self.category]
         return chosen
@@ -103,11 +100,6 @@ class Record:
                        for s in self.sections) if self.sections else self.body
         return (f'<!DOCTYPE html><html lang="{escape(language)}"><head><meta charset="utf-8">'
                 f'<title>{escape(self.title)}</title>{"".join(head)}</head><body>{body}</body></html>')
-
-
-def of_name(name: str) -> str:
-    """French "de" before a name, elided before a vowel: "de Yann", "d’Emmanuel"."""
-    return f"d’{name}" if name[:1].lower() in VOWELS else f"de {name}"
 
 
 def _author(item) -> str:
@@ -139,9 +131,8 @@ def page_record(page) -> Record:
 
 def contribution_heading(contribution) -> str:
     """What a contribution's search result is called: its kind, its author and its date."""
-    label = CONTRIBUTION_LABELS.get(contribution.kind, "Contribution")
     official = " (réponse officielle)" if contribution.official else ""
-    return f"{label} {of_name(contribution.author)}{official}, {fr_date(contribution.date)}"
+    return f"{kind_label(contribution.kind)} {de(contribution.author)}{official}, {fr_date(contribution.date)}"
 
 
 def thread_record(article, contributions, community) -> Record:

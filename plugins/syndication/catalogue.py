@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from blogcore import public
+from blogcore.wording import de
 from transparency import mention
 
 from .config import FOLLOW_URL, OPML_NAME, SyndicationConfig, site_base_url
-from .entries import of
 from .model import Feed, Link
 
 log = logging.getLogger(__name__)
@@ -180,7 +180,7 @@ class Catalogue:
              lambda t: f"Les articles de la catégorie {t.name}."),
             ("etiquette", "tags", lambda t: f"{name} — étiquette {t.name}", lambda t: f"Étiquette {t.name}",
              lambda t: f"Les articles portant l’étiquette {t.name}."),
-            ("auteur", "authors", lambda t: f"{name} — articles {of(t.name)}", lambda t: f"Articles {of(t.name)}",
+            ("auteur", "authors", lambda t: f"{name} — articles {de(t.name)}", lambda t: f"Articles {de(t.name)}",
              lambda t: f"Les articles signés {t.name}."),
         )
         for scope, key, title, link_title, description in taxonomies:
@@ -266,6 +266,10 @@ class Catalogue:
     def follow_url(self) -> str:
         """The Suivre page's address, relative to the site."""
         return FOLLOW_URL
+
+    def of_scope(self, scope: str) -> list[Feed]:
+        """The feeds of one scope, in the catalogue's order (the "Suivre" page's main choices)."""
+        return [feed for feed in self.feeds if feed.scope == scope]
 
     def groups(self) -> list[Group]:
         """The sections of the "Suivre" page (empty ones left out)."""

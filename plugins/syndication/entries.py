@@ -11,6 +11,14 @@ source): its entry's title starts with ``[Publicité]``, and its summary and
 content open with the mention naming the partner; a contribution's entry
 names the article with its mention after the title (the reader's words are
 not advertising, the article is).
+
+An article's entry also says what its page says above the text (:func:`origin`):
+its type of work (« Republication », « Tribune / texte invité »…, from
+plugins/transparency, worded by blogcore/wording.py) and its source line
+(« Source : <publication> », linked to the page's Source box, as the page's
+byline links it). Both open the summary and the content, after the
+commercial mention and the cover image; the type of work is also a category of the entry
+(scheme ``https://schema.org/genre``, as the page's JSON-LD says it).
 """
 
 from __future__ import annotations
@@ -19,27 +27,15 @@ import datetime as dt
 import html
 from zoneinfo import ZoneInfo
 
-from blogcore.typography import NBSP
+from blogcore.typography import NBSP, fix_text
+from blogcore.wording import OFFICIAL_REPLY, SOURCE, SOURCE_UNNAMED, de, kind_label
 from transparency import mention
 
 from . import ids
 from .cleaning import absolute_html, first_words, plain_text, plain_title, strip_controls
-from .model import Entry, Person
+from .model import Entry, Image, Person
 
-KIND_LABELS = {
-    "comment": "Commentaire",
-    "testimonial": "Témoignage",
-    "idea": "Idée",
-    "mention": "Mention",
-}
 ANONYMOUS = "Anonyme"
-_VOWELS = "aeiouyàâäéèêëîïôöùûüÿœæ"
-
-
-def of(name: str) -> str:
-    """French « de » with elision: « de Camille », « d’Alice », « d’Élise »."""
-    return f"d’{name}" if name[:1].casefold() in _VOWELS else f"de {name}"
-
 
 def local_time(when: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     """An aware datetime in the site's zone, to the second (RFC 3339 without fraction)."""
@@ -56,6 +52,33 @@ def absolute(base: str, path: str) -> str:
     return f"{base}/{path.lstrip('/')}"
 
 
+def origin(article, url: str) -> tuple[str, str, str]:
+    """What the page says above the text: (type of work, the line as HTML, as plain text); "" when nothing.
+
+    « Republication · Source : Revue de test », the source linked to the page's
+    Source box (``#source``) as the byline links it; « D’où vient ce texte ? »
+    when the source gives an address or a note but no name.
+    """
+    work_type = getattr(article, "work_type", None)
+    label = plain_title(work_type.label) if work_type is not None else ""
+    source = plain_title(fix_text(str(getattr(article, "source", "") or "")))
+    has_source = source or getattr(article, "source_url", "") or getattr(article, "source_note", "")
+    parts_html, parts_text = [], []
+    if label:
+        parts_html.append(f"<strong>{html.escape(label, quote=False)}</strong>")
+        parts_text.append(label)
+    box = html.escape(f"{url}#source")
+    if source:
+        parts_html.append(f'{SOURCE}{NBSP}: <a href="{box}">{html.escape(source, quote=False)}</a>')
+        parts_text.append(f"{SOURCE}{NBSP}: {source}")
+    elif has_source:
+        parts_html.append(f'<a href="{box}">{html.escape(SOURCE_UNNAMED, quote=False)}</a>')
+        parts_text.append(SOURCE_UNNAMED)
+    if not parts_html:
+        return label, "", ""
+    return label, f"<p>{' · '.join(parts_html)}</p>", " · ".join(parts_text)
+
+
 def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     """The entry of a published article."""
     entry_id, _fallback = ids.article_id(article, authority, tz)
@@ -69,6 +92,18 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     if not summary_text:
         summary_text = first_words(content)
         summary = html.escape(summary_text, quote=False)
+    # What the page says above the text; the cover, then the mention, go before it (below).
+    work_type, line_html, line_text = origin(article, url)
+    if line_html:
+        content, summary = line_html + content, line_html + summary
+        summary_text = f"{line_text}. {summary_text}"
+    cover = getattr(article, "cover", None)  # plugins/reading: shown at the top of the entry, and its enclosure
+    image = Image(absolute(base, cover.url), cover.mime, cover.length, cover.description, cover.width,
+                  cover.height) if cover else None
+    if image:
+        figure = (f'<p><img src="{html.escape(image.url)}" alt="{html.escape(image.description)}" '
+                  f'width="{image.width}" height="{image.height}"></p>')
+        content = figure + content
     title = mention.headline(article, plain_title(article.title))
     words = plain_title(mention.text(article))
     if words:
@@ -84,7 +119,7 @@ def article_entry(article, base: str, tz: ZoneInfo, authority: str) -> Entry:
     return Entry(
         id=entry_id, url=url, title=title, published=published, updated=updated,
         summary_html=summary, summary_text=summary_text, content_html=content,
-        authors=authors, categories=categories, tags=tags, key=article.slug,
+        authors=authors, categories=categories, tags=tags, key=article.slug, work_type=work_type, image=image,
     )
 
 
@@ -92,9 +127,9 @@ def contribution_title(contribution, article) -> str:
     """« Commentaire de Léa sur « Titre » », « Réponse officielle sur « Titre » » (the article's mention after it)."""
     who = plain_title(getattr(contribution, "author", "")) or ANONYMOUS
     if getattr(contribution, "official", False):
-        what = f"Réponse officielle {of(who)}"
+        what = f"{OFFICIAL_REPLY} {de(who)}"
     else:
-        what = f"{KIND_LABELS.get(getattr(contribution, 'kind', ''), 'Contribution')} {of(who)}"
+        what = f"{kind_label(getattr(contribution, 'kind', ''))} {de(who)}"
     return f"{what} sur {mention.named(article, f'«{NBSP}{plain_title(article.title)}{NBSP}»')}"
 
 
@@ -105,7 +140,7 @@ def contribution_entry(contribution, article, body_html: str, base: str, tz: Zon
     when = local_time(contribution.date, tz)
     content = absolute_html(strip_controls(body_html or ""), article_url)
     summary_text = first_words(content)
-    kind = KIND_LABELS.get(getattr(contribution, "kind", ""), "Contribution")
+    kind = kind_label(getattr(contribution, "kind", ""))
     return Entry(
         id=ids.contribution_id(contribution, authority, tz), url=url,
         title=contribution_title(contribution, article), published=when, updated=when,

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 # format key -> (file extension, media type, name shown to readers)
+# The scheme of the category that gives an entry's type of work (the page's JSON-LD "genre").
+GENRE_SCHEME = "https://schema.org/genre"
 FORMATS = {
     "atom": ("atom.xml", "application/atom+xml", "Atom"),
     "rss": ("rss.xml", "application/rss+xml", "RSS"),
@@ -18,6 +20,18 @@ FORMATS = {
 # Scopes written as <feeds_dir>/<scope>.<ext>; the others as <feeds_dir>/<scope>/<slug>.<ext>.
 SITE_SCOPES = ("site", "communaute", "corrections")
 SCOPES = ("site", "communaute", "corrections", "categorie", "etiquette", "auteur", "contributions")
+
+
+@dataclass(frozen=True)
+class Image:
+    """An entry's cover image (plugins/reading): an RSS enclosure, an Atom rel="enclosure" link, JSON's image."""
+
+    url: str  # absolute
+    type: str
+    length: int
+    description: str
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,8 @@ class Entry:
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     key: str = ""  # the article's slug or the contribution's id (tests, logs)
+    work_type: str = ""  # an article's type of work, as its page shows it (« Republication »)
+    image: Image | None = None  # the article's cover image
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .model import FORMATS, Document
+from .model import FORMATS, GENRE_SCHEME, Document
 
 GENERATOR = "Pelican + feedgen (plugin syndication de Marques & communautés)"
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -55,11 +55,17 @@ class _AtomEntryLinkExtension(BaseEntryExtension):
     saying it is clearer to readers and validators.)
     """
 
+    def __init__(self):
+        self.enclosure = None  # (url, length, type) of the entry's cover image
+
     def extend_atom(self, entry):
 
-        """Put rel="alternate" back on entry links (feedgen 1.0 drops it)."""
+        """Put rel back on entry links (feedgen 1.0 drops it): "enclosure" for the cover image, else "alternate"."""
         for link in entry.findall("link"):
             if "rel" not in link.attrib:
+                if self.enclosure and link.get("href") == self.enclosure[0]:
+                    link.attrib.update({"rel": "enclosure", "length": self.enclosure[1], "type": self.enclosure[2]})
+                    continue
                 link.attrib["rel"] = "alternate"
                 link.attrib["type"] = "text/html"
         return entry
@@ -96,6 +102,11 @@ def _feedgen(doc: Document, with_rss: bool) -> FeedGenerator:
         entry.summary(item.summary_html, type="html")
         for term in item.categories:
             entry.category(term=term)
+        if item.work_type:
+            entry.category(term=item.work_type, scheme=GENRE_SCHEME, label=item.work_type)
+        if item.image:  # the cover image: feed readers show an enclosure as the entry's picture
+            entry.enclosure(item.image.url, str(item.image.length), item.image.type)
+            entry.atomlinks.enclosure = (item.image.url, str(item.image.length), item.image.type)
     return fg
 
 
@@ -150,6 +161,8 @@ def json_feed(doc: Document) -> bytes:
         }
         if item.tags:
             entry["tags"] = list(item.tags)
+        if item.image:
+            entry["image"] = item.image.url
         items.append(entry)
     data["items"] = items
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -33,7 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from blogcore import urls
+from blogcore import urls, wording
 from blogcore.isodate import parse_iso
 
 # Partnership type -> the mention shown before the text, naming the partner ({sponsor}).
@@ -55,13 +55,14 @@ PARTNERSHIP_LABELS = {
 TITLE_PREFIX = "[Publicité]"
 CORRECTION_TYPES = {"rectificatif": "Rectificatif", "precision": "Précision", "mise-a-jour": "Mise à jour"}
 METHOD_PARTS = {"redaction": "Rédaction", "relecture": "Relecture à la marque", "sources": "Sources"}
-# Type of work: key -> (visible label, schema.org type). Exactly one per article.
-WORK_TYPES = {
-    "sponsorise": ("Contenu sponsorisé", "AdvertiserContentArticle"),
-    "tribune": ("Tribune / texte invité", "OpinionNewsArticle"),
-    "republication": ("Republication", "Article"),
-    "marque": ("Article de la marque", "BlogPosting"),
-}
+# Type of work: key -> (visible label, schema.org type). Exactly one per article. The labels are the
+# site's one wording of them (blogcore/wording.py), which feeds and cards show too.
+WORK_TYPES = {key: (wording.WORK_TYPES[key], schema) for key, schema in (
+    ("sponsorise", "AdvertiserContentArticle"),
+    ("tribune", "OpinionNewsArticle"),
+    ("republication", "Article"),
+    ("marque", "BlogPosting"),
+)}
 ARTICLE_ONLY = ("partnership", "sponsor", "sponsor_url", "guest")
 NOTE = "note-de-modification"
 NOTE_MAX = 280

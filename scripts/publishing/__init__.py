@@ -13,6 +13,8 @@ deploys only if every gate passed (tasks.py). Modules:
     browsergate.py   gates "a11y" (axe-core) and "hosts" (no request to another host), in chromium
     gates.py         runs the gates (vnu in parallel with the others) and reports
     gitpages.py      git target: a gh-pages style branch, with plain git
+    schedule.py      on time: the set of texts due now against the deployed site's publication.json
+                     (the scheduled check, standard library only; `invoke publish` writes the file)
     s3.py            S3 target: boto3, only changed files, deletions last
     traces.py        what an erasure looks for (a redacted contribution's name, addresses, text)
                      and how it finds it in any file (decompressed, unescaped, as text)

@@ -4,7 +4,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 from community.model import Contribution
-from search.records import Record, Section, build_records, of_name
+from search.records import Record, Section, build_records
 
 PARIS = dt.timezone(dt.timedelta(hours=1))
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
@@ -32,11 +32,6 @@ class Community:
 def contribution(ident, article_slug, status="approved", author="Emmanuel", **extra):
     return Contribution(id=ident, article=article_slug, author=author, date=dt.datetime(2009, 2, 27, tzinfo=PARIS),
                         status=status, **extra)
-
-
-def test_of_name_elides_before_a_vowel_only():
-    assert [of_name(n) for n in ("Emmanuel", "Élise", "Yann", "Hector", "Olivier")] == [
-        "d’Emmanuel", "d’Élise", "de Yann", "de Hector", "d’Olivier"]
 
 
 def test_records_of_published_articles_pages_and_approved_contributions_only():

@@ -50,8 +50,23 @@
     form.querySelector(".contribution-form__reply").hidden = true;
   }
 
+  // « Revenir à l'article »: `retour` is the article's address on this site ("/slug/"), set by the intake;
+  // anything else (another host, "//", "..", a scheme) is ignored.
+  function setUpBackLink(page, params) {
+    var back = params.get("retour") || "";
+    var site = page.getAttribute("data-site") || "";
+    if (!/^\/[A-Za-z0-9][A-Za-z0-9\/_.~-]*$/.test(back) || back.indexOf("//") >= 0 || back.indexOf("..") >= 0) return;
+    var base;
+    try { base = new URL(site ? site + "/" : "/", window.location.href); } catch (e) { return; }
+    var target = new URL(back.slice(1), base);
+    if (target.origin !== base.origin || target.pathname.indexOf(base.pathname) !== 0) return;
+    page.querySelector(".thanks__article").setAttribute("href", target.href);
+    page.querySelector(".thanks__back").hidden = false;
+  }
+
   function setUpThanks(page) {
     var params = new URLSearchParams(window.location.search);
+    setUpBackLink(page, params);
     var number = params.get("recu") || "";
     var key = params.get("cle") || "";
     var intake = page.getAttribute("data-intake") || "";
