@@ -147,6 +147,10 @@ COMMUNITY = {
 EDITORIAL = {
     "authors_path": "authors",
     "production": False,
+    # The site's categories, declared once (README, "Categories"): an article whose Category: is not
+    # one of them fails the build with the closest one (« vouliez-vous dire … ? »), and the desk's
+    # category menu is this list. Add a new category here, never by typing it in an article.
+    "categories": ["Médias sociaux", "Stratégie", "Essais", "Coulisses", "Campagnes", "Promotion"],
 }
 
 # Transparency plugin (plugins/transparency/config.py documents every key): commercial

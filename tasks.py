@@ -25,7 +25,6 @@ CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
 LOCAL_SETTINGS = ROOT / "pelicanconf.py"
 PRODUCTION_SETTINGS = ROOT / "publishconf.py"
-ARTICLES = CONTENT / "articles"
 # Tasks use the plugins' modules (moderation, feed ids) outside Pelican.
 if str(ROOT / "plugins") not in sys.path:
     sys.path.insert(0, str(ROOT / "plugins"))
@@ -73,8 +72,8 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
         returncode = _run_to_the_end(command)
         if returncode != 0:
             raise Exit(
-                f"Build failed ({settings.name}); {output} was left as it was. "
-                "Read the messages above: each names the file, the field and the fix.",
+                f"La construction a échoué ({settings.name}) ; {output} est resté tel quel. Corrigez les problèmes "
+                "ci-dessus (chaque ligne nomme le fichier, le champ, la valeur et la correction), puis relancez.",
                 code=returncode or 1,
             )
         _folders().swap_in(staging, output)
@@ -121,7 +120,8 @@ IGNORE_CACHE_HELP = "Read every article again instead of using the cache (cache/
 def build(c, output=str(OUTPUT), ignore_cache=False):
     """Build the local preview site (pelicanconf.py) into output/."""
     build_site(LOCAL_SETTINGS, Path(output), ignore_cache=ignore_cache)
-    print(f"Site built in {output}. Preview it with: .venv/bin/invoke livereload (reloads the browser on save), then open http://127.0.0.1:8000/")
+    print(f"Site construit dans {output}. Pour le voir : .venv/bin/invoke livereload (la page se recharge à chaque "
+          "enregistrement), puis ouvrez http://127.0.0.1:8000/")
 
 
 @task(help={"port": "Port to listen on (default 8000).", "bind": "Address to listen on (default 127.0.0.1)."})
@@ -192,71 +192,89 @@ def _git_user(c) -> str | None:
     return name or None
 
 
-def _most_used_category() -> str:
+def _most_used_category(site, declared: tuple[str, ...]) -> str:
+    """The declared category most articles use (the first declared one when none does)."""
     from collections import Counter
 
-    from blogcore.headers import read_header
+    counts = Counter(s.header.get("category") for s in site.sources("article") if s.header.get("category"))
+    used = [name for name, _ in counts.most_common() if not declared or name in declared]
+    return used[0] if used else (declared[0] if declared else site.settings.get("DEFAULT_CATEGORY") or "Non classé")
 
-    counts = Counter(
-        read_header(p).get("category") for p in ARTICLES.glob("*.md") if read_header(p).get("category")
-    )
-    return counts.most_common(1)[0][0] if counts else "Non classé"
+
+def _default_author(c, profiles: dict, folder: Path) -> str:
+    """Your git user.name when an author profile has it (accents and case aside): the name of that profile."""
+    from editorial.validate import closest
+
+    name = _git_user(c) or ""
+    match = closest(name, profiles, loosely=True) if name else None
+    if match:
+        return match
+    known = ", ".join(sorted(profiles)) or "(aucune fiche)"
+    raise Exit(f"erreur : --author est absent et aucune fiche d'auteur ne porte votre nom git ({name or 'aucun'}). "
+               f'Correction : donnez --author "Prénom Nom" parmi les fiches ({known}), ou ajoutez la vôtre '
+               f"dans {folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder}/", code=2)
 
 
 @task(
     help={
         "title": "The article's title, in quotes.",
-        "author": "Author's name (default: your git user.name).",
-        "category": "Category (default: the most used one).",
+        "author": "Author's name (default: your git user.name, when an author profile has it).",
+        "category": "Category, one of EDITORIAL['categories'] (default: the most used one).",
         "slug": "The article's address (default: made from the title): a-z, 0-9 and single hyphens.",
     }
 )
 def new(c, title, author=None, category=None, slug=None):
-    """Create a draft article content/articles/<slug>.md with every header field filled."""
+    """Create a draft article in the articles folder, every header field filled; replace its placeholders."""
     import re
-    from zoneinfo import ZoneInfo
 
-    from pelican.settings import DEFAULT_CONFIG
-    from pelican.utils import slugify
+    from blogcore.sources import Site
+    from editorial import authors, config, validate
+    from syndication.ids import new_article_id
 
     title = title.strip()
     if not title:
-        raise Exit('Give a title: invoke new "Mon titre"', code=2)
+        raise Exit('erreur : le titre est vide. Correction : invoke new "Mon titre"', code=2)
+    site = Site.from_file(LOCAL_SETTINGS)
     if slug is None:
-        slug = slugify(title, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+        slug = site.slugify(title)
         if not slug:
-            raise Exit(f"error: title {title!r} has no letter or digit to make the article's address (its slug). "
-                       f'Fix: give one with --slug, e.g. invoke new "{title}" --slug mon-article', code=2)
-    elif not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
-        raise Exit(f"error: --slug {slug!r}: a slug is a lower-case web address part. "
-                   "Fix: use only a-z, 0-9 and single hyphens, e.g. --slug mon-article", code=2)
-    path = ARTICLES / f"{slug}.md"
-    if path.exists():
-        raise Exit(f"{path.relative_to(ROOT)} already exists: choose another title", code=2)
-    author = author or _git_user(c) or "La rédaction"
-    category = category or _most_used_category()
-    now = dt.datetime.now(ZoneInfo("Europe/Paris")).replace(second=0, microsecond=0)
-    from pelican.settings import read_settings
-    from syndication.ids import new_article_id
-
-    authority = read_settings(str(LOCAL_SETTINGS))["SYNDICATION"]["id_authority"]
-    ARTICLES.mkdir(parents=True, exist_ok=True)
+            raise Exit(f"erreur : le titre {title!r} n'a ni lettre ni chiffre pour faire l'adresse de l'article (son "
+                       f'slug). Correction : donnez-en une avec --slug, par exemple invoke new "{title}" --slug '
+                       "mon-article", code=2)
+    elif not re.fullmatch(validate.SLUG_PATTERN, slug):
+        raise Exit(f"erreur : --slug {slug!r} : {validate.MESSAGES['slug'][0]}. Correction : "
+                   f"{validate.MESSAGES['slug'][1]}", code=2)
+    folder = site.folder("article")
+    path = folder / f"{slug}.md"
+    if path.exists() or slug in site.articles():
+        raise Exit(f"erreur : l'article {slug!r} existe déjà ({path.relative_to(ROOT)}). Correction : choisissez un "
+                   "autre titre, ou --slug", code=2)
+    cfg = config.from_settings(site.settings)
+    profiles, _ = authors.load_profiles(site.root, cfg.authors_path, site.settings)
+    author = author or _default_author(c, profiles, site.root / cfg.authors_path)
+    category = category or _most_used_category(site, cfg.categories)
+    now = dt.datetime.now(site.tz).replace(second=0, microsecond=0)
+    authority = site.settings["SYNDICATION"]["id_authority"]
+    folder.mkdir(parents=True, exist_ok=True)
+    placeholders = validate.PLACEHOLDERS
     path.write_text(
         f"Title: {title}\n"
         f"Slug: {slug}\n"
         f"Date: {now.isoformat(sep=' ')}\n"
         f"Author: {author}\n"
         f"Category: {category}\n"
-        "Tags: à-trier\n"
-        "Summary: Résumé en une ou deux phrases, affiché dans les listes et les flux.\n"
-        "Lang: fr\n"
+        f"Tags: {placeholders['tags']}\n"
+        f"Summary: {placeholders['summary']}\n"
+        f"Lang: {site.lang}\n"
         f"Feed_id: {new_article_id(authority, now.date())}\n"
         "Status: draft\n"
         "\n"
-        "Premier paragraphe de l'article.\n",
+        f"{placeholders['body']}\n",
         encoding="utf-8",
     )
-    print(f"Created {path.relative_to(ROOT)} (Status: draft). Remove the Status line to publish it.")
+    print(f"Créé : {path.relative_to(ROOT)} (Status: draft). Remplacez le résumé, l'étiquette « {placeholders['tags']} » "
+          "et le premier paragraphe (invoke check les signale tant qu'ils sont là), puis retirez la ligne Status "
+          "pour le publier.")
 
 
 @task(help={"production": "Check the production build (publishconf.py) and run the quality gates on it.",
@@ -269,7 +287,7 @@ def check(c, production=False, gates="", output=""):
             raise Exit("error: --gates and --output go with --production", code=2)
         with tempfile.TemporaryDirectory(prefix="check-") as tmp:
             build_site(LOCAL_SETTINGS, Path(tmp) / "site", fatal="warnings")
-        print("Check passed: no warning in the local build.")
+        print("Vérification réussie : aucun problème ni avertissement dans la construction locale.")
         return
     publishing = _publishing()
     only = _site_errors(lambda: publishing.gates.selection(gates))

@@ -176,23 +176,23 @@ _FORM_FIELD = {"Author:": "nom", "Author_url:": "site", "Reply_to:": "reponse_a"
                "Kind:": "type", "Official:": "nom", "Body:": "texte", "Date:": "formulaire"}
 # Known messages of the store's rules, in French; any other is shown with its field's name.
 _FRENCH = (
-    ("a reader can see", "Votre nom doit être fait de lettres visibles : il contient un caractère de contrôle ou "
+    ("qu'un lecteur peut voir", "Votre nom doit être fait de lettres visibles : il contient un caractère de contrôle ou "
                          "invisible, ou aucune lettre. Écrivez-le avec des lettres, sans copier-coller de symboles."),
-    ("e-mail address", "Votre nom ne doit pas contenir d'adresse électronique : elle serait publiée. "
+    ("adresse e-mail", "Votre nom ne doit pas contenir d'adresse électronique : elle serait publiée. "
                        "Indiquez-la dans le champ « Courriel », qui ne l'est jamais."),
-    ("phone", "Ce champ ne doit pas contenir de numéro de téléphone : il serait publié."),
-    ("for the brand's", "Ce nom est celui de la marque : signez de votre nom. La marque ne s'exprime jamais sous "
+    ("téléphone", "Ce champ ne doit pas contenir de numéro de téléphone : il serait publié."),
+    ("celui de la marque", "Ce nom est celui de la marque : signez de votre nom. La marque ne s'exprime jamais sous "
                         "le nom d'un lecteur."),
-    ("looks like", "Ce nom ressemble trop à celui d'un autre contributeur : les lecteurs les confondraient. "
+    ("ressemble à", "Ce nom ressemble trop à celui d'un autre contributeur : les lecteurs les confondraient. "
                    "Choisissez-en un autre (ou écrivez-le exactement comme la première fois)."),
-    ("share the page", "Ce nom donnerait la même page que celle d'un autre contributeur : choisissez-en un autre."),
-    ("official", "Ce nom est réservé aux réponses officielles de la marque : signez de votre nom."),
-    ("no contribution has this id", "La contribution à laquelle vous répondez n'existe pas, ou n'est pas publiée."),
-    ("belongs to", "La contribution à laquelle vous répondez appartient à un autre article."),
-    ("no article has this slug", "Cet article n'existe pas, ou n'accepte pas de contribution."),
-    ("absolute web address", "Indiquez l'adresse complète de votre site, commençant par https://."),
-    ("testimonial", "Un témoignage ne peut pas être une réponse officielle."),
-    ("long", "Votre texte est trop long."),
+    ("partagerait la page", "Ce nom donnerait la même page que celle d'un autre contributeur : choisissez-en un autre."),
+    ("l'équipe de la marque", "Ce nom est réservé aux réponses officielles de la marque : signez de votre nom."),
+    ("aucune contribution n'a cet identifiant", "La contribution à laquelle vous répondez n'existe pas, ou n'est pas publiée."),
+    ("appartient à", "La contribution à laquelle vous répondez appartient à un autre article."),
+    ("aucun article n'a cette adresse", "Cet article n'existe pas, ou n'accepte pas de contribution."),
+    ("adresse web absolue", "Indiquez l'adresse complète de votre site, commençant par https://."),
+    ("témoignage", "Un témoignage ne peut pas être une réponse officielle."),
+    ("dépasse la limite", "Votre texte est trop long."),
 )
 
 

@@ -8,8 +8,6 @@ one in a single assignment.
 
 from __future__ import annotations
 
-import datetime as dt
-import locale
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -18,12 +16,12 @@ from pathlib import Path
 from .paths import BLOCKLISTS, ensure_plugins_importable
 
 ensure_plugins_importable()
-from blogcore.headers import read_header  # noqa: E402
-from blogcore.isodate import parse_iso  # noqa: E402
+from blogcore import sources  # noqa: E402
 from blogcore.names import identity_key  # noqa: E402
 from community import config as community_config  # noqa: E402
 from community import moderation  # noqa: E402
 from community.model import Contribution  # noqa: E402
+from transparency import config as transparency_config  # noqa: E402
 from transparency import fields as transparency_fields  # noqa: E402
 from transparency import mention  # noqa: E402
 
@@ -110,39 +108,23 @@ def _disclosure(header) -> transparency_fields.Disclosure | None:
 
 def load(root: Path, commit: str, site_url: str) -> Snapshot:
     """Read the checked-out published branch in `root` (SiteError when its content is broken)."""
-    from pelican.settings import read_settings
-    from pelican.utils import slugify
-
-    settings_file = root / "pelicanconf.py"
     saved_path = list(sys.path)
-    # Pelican's read_settings sets the process locale (LOCALE = ("C",)), which would make every later
-    # text decoding of the process ASCII; the intake keeps its own, as it keeps its own plugins/ on sys.path.
-    saved_locale = locale.setlocale(locale.LC_ALL)
     try:
-        settings = read_settings(str(settings_file))
-        site = moderation.load_site(settings_file)
+        content = sources.Site.from_file(root / "pelicanconf.py")
+        site = moderation.site_of(content)
         contributions = moderation.load(site)
     finally:
-        sys.path[:] = saved_path
-        locale.setlocale(locale.LC_ALL, saved_locale)
+        sys.path[:] = saved_path  # the intake keeps its own plugins/ on sys.path
+    settings = content.settings
     cfg = community_config.from_settings(settings)
-    now = dt.datetime.now(site.tz)
     articles = {}
-    for path in sorted((root / "content" / "articles").rglob("*.md")):
-        header = read_header(path)
-        title = header.get("title") or ""
-        slug = header.get("slug") or slugify(title, regex_subs=settings["SLUG_REGEX_SUBSTITUTIONS"])
-        status = (header.get("status") or "published").lower()
-        if slug not in site.articles or status != "published":
-            continue
-        try:
-            if parse_iso(header.get("date") or "", site.tz) > now:
-                continue
-        except ValueError:
-            continue
-        articles[slug] = Article(slug, title, site_url + site.articles[slug], _disclosure(header))
-    page_url = settings.get("PAGE_URL", "{slug}/").format(slug="transparence", lang="fr")
-    transparence = site_url + "/" + page_url if (root / "content" / "pages" / "transparence.md").is_file() else ""
+    for source in content.sources("article"):
+        # Open to contributions: what readers see (published, its day come), read as the build reads it.
+        if source.status == "published" and source.date is not None and source.slug:
+            articles[source.slug] = Article(source.slug, source.title, site_url + "/" + source.url,
+                                            _disclosure(source.header))
+    page = content.page(transparency_config.from_settings(settings).page)
+    transparence = site_url + "/" + page.url if page is not None and page.status != "draft" else ""
     folder = root / "intake" / "blocklists"
     authors: dict[str, set[str]] = {}
     for c in contributions:

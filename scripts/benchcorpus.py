@@ -11,7 +11,9 @@ from a fixed seed, so two corpora of the same size are byte-identical.
 from __future__ import annotations
 
 import base64
+import functools
 import random
+import runpy
 from pathlib import Path
 
 WORDS = ("marque communauté conversation transparence réseau confiance message public idée écoute "
@@ -46,6 +48,13 @@ def _paragraph(rng: random.Random, slugs: list[str], index: int) -> str:
     return " ".join(parts)
 
 
+@functools.cache
+def categories() -> tuple[str, ...]:
+    """The site's declared categories (EDITORIAL["categories"] in pelicanconf.py): a build refuses any other."""
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "pelicanconf.py"))
+    return tuple(settings["EDITORIAL"]["categories"])
+
+
 def article_text(rng: random.Random, number: int, slug: str, slugs: list[str]) -> str:
     """The Markdown of one article (header and body, about 800 words)."""
     sections = []
@@ -63,7 +72,7 @@ def article_text(rng: random.Random, number: int, slug: str, slugs: list[str]) -
     tags = ", ".join(sorted({f"etiquette-{rng.randrange(40):02d}" for _ in range(3)}))
     header = (f"Title: Article de test numéro {number}\nSlug: {slug}\n"
               f"Date: {2010 + number % 15}-{1 + number % 12:02d}-{1 + number % 28:02d} 10:{number % 60:02d}:00+01:00\n"
-              f"Author: Auteur {rng.randrange(AUTHORS):02d}\nCategory: Catégorie {number % 8}\nTags: {tags}\n"
+              f"Author: Auteur {rng.randrange(AUTHORS):02d}\nCategory: {categories()[number % len(categories())]}\nTags: {tags}\n"
               f"Summary: {_sentence(rng, 20)}\nLang: fr\nFeed_id: tag:bench.example,2026-01-01:{slug}\n")
     return header + "\n" + _paragraph(rng, slugs, number) + "\n\n" + "\n\n".join(sections) + "\n"
 

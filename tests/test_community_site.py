@@ -119,8 +119,8 @@ def test_contribution_files_are_not_pages(fixture_production):
 
 BAD = {
     "unknown article": ("Article: premier-article", "Article: inconnu",
-                        ["alice-1.md", "Article:", "'inconnu'", "no article has this slug"]),
-    "missing field": ("Author: Alice Martin\n", "", ["alice-1.md", "Author:", "(absent)", "Fix:"]),
+                        ["alice-1.md", "Article:", "'inconnu'", "aucun article n'a cette adresse"]),
+    "missing field": ("Author: Alice Martin\n", "", ["alice-1.md", "Author:", "(absent)", "Correction :"]),
     "bad date": ("Date: 2020-01-02 09:15:00+01:00", "Date: le 2 janvier", ["alice-1.md", "Date:", "'le 2 janvier'", "ISO 8601"]),
     "reply to missing id": ("Status: approved", "Status: approved\nReply_to: fantome", ["alice-1.md", "Reply_to:", "'fantome'"]),
 }
@@ -144,11 +144,11 @@ def test_duplicate_id_fails_the_build(tmp_path):
     source = content / "contributions" / "premier-article" / "alice-1.md"
     (content / "contributions" / "premier-article" / "alice-1-copie.md").write_text(source.read_text(encoding="utf-8"))
     build = run_pelican(content, tmp_path / "out")
-    assert build.returncode != 0 and "the same id" in build.log
+    assert build.returncode != 0 and "le même identifiant" in build.log
 
 
-@pytest.mark.parametrize("ident, message", [("nimporte", "no contribution has this id"),
-                                            ("bob-pending", "pending, not approved")])
+@pytest.mark.parametrize("ident, message", [("nimporte", "aucune contribution n'a cet identifiant"),
+                                            ("bob-pending", "pending, pas approuvée")])
 def test_quoting_unknown_or_unapproved_contribution_fails(tmp_path, ident, message):
     content = copy_site(tmp_path)
     path = content / "articles" / "second.md"

@@ -78,8 +78,8 @@ def test_the_setting_is_checked_and_off_by_default():
         from_settings({"DESK": {"local_url": "http://192.0.2.1:8081/api/v1"}})
     with pytest.raises(SiteError, match="OAuth proxy"):
         from_settings({"DESK": {"enabled": True, "backend": "github", "repo": "o/site"}})
-    settings = {"DESK": {"enabled": True, "categories": ["Stratégie"]}}
-    assert from_settings(settings).categories == ("Stratégie",) and settings["DESK"]["categories"] == ["Stratégie"]
+    with pytest.raises(SiteError, match=r'EDITORIAL\["categories"\]'):  # declared once, for the build and the desk
+        from_settings({"DESK": {"enabled": True, "categories": ["Stratégie"]}})
 
 
 # ----------------------------------------------------------------------- the page in the build
@@ -95,13 +95,13 @@ def test_the_desk_is_generated_from_the_build(real_desk):
     assert cms["publish_mode"] == "editorial_workflow" and cms["backend"]["name"] == "proxy"
     articles = next(c for c in cms["collections"] if c["name"] == "articles")
     fields = {f["name"]: f for f in articles["fields"]}
-    # categories and authors: the site's own lists (no typo can create one)
+    # categories and authors: the site's own lists (no typo can create one), categories the ones the build checks
     from blogcore.headers import read_header
+    from blogcore.sources import read_settings
 
-    headers = [read_header(p) for p in (ROOT / "content" / "articles").glob("*.md")]
+    declared = read_settings(ROOT / "pelicanconf.py")["EDITORIAL"]["categories"]
     profiles = [read_header(p).get("name") for p in (ROOT / "content" / "authors").glob("*.md")]
-    assert [o["value"] for o in fields["category"]["options"]] == sorted({h.get("category") for h in headers},
-                                                                          key=str.casefold)
+    assert [o["value"] for o in fields["category"]["options"]] == sorted(declared, key=str.casefold)
     assert [o["value"] for o in fields["author"]["options"]] == sorted(profiles, key=str.casefold)
     assert [o["value"] for o in fields["status"]["options"]] == ["published", "draft", "hidden"]
     transparency = {f["name"]: f for f in fields["transparence"]["fields"]}

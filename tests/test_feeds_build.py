@@ -272,7 +272,7 @@ def test_ids_survive_title_slug_category_tags_file_name_and_scheme_changes(tmp_p
 
     edited = (text.replace("Title: Second article", "Title: Un titre entièrement réécrit")
                   .replace("Slug: second", "Slug: deuxieme")
-                  .replace("Category: Essais", "Category: Analyses")
+                  .replace("Category: Essais", "Category: Coulisses")
                   .replace("Tags: conversation", "Tags: nouvelle-etiquette"))
     second.unlink()
     (content / "articles" / "renomme.md").write_text(edited, encoding="utf-8")
@@ -296,4 +296,4 @@ def test_a_bad_feed_id_fails_the_build_naming_file_field_and_fix(tmp_path):
     result = run_pelican(content, tmp_path / "out", "publishconf.py")
     log = " ".join(result.log.split())
     assert result.returncode != 0
-    assert "second.md" in log and "Feed_id:" in log and "not a tag URI" in log and "Fix:" in log
+    assert "second.md" in log and "Feed_id:" in log and "not a tag URI" in log and "Correction :" in log

@@ -116,7 +116,7 @@ def test_hub_error_names_the_hub_and_status_and_keeps_the_feed_for_next_time(hub
     with pytest.raises(SiteError) as err:
         ping_changed(output, SITE_URL, hub.url, state)
     message = str(err.value)
-    assert hub.url in message and "HTTP 500" in message and "Fix:" in message
+    assert hub.url in message and "HTTP 500" in message and "Correction :" in message
     assert len(hub.pinged()) == 1  # stopped at the first refusal
     assert json.loads(state.read_text(encoding="utf-8"))["feeds"] == {}  # nothing accepted, nothing recorded
     hub.status = 202

@@ -68,7 +68,7 @@ def test_a_removed_anchor_is_reported_everywhere_it_is_linked(real_build):
     # the permalink on the page itself, its JSON-LD, the community page, and the feeds that carry it
     assert {f"{ARTICLE}/index.html", "communaute/index.html", "flux/communaute.atom.xml"} <= files, files
     assert any(p.field.startswith("JSON-LD") for p in found)
-    assert all("Fix:" in str(p) for p in found)
+    assert all("Correction :" in str(p) for p in found)
 
 
 @pytest.mark.build

@@ -145,6 +145,8 @@ def test_a_failed_rebuild_keeps_the_last_good_site_and_shows_the_error_on_the_op
             page.wait_for_selector("#preview-error", timeout=60_000)
             message = page.inner_text("#preview-error")
             assert "second.md" in message and "Date:" in message and "15 juin, vers midi" in message
+            assert "La reconstruction a échoué" in message and "ce n'est pas une date lisible" in message
+            assert "Correction : écrivez une date" in message and "Traceback" not in message  # in French
             assert (project / "output" / "second" / "index.html").read_bytes() == good
             assert page.inner_text("h1") == "Second article"  # the last good page stays on screen
             _edit(article, "Date: 15 juin, vers midi", "Date: 2021-06-15 18:30:00+02:00")

@@ -134,4 +134,4 @@ def test_a_hand_written_bad_record_fails_with_the_field_and_the_fix(site):
                     encoding="utf-8")
     _, problems = store.parse_contribution(path.read_text(encoding="utf-8"), str(path), site.tz)
     assert [(p.field, p.value) for p in problems] == [("Decisions:", "hier approuvé")]
-    assert "approved by Name" in problems[0].fix
+    assert "approved by Nom" in problems[0].fix

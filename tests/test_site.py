@@ -143,7 +143,7 @@ def test_no_page_loads_a_third_party_url(site_production):
 def test_drafts_and_future_articles_absent_from_the_real_site(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    header = "Author: Yves Duron\nCategory: Embargo\nTags: embargo-tag\nSummary: Secret.\nLang: fr\n"
+    header = "Author: Yves Duron\nCategory: Coulisses\nTags: embargo-tag\nSummary: Secret.\nLang: fr\n"
     (content / "articles" / "zz-draft.md").write_text(
         f"Title: Brouillon confidentiel\nDate: 2020-01-01 10:00+01:00\n{header}Status: draft\n\nTexte.\n", encoding="utf-8")
     (content / "articles" / "zz-future.md").write_text(
@@ -152,7 +152,7 @@ def test_drafts_and_future_articles_absent_from_the_real_site(tmp_path):
     assert build.returncode == 0, build.log
     for path in build.files():
         data = path.read_text(encoding="utf-8", errors="replace")
-        for marker in ["Brouillon confidentiel", "Annonce de demain", "embargo-tag", "zz-draft", "Embargo"]:
+        for marker in ["Brouillon confidentiel", "Annonce de demain", "embargo-tag", "zz-draft", "Coulisses"]:
             assert marker not in data and marker.lower() not in str(path).lower(), (marker, path)
 
 

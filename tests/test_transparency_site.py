@@ -386,7 +386,7 @@ def test_bad_transparency_headers_fail_the_build_with_file_field_value_and_fix(t
     build = run_pelican(content, tmp_path / "out")
     log = " ".join(build.log.split())
     assert build.returncode != 0
-    for piece in ["second.md", "Fix:", *expected]:
+    for piece in ["second.md", "Correction :", *expected]:
         assert piece in log, (piece, build.log)
 
 
@@ -750,4 +750,4 @@ def test_an_affiliate_link_where_nothing_declares_it_fails_naming_file_field_and
     build = run_pelican(content, tmp_path / "out", overrides=SETTINGS)
     log = " ".join(build.log.split())
     assert build.returncode != 0
-    assert path.name in log and f"{field} = {value!r}" in log and "aff.example.net" in log and "Fix:" in log, log
+    assert path.name in log and f"{field} = {value!r}" in log and "aff.example.net" in log and "Correction :" in log, log

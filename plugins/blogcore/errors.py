@@ -3,7 +3,9 @@
 Every user-facing problem (bad article header, bad contribution file, bad
 setting, bad command-line value) is a :class:`SiteError` whose message names
 the file, the field, the value and the fix. :class:`SiteErrors` gathers several
-so that a writer sees every problem of a build at once.
+so that a writer sees every problem of a build at once. Messages are in French,
+the writers' language: one line per problem, « fichier: champ = valeur:
+problème. Correction : … » (blogcore/report.py prints them without a traceback).
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ class Problem:
 
     def __str__(self) -> str:
         value = "(absent)" if self.value is None else repr(self.value)
-        return f"{self.file}: {self.field} = {value}: {self.message}. Fix: {self.fix}"
+        # One line whatever the values hold: a writer reads one problem a line.
+        stop = "" if self.message.rstrip().endswith((".", "?", "!")) else "."
+        return " ".join(f"{self.file}: {self.field} = {value}: {self.message}{stop} Correction : {self.fix}".split())
 
 
 class SiteError(Exception):
@@ -52,7 +56,9 @@ class SiteErrors(SiteError):
 
     def __init__(self, problems: Iterable[Problem], prefix: str = ""):
         self.problems = list(problems)
-        lines = [f"{len(self.problems)} problem(s) found:"]
+        count = len(self.problems)
+        lines = [f"{count} problème{'s' if count > 1 else ''} à corriger (fichier: champ = valeur: problème. "
+                 "Correction : …) :"]
         lines += [f"  - {p}" for p in self.problems]
         text = "\n".join(lines)
         Exception.__init__(self, f"{prefix}{text}")

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 MIN_YEAR = 1000
 MAX_YEAR = 9998
-RANGE_FIX = f"write a date between the years {MIN_YEAR} and {MAX_YEAR}"
+OUT_OF_RANGE = "la date est hors des limites"
+RANGE_FIX = f"écrivez une date entre les années {MIN_YEAR} et {MAX_YEAR}"
 # In French, the writers' language: the build prints it and the desk's date field (plugins/desk) shows it.
 GAP_MESSAGE = "{value} n'existe pas dans le fuseau {zone}"
 GAP_FIX = ("cette heure est sautée quand on avance les horloges : écrivez l'heure réelle avec son décalage, "
@@ -50,8 +51,8 @@ def parse_iso(value: str, tz: ZoneInfo | None = None, *, require_offset: bool = 
     parsed = dt.datetime.fromisoformat(text)
     if parsed.tzinfo is None:
         if require_offset:
-            raise DateError("the date has no offset (time zone)",
-                            "write it with its offset, e.g. 2009-02-27 10:00:00+01:00")
+            raise DateError("la date n'a pas de décalage (fuseau horaire)",
+                            "écrivez-la avec son décalage, par exemple 2009-02-27 10:00:00+01:00")
         zone = tz or dt.timezone.utc
         parsed = parsed.replace(tzinfo=zone)
         if not _exists(parsed):
@@ -65,9 +66,9 @@ def check_range(value: dt.datetime) -> None:
     try:
         utc = value.astimezone(dt.timezone.utc)
     except (OverflowError, ValueError):
-        raise DateError("the date is out of range", RANGE_FIX) from None
+        raise DateError(OUT_OF_RANGE, RANGE_FIX) from None
     if not (MIN_YEAR <= value.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR):
-        raise DateError("the date is out of range", RANGE_FIX)
+        raise DateError(OUT_OF_RANGE, RANGE_FIX)
 
 
 def _exists(value: dt.datetime) -> bool:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from pelican import signals
 
+from blogcore import report
+
 from . import hooks
 
 
 def register():
     """Connect the plugin's handlers to Pelican's signals."""
+    report.CONTENT_CHECKS.connect(hooks.check_files)
     signals.generator_init.connect(hooks.install_globals)
     signals.article_generator_finalized.connect(hooks.attach_contributions)
     signals.page_generator_finalized.connect(hooks.pages_figures_and_quotes)

@@ -38,13 +38,14 @@ def replace_quotes(item, index: CommunityIndex, env) -> list[Problem]:
         contribution = index.get(ident)
         field = match.group(0).replace("<p>", "").replace("</p>", "").strip()
         if contribution is None:
-            problems.append(Problem(shown_path, field, ident, "no contribution has this id",
-                                    "check the id with 'invoke contributions.list', or remove the quote"))
+            problems.append(Problem(shown_path, field, ident, "aucune contribution n'a cet identifiant",
+                                    "vérifiez l'identifiant avec « invoke contributions.list », ou retirez la citation"))
             return match.group(0)
         if not contribution.published:
             problems.append(Problem(shown_path, field, ident,
-                                    f"this contribution is {contribution.status}, not approved: it cannot be quoted",
-                                    f"approve it first (invoke contributions.approve {ident}) or remove the quote"))
+                                    f"cette contribution est {contribution.status}, pas approuvée : elle ne peut pas être citée",
+                                    f"approuvez-la d'abord (invoke contributions.approve {ident}) ou retirez la "
+                                    "citation"))
             return match.group(0)
         article = index.article(contribution)
         href = "{filename}/" + article.relative_source_path + "#" + contribution.anchor
@@ -57,7 +58,7 @@ def replace_quotes(item, index: CommunityIndex, env) -> list[Problem]:
     for stray in STRAY.finditer(html):
         if not any(stray.group(1).strip() == p.value for p in problems):
             problems.append(Problem(shown_path, stray.group(0), stray.group(1),
-                                    "a quote marker must be alone on its own line",
-                                    "put [[contribution:ID]] on a line of its own, with blank lines around it"))
+                                    "une citation [[contribution:…]] doit être seule sur sa ligne",
+                                    "mettez [[contribution:ID]] sur une ligne à part, entourée de lignes vides"))
     item._content = html
     return problems

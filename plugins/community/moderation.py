@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from blogcore import sources
 from blogcore.errors import SiteError, raise_if_any
 from blogcore.isodate import DateError, parse_iso
 
@@ -51,23 +52,18 @@ class Site:
 
 
 def load_site(settings_file: Path) -> Site:
-    """Read the Pelican settings and the articles' slugs (without building)."""
-    from pelican.settings import read_settings
+    """Read the Pelican settings and the articles' addresses (without building: blogcore.sources)."""
+    return site_of(sources.Site.from_file(settings_file))
 
-    from editorial.config import from_settings as editorial_settings
-    from editorial.validate import Validator
 
-    settings = read_settings(str(settings_file))
-    checker = Validator(settings, editorial_settings(settings))
-    checker.run()
-    pattern = settings.get("ARTICLE_URL", "{slug}.html")
-    articles = {
-        e.slug: "/" + pattern.format(slug=e.slug, lang=settings.get("DEFAULT_LANG", "fr"))
-        for e in checker.entries if e.kind == "article" and e.slug
-    }
+def site_of(content: sources.Site) -> Site:
+    """What moderation needs of a site already read."""
+    settings = content.settings
+    # Every article, drafts too (a contribution may wait for its article), at its address once published.
+    articles = {slug: "/" + content.address("article", "published", slug, s.header, s.date)[0]
+                for slug, s in content.articles().items()}
     cfg = community_config.from_settings(settings)
-    root = Path(settings["PATH"])
-    return Site(root, root / cfg.path, ZoneInfo(settings.get("TIMEZONE") or "UTC"), articles, cfg.brand_names,
+    return Site(content.root, content.root / cfg.path, content.tz, articles, cfg.brand_names,
                 cfg.official_authors, cfg.max_body_chars)
 
 

@@ -26,18 +26,19 @@ from .model import (
     usual_name,
 )
 
-DATE_FIX = "write an ISO 8601 date with its offset, e.g. 2009-02-27 10:00:00+01:00"
+DATE_FIX = "écrivez une date ISO 8601 avec son décalage, par exemple 2009-02-27 10:00:00+01:00"
 REQUIRED = ("id", "article", "date")
 IMPORT_LEDGER = "imports.tsv"  # importers/ledger.py: what imports wrote, at the folder's root
 DEFAULT_MAX_BODY = 20_000  # characters: COMMUNITY["max_body_chars"]
 # Header fields that reach a page, a feed or the JSON-LD (the body is masked instead: sanitize.py).
 PUBLISHED_TEXT_FIELDS = ("author", "author_url", "source", "source_url", "reason")
+_PERSONAL = {"e-mail address": "une adresse e-mail", "phone number": "un numéro de téléphone"}  # personal.find's words
 PERSONAL_FIX = {
-    "author": "put the address in 'Author_email:' (never published) and the name the author chose in 'Author:'",
-    "author_url": "give the author's web page, or remove the line",
-    "source": "name the channel without the address or number, e.g. 'Source: e-mail à la rédaction'",
-    "source_url": "give the address of a public page, or remove the line",
-    "reason": "write the reason without the address or number",
+    "author": "mettez l'adresse dans « Author_email: » (jamais publié) et le nom choisi par l'auteur dans « Author: »",
+    "author_url": "donnez la page web de l'auteur, ou retirez la ligne",
+    "source": "nommez le canal sans l'adresse ni le numéro, par exemple « Source: e-mail à la rédaction »",
+    "source_url": "donnez l'adresse d'une page publique, ou retirez la ligne",
+    "reason": "écrivez le motif sans l'adresse ni le numéro",
 }
 
 
@@ -72,28 +73,28 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
 
     fields = header.fields
     for key in header.duplicates:
-        bad(key, fields[key], "the field is written twice", "keep one line for it")
+        bad(key, fields[key], "le champ est écrit deux fois", "gardez-en une seule ligne")
     for key in fields:
         if key not in FIELD_ORDER:
-            bad(key, fields[key], "unknown field in a contribution", f"use only: {', '.join(FIELD_ORDER)}")
+            bad(key, fields[key], "champ inconnu dans une contribution", f"utilisez seulement : {', '.join(FIELD_ORDER)}")
     for key in REQUIRED:
         if not header.get(key):
-            bad(key, None, "a contribution needs this field",
-                {"id": "add 'Id: c-...' (invoke contributions.add creates one)",
-                 "article": "add 'Article: <slug of the article>'",
-                 "date": "add 'Date: 2026-11-22 10:00:00+01:00'"}[key])
+            bad(key, None, "une contribution a besoin de ce champ",
+                {"id": "ajoutez « Id: c-... » (invoke contributions.add en crée un)",
+                 "article": "ajoutez « Article: <adresse (slug) de l'article> »",
+                 "date": "ajoutez « Date: 2026-11-22 10:00:00+01:00 »"}[key])
     status = (header.get("status") or "pending").lower()
     if status not in STATUSES:
-        bad("status", header.get("status"), "unknown status", f"use one of {', '.join(STATUSES)}")
+        bad("status", header.get("status"), "statut inconnu", f"utilisez l'un de : {', '.join(STATUSES)}")
     kind = (header.get("kind") or "comment").lower()
     if kind not in KINDS:
-        bad("kind", header.get("kind"), "unknown kind", f"use one of {', '.join(KINDS)}")
+        bad("kind", header.get("kind"), "type inconnu", f"utilisez l'un de : {', '.join(KINDS)}")
     if not header.get("author") and status != "redacted":
-        bad("author", None, "a contribution needs its author's name",
-            "add 'Author: <name the author chose>' (or 'Anonyme' if the author chose none)")
+        bad("author", None, "une contribution a besoin du nom de son auteur",
+            "ajoutez « Author: <le nom choisi par l'auteur> » (ou « Anonyme » s'il n'en a choisi aucun)")
     ident = header.get("id") or ""
     if ident and not ID_PATTERN.fullmatch(ident):
-        bad("id", ident, "an id is lower-case letters, digits and single hyphens", "e.g. 'Id: c-3f2a9b10c4'")
+        bad("id", ident, "un identifiant s'écrit en minuscules, chiffres et tirets simples", "par exemple « Id: c-3f2a9b10c4 »")
     dates: dict[str, dt.datetime | None] = {"date": None, "moderated_at": None}
     for key in dates:
         if header.get(key):
@@ -103,10 +104,10 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
             except DateError as exc:
                 bad(key, header.get(key), str(exc), exc.fix)
             except ValueError:
-                bad(key, header.get(key), "not a valid date", DATE_FIX)
+                bad(key, header.get(key), "ce n'est pas une date lisible", DATE_FIX)
     official = parse_bool(header.get("official") or "")
     if official is None:
-        bad("official", header.get("official"), "not yes or no", "write 'Official: yes' or remove the line")
+        bad("official", header.get("official"), "ni yes ni no", "écrivez « Official: yes » ou retirez la ligne")
     votes = None
     if header.get("votes"):
         try:
@@ -114,44 +115,44 @@ def parse_contribution(text: str, path: str, tz: ZoneInfo, real_path: str | None
             if votes < 0:
                 raise ValueError
         except ValueError:
-            bad("votes", header.get("votes"), "not a whole number >= 0", "write e.g. 'Votes: 12'")
+            bad("votes", header.get("votes"), "pas un nombre entier positif ou nul", "écrivez par exemple « Votes: 12 »")
     idea_status = (header.get("idea_status") or "").lower()
     if idea_status and idea_status not in IDEA_STATUSES:
-        bad("idea_status", header.get("idea_status"), "unknown idea status",
-            f"use one of {', '.join(IDEA_STATUSES)} ({', '.join(IDEA_STATUSES.values())})")
+        bad("idea_status", header.get("idea_status"), "état d'idée inconnu",
+            f"utilisez l'un de : {', '.join(IDEA_STATUSES)} ({', '.join(IDEA_STATUSES.values())})")
     if (votes is not None or idea_status) and kind != "idea":
-        bad("kind", kind, "votes and idea status belong to ideas", "write 'Kind: idea' or remove Votes/Idea_status")
+        bad("kind", kind, "les votes et l'état d'idée ne vont qu'avec une idée", "écrivez « Kind: idea » ou retirez Votes/Idea_status")
     for key in ("author_url", "source_url"):
         value = header.get(key)
         trouble = urls.problem(value) if value else None
         if trouble:
-            bad(key, value, f"not an absolute web address a browser can visit: {trouble}",
-                "write the address as the browser shows it, with https:// or http://, or remove the line")
+            bad(key, value, f"pas une adresse web absolue qu'un navigateur peut ouvrir : {trouble}",
+                "écrivez l'adresse comme le navigateur l'affiche, avec https:// ou http://, ou retirez la ligne")
     author = header.get("author") or ""
     trouble = name_problem(author) if author else None
     if trouble:
-        bad("author", author, f"not a name a reader can see: it {trouble}",
-            "write the name with visible letters only (no control or invisible character)")
+        bad("author", author, f"pas un nom qu'un lecteur peut voir : il {trouble}",
+            "écrivez le nom avec des lettres visibles seulement (sans caractère de contrôle ni invisible)")
     for key in PUBLISHED_TEXT_FIELDS:
         finder = personal.find_in_url if key.endswith("_url") else personal.find
         found = finder(header.get(key) or "")
         if found:
-            bad(key, header.get(key), f"{' and '.join(found)} would be published (personal data)",
+            bad(key, header.get(key), f"{' et '.join(_PERSONAL.get(f, f) for f in found)} se lirait sur le site (donnée personnelle)",
                 PERSONAL_FIX[key])
     body = header.body.strip()
     if len(body) > max_body:
-        bad("body", f"{len(body)} characters", f"the text is longer than the limit of {max_body} characters",
-            "shorten it, split it, or raise COMMUNITY['max_body_chars'] in pelicanconf.py")
+        bad("body", f"{len(body)} caractères", f"le texte dépasse la limite de {max_body} caractères",
+            "raccourcissez-le, coupez-le en deux, ou relevez COMMUNITY['max_body_chars'] dans pelicanconf.py")
     decisions = header.get("decisions") or ""
     if decisions:
         try:
             parse_decisions(decisions)
         except ValueError as exc:
-            bad("decisions", str(exc), "not a decision of the record",
-                "each entry reads '2026-11-22 10:00:00+01:00 approved by Name', entries separated by ';' "
-                "(the contributions.* tasks write them)")
+            bad("decisions", str(exc), "pas une décision du registre",
+                "chaque entrée s'écrit « 2026-11-22 10:00:00+01:00 approved by Nom », séparées par « ; » "
+                "(les tâches contributions.* les écrivent)")
     if status == "rejected" and not header.get("reason"):
-        bad("reason", None, "a rejected contribution records why", "add 'Reason: <why it was rejected>'")
+        bad("reason", None, "une contribution refusée garde son motif", "ajoutez « Reason: <pourquoi elle est refusée> »")
     if problems:
         return None, problems
     contribution = Contribution(
@@ -229,15 +230,15 @@ def load_all(root: Path, tz: ZoneInfo, max_body: int = DEFAULT_MAX_BODY) -> tupl
         if relative == IMPORT_LEDGER:  # the imports' record (importers/ledger.py), not a contribution
             continue
         if not name.endswith(".md"):
-            problems.append(Problem(shown, "file name", name, "not a contribution file (.md)",
-                                    "rename it to .md or move it out of content/contributions/"))
+            problems.append(Problem(shown, "nom du fichier", name, "pas un fichier de contribution (.md)",
+                                    f"renommez-le en .md ou sortez-le de {root_shown}/"))
             continue
         with open(path, "rb") as handle:
             raw = handle.read()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            problems.append(Problem(shown, "encoding", name, "the file is not UTF-8", "save it as UTF-8"))
+            problems.append(Problem(shown, "encodage", name, "le fichier n'est pas en UTF-8", "enregistrez-le en UTF-8"))
             continue
         contribution, found = parse_contribution(text, shown, tz, real_path=path, max_body=max_body)
         problems += found
@@ -274,18 +275,18 @@ def _contributor_pages(contributions: list[Contribution], names: identity.Known)
         first = spelled.setdefault(key, c)
         if first.author != c.author:
             problems.append(Problem(str(_Shown(c)), "Author:", c.author,
-                                    f"looks like '{first.author}' ({_Shown(first)}) but is written differently: "
-                                    "readers would take one for the other",
-                                    f"if it is the same person, write the name exactly as '{first.author}'; "
-                                    "otherwise the author must choose a name that looks different"))
+                                    f"ressemble à « {first.author} » ({_Shown(first)}) mais s'écrit autrement : "
+                                    "les lecteurs prendraient l'un pour l'autre",
+                                    f"si c'est la même personne, écrivez le nom exactement « {first.author} » ; "
+                                    "sinon l'auteur doit choisir un nom qui se distingue"))
             continue
         first_on_page = pages.setdefault(names.slug(c.author), c)
         if names.key(first_on_page.author) != key:
             problems.append(Problem(str(_Shown(c)), "Author:", c.author,
-                                    f"would share the page contributeur/{names.slug(c.author)}/ with "
-                                    f"'{first_on_page.author}' ({_Shown(first_on_page)})",
-                                    "if it is the same person, write the name the same way; otherwise the author "
-                                    "must choose a name that gives another address"))
+                                    f"partagerait la page contributeur/{names.slug(c.author)}/ avec "
+                                    f"« {first_on_page.author} » ({_Shown(first_on_page)})",
+                                    "si c'est la même personne, écrivez le nom de la même façon ; sinon l'auteur "
+                                    "doit choisir un nom qui donne une autre adresse"))
     return problems
 
 
@@ -311,51 +312,51 @@ def check_collection(contributions: list[Contribution], articles: set[str],
     for c in contributions:
         shown = _Shown(c)
         if c.id in by_id:
-            problems.append(Problem(str(shown), "Id:", c.id, f"the same id as {display(by_id[c.id].path)}",
-                                    "give one of them a new id (ids must be unique across the site)"))
+            problems.append(Problem(str(shown), "Id:", c.id, f"le même identifiant que {display(by_id[c.id].path)}",
+                                    "donnez-en un nouveau à l'une des deux (un identifiant est unique sur tout le site)"))
             continue
         by_id[c.id] = c
         if c.article not in articles:
-            problems.append(Problem(str(shown), "Article:", c.article, "no article has this slug",
-                                    "write the slug of an existing article (see its Slug: line or its address)"))
+            problems.append(Problem(str(shown), "Article:", c.article, "aucun article n'a cette adresse (slug)",
+                                    "écrivez l'adresse d'un article existant (sa ligne Slug: ou son adresse)"))
         if c.path:  # else not written yet
             # os.path, not pathlib: this can run for every contribution of the site.
             folder, file_name = os.path.split(c.path)
             folder = os.path.basename(folder)
             if folder != c.article:
-                problems.append(Problem(str(shown), "Article:", c.article, f"the file is in the folder of '{folder}'",
-                                        f"move the file to content/contributions/{c.article}/ or fix Article:"))
+                problems.append(Problem(str(shown), "Article:", c.article, f"le fichier est dans le dossier de « {folder} »",
+                                        f"déplacez le fichier dans le dossier {c.article}/ des contributions ou corrigez Article:"))
             if file_name != c.id + ".md":
-                problems.append(Problem(str(shown), "Id:", c.id, f"the file is named '{file_name}'",
-                                        f"rename the file to {c.id}.md"))
+                problems.append(Problem(str(shown), "Id:", c.id, f"le fichier s'appelle « {file_name} »",
+                                        f"renommez le fichier en {c.id}.md"))
         if c.status == "approved" and not c.source:
-            problems.append(Problem(str(shown), "Source:", None, "a contribution without a source cannot be approved",
-                                    "add 'Source: <where it was first published>' (site comments, e-mail, forum...)"))
+            problems.append(Problem(str(shown), "Source:", None, "une contribution sans source ne peut pas être approuvée",
+                                    "ajoutez « Source: <où elle a été publiée d'abord> » (commentaires du site, e-mail, forum…)"))
         if c.author and not c.official and names.is_brand(c.author):
-            problems.append(Problem(str(shown), "Author:", c.author, "a reader would take this name for the brand's",
-                                    "if the brand wrote it, mark it 'Official: yes' (the brand never speaks as a "
-                                    "reader); otherwise the author must choose another name"))
+            problems.append(Problem(str(shown), "Author:", c.author, "un lecteur prendrait ce nom pour celui de la marque",
+                                    "si la marque l'a écrite, marquez-la « Official: yes » (la marque ne parle jamais "
+                                    "comme un lecteur) ; sinon l'auteur doit choisir un autre nom"))
         if c.official and not names.may_sign_officially(c.author):
-            problems.append(Problem(str(shown), "Official:", "yes", f"'{c.author}' is not one of the brand's team",
-                                    "remove 'Official: yes', or add the name to COMMUNITY['official_authors'] in "
-                                    "pelicanconf.py if this person speaks for the brand"))
+            problems.append(Problem(str(shown), "Official:", "yes", f"« {c.author} » ne fait pas partie de l'équipe de la marque (réponse officielle)",
+                                    "retirez « Official: yes », ou ajoutez le nom à COMMUNITY['official_authors'] dans "
+                                    "pelicanconf.py si cette personne parle pour la marque"))
         if c.official and c.kind == "testimonial":
-            problems.append(Problem(str(shown), "Kind:", c.kind, "the brand cannot write a testimonial about itself",
-                                    "use 'Kind: comment' for an official reply"))
+            problems.append(Problem(str(shown), "Kind:", c.kind, "la marque ne peut pas écrire un témoignage sur elle-même",
+                                    "utilisez « Kind: comment » pour une réponse officielle"))
     for c in contributions:
         if not c.reply_to:
             continue
         shown = _Shown(c)
         parent = by_id.get(c.reply_to)
         if parent is None:
-            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, "no contribution has this id",
-                                    "write the id of an existing contribution, or remove the line"))
+            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, "aucune contribution n'a cet identifiant",
+                                    "écrivez l'identifiant d'une contribution existante, ou retirez la ligne"))
         elif parent.article != c.article:
-            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, f"that contribution belongs to '{parent.article}'",
-                                    "a reply must be on the same article as its parent"))
+            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, f"cette contribution appartient à « {parent.article} »",
+                                    "une réponse est sur le même article que la contribution à laquelle elle répond"))
         elif parent.id == c.id:
-            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, "a contribution cannot answer itself",
-                                    "remove the line"))
+            problems.append(Problem(str(shown), "Reply_to:", c.reply_to, "une contribution ne peut pas se répondre à elle-même",
+                                    "retirez la ligne"))
     problems += _contributor_pages(contributions, names)
     # A cycle (a answers b answers a) would hide both: refuse it.
     for c in contributions:
@@ -363,7 +364,7 @@ def check_collection(contributions: list[Contribution], articles: set[str],
         while current and current.reply_to:
             if current.id in seen:
                 problems.append(Problem(str(_Shown(c)), "Reply_to:", c.reply_to,
-                                        "the replies form a loop", "one contribution of the loop must not be a reply"))
+                                        "les réponses forment une boucle", "l'une des contributions de la boucle ne doit pas être une réponse"))
                 break
             seen.add(current.id)
             current = by_id.get(current.reply_to)

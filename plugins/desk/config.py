@@ -22,12 +22,10 @@ Settings (``DESK`` dict in pelicanconf.py / publishconf.py; every key optional):
     The published branch: the desk's pull requests target it, publishing merges into it.
 ``base_url`` (str, default ``""``), ``auth_endpoint`` (str, default ``"auth"``)
     With ``github``: the OAuth proxy that signs writers in (``https://…``).
-``categories`` (list of str, default ``[]``)
-    Categories offered besides those the site's articles already use (a new
-    category is added here, once, by whoever keeps the settings: the desk never
-    lets a typo create one).
 
-Unknown keys are rejected, so that a typo is not silently ignored; the
+The desk's category menu is ``EDITORIAL["categories"]`` (editorial/config.py),
+the list the build checks articles against. Unknown keys are rejected, so that
+a typo is not silently ignored; the
 user's settings dict is never modified.
 """
 
@@ -59,7 +57,6 @@ class DeskConfig:
     branch: str = "main"
     base_url: str = ""
     auth_endpoint: str = "auth"
-    categories: tuple[str, ...] = ()
 
 
 def from_settings(settings: dict, origin: str = "pelicanconf.py") -> DeskConfig:
@@ -71,6 +68,9 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> DeskConfig:
     values: dict = {}
     for key, value in raw.items():
         name = f"{SETTING}[{key!r}]"
+        if key == "categories":  # declared once, where the build checks articles against them
+            raise SiteError(origin, name, value, "unknown setting: categories are declared once, for the build "
+                            "and the desk", 'move them to EDITORIAL["categories"]')
         if key not in known:
             raise SiteError(origin, name, value, "unknown setting", f"use one of {sorted(known)}")
         if key == "enabled":
@@ -102,10 +102,6 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> DeskConfig:
         elif key == "auth_endpoint":
             if not isinstance(value, str) or not _FOLDER.fullmatch(value.strip("/")):
                 raise SiteError(origin, name, value, "not a path of the OAuth proxy", "write e.g. 'auth'")
-        elif key == "categories":
-            if isinstance(value, str) or not all(isinstance(x, str) and x.strip() for x in value):
-                raise SiteError(origin, name, value, "must be a list of category names", 'write ["Stratégie"]')
-            value = tuple(" ".join(x.split()) for x in value)
         values[key] = value
     config = DeskConfig(**values)
     if config.enabled and config.backend == "github" and not (config.repo and config.base_url):

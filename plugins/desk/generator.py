@@ -1,8 +1,9 @@
 """The Pelican generator that writes the desk (``admin/``) when ``DESK["enabled"]`` asks for it.
 
 - ``generate_context`` reads what the desk offers from the build's own
-  objects: the categories of every article read (drafts and hidden ones
-  too) plus ``DESK["categories"]``, and the authors' profiles;
+  objects: the site's declared categories (``EDITORIAL["categories"]``; when
+  none are declared, those of every article read, drafts and hidden ones
+  too), and the authors' profiles;
 - ``generate_output`` writes the page (template ``desk.html``, ``noindex``),
   ``desk.json`` (schema.py) and the copied files (assets.py).
 
@@ -17,6 +18,8 @@ import logging
 from pathlib import Path
 
 from pelican.generators import Generator
+
+from editorial import config as editorial_config
 
 from . import assets, config, schema
 
@@ -38,8 +41,9 @@ class DeskGenerator(Generator):
         if not cfg.enabled:
             return
         read = [a for name in ("articles", "drafts", "hidden_articles") for a in self.context.get(name) or []]
-        categories = {a.category.name for a in read if getattr(a, "category", None)}
-        categories |= set(cfg.categories)
+        # The one list the build checks articles against (editorial/config.py): no typo can create one.
+        categories = set(editorial_config.from_settings(self.settings).categories)
+        categories = categories or {a.category.name for a in read if getattr(a, "category", None)}
         profiles = self.context.get("author_profiles") or {}
         known = {a.slug: {"title": a.title, "url": a.url} for a in read}
         self.desk = schema.build(cfg, self.settings, sorted(categories, key=str.casefold),

@@ -11,7 +11,7 @@ Two parts, written together into ``admin/desk.json``:
 
 Every list comes from the build: statuses from editorial's validator, the
 transparency fields' grammar and messages from ``transparency/fields.py``,
-categories from the articles the build read (plus ``DESK["categories"]``),
+categories from ``EDITORIAL["categories"]`` (the list the build checks),
 authors from their profiles, the contribution kinds and statuses from the
 community model, its limits from ``COMMUNITY``. Change the build and the desk
 follows at the next build; it has no list of its own.

@@ -1,7 +1,9 @@
 """Editorial plugin: authoring safety, author profiles, French presentation.
 
-- validates every article and page before Pelican reads it and fails the
-  build with file, field, value and fix (Pelican alone would skip the file);
+- validates every article and page before Pelican reads it (and asks the
+  other plugins to check their files, blogcore/report.py) and fails the build
+  once, with every problem in French: file, field, value and fix (Pelican alone
+  would skip the file), and no Python traceback;
 - loads author profiles for the templates (``author_profiles``);
 - refuses active HTML and loads from other hosts in what writers publish
   (active.py), unless ``EDITORIAL["allow_scripts"]`` is on;
@@ -21,6 +23,7 @@ from . import hooks
 
 def register():
     """Connect the plugin's handlers to Pelican's signals."""
+    signals.initialized.connect(hooks.report_in_french)
     signals.generator_init.connect(hooks.install_filters)
     signals.article_generator_init.connect(hooks.validate_content)
     signals.content_object_init.connect(hooks.french_typography)

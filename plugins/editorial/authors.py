@@ -50,18 +50,18 @@ def load_profiles(content_root: Path, authors_path: str, settings: dict) -> tupl
         header = read_header(path)
         name = header.get("name")
         if not name:
-            problems.append(Problem(display, "Name:", None, "an author profile needs the author's name",
-                                    "add 'Name: Prénom Nom' as the first line"))
+            problems.append(Problem(display, "Name:", None, "une fiche d'auteur a besoin du nom de l'auteur",
+                                    "ajoutez « Name: Prénom Nom » en première ligne"))
             continue
         for key in header.fields:
             if key not in PROFILE_FIELDS:
                 problems.append(Problem(display, key.capitalize() + ":", header.fields[key],
-                                        "unknown field in an author profile",
-                                        f"use only {', '.join(sorted(PROFILE_FIELDS))}"))
+                                        "champ inconnu dans une fiche d'auteur",
+                                        f"utilisez seulement : {', '.join(sorted(PROFILE_FIELDS))}"))
         if name in profiles:
             problems.append(Problem(display, "Name:", name,
-                                    f"a profile for this author already exists in {profiles[name].source_path}",
-                                    "keep one profile per author"))
+                                    f"une fiche existe déjà pour cet auteur : {profiles[name].source_path}",
+                                    "gardez une seule fiche par auteur"))
             continue
         bio = markdown.markdown(header.body, output_format="html5") if header.body.strip() else ""
         profiles[name] = AuthorProfile(

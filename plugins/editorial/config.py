@@ -19,6 +19,12 @@ Settings (``EDITORIAL`` dict in pelicanconf.py; every key optional):
     file where the build does not look, or hidden, fails the build (see
     inventory.py); editor backups (``*~``, ``.*.swp``, ``#*#``) are always
     skipped.
+``categories`` (list of str, default ``[]``)
+    The site's categories, declared once: an article whose ``Category:`` (or,
+    without one, ``DEFAULT_CATEGORY``) is not in the list fails the build with
+    the closest declared one (« vouliez-vous dire … ? »), so that a typo never
+    creates a new category. The desk's category menu is this list. Empty: any
+    category is accepted.
 ``allow_scripts`` (bool, default ``False``)
     Let articles and pages carry active HTML: ``<script>``, ``<iframe>``,
     ``<object>``, ``<embed>``, ``<base>``, ``<meta>``, event handlers
@@ -48,6 +54,7 @@ class EditorialConfig:
     extra_fields: tuple[str, ...] = ()
     ignored_files: tuple[str, ...] = ()
     allow_scripts: bool = False
+    categories: tuple[str, ...] = ()
 
 
 def from_settings(settings: dict, origin: str = "pelicanconf.py") -> EditorialConfig:
@@ -82,4 +89,10 @@ def from_settings(settings: dict, origin: str = "pelicanconf.py") -> EditorialCo
             raise SiteError(origin, f"{SETTING}['extra_fields']", extra,
                             "must be a list of field names", 'write ["field_a", "field_b"]')
         values["extra_fields"] = tuple(x.lower() for x in extra)
+    if "categories" in values:
+        declared = values["categories"]
+        if isinstance(declared, str) or not all(isinstance(x, str) and x.strip() for x in declared):
+            raise SiteError(origin, f"{SETTING}['categories']", declared, "must be a list of category names",
+                            'write ["Essais", "Stratégie"]')
+        values["categories"] = tuple(x.strip() for x in declared)
     return EditorialConfig(**values)

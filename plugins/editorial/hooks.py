@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican.contents import Article, Page
 
-from blogcore import urls
+from blogcore import report, urls
 from blogcore.errors import Problem, display_path, raise_if_any
 from blogcore.typography import fix_text
 
@@ -17,41 +17,51 @@ log = logging.getLogger(__name__)
 PREFIX = "[editorial] "
 
 
+def report_in_french(pelican_object) -> None:
+    """Content errors end the build with their French lines, not a traceback (blogcore/report.py)."""
+    report.install()
+
+
 def install_filters(generator) -> None:
     """Give every generator's templates the French filters."""
     filters.install(generator)
 
 
 def validate_content(generator) -> None:
-    """Fail the build on any broken article or page; load author profiles."""
+    """Fail the build on any broken article, page, profile or data file, all named at once; load profiles.
+
+    Other plugins add the problems of their own files (contributions...) through
+    blogcore.report.CONTENT_CHECKS, so that one build names every problem of the content.
+    Warnings are printed; when warnings are fatal (`invoke check`, the production build),
+    they fail the build with the rest instead of stopping it at the first one.
+    """
     settings = generator.settings
     cfg = config.from_settings(settings)
-    checker = validate.Validator(settings, cfg)
-    problems = checker.run()
     content = Path(settings["PATH"])
+    profiles, profile_problems = authors.load_profiles(content, cfg.authors_path, settings)
+    checker = validate.Validator(settings, cfg, profiles=profiles)
+    problems = checker.run() + profile_problems
     problems += inventory.Inventory(settings, cfg.authors_path, cfg.ignored_files).problems()
     problems += inventory.outside_links(content, inventory.repository_of(content))
     theme = Path(settings["THEME"])
     problems += inventory.outside_links(theme, inventory.repository_of(theme))
-    profiles, profile_problems = authors.load_profiles(Path(settings["PATH"]), cfg.authors_path, settings)
-    raise_if_any(problems + profile_problems, prefix=PREFIX + "the content has errors. ")
+    problems += report.other_checks(generator, checker.site)
+    if report.warnings_are_fatal():
+        problems += checker.warnings
+    raise_if_any(problems, prefix=PREFIX)
     for warning in checker.warnings:
         log.warning(PREFIX + "%s", warning)
-    for entry in checker.entries:
-        name = entry.header.get("author")
-        if entry.kind == "article" and name and name not in profiles:
-            log.warning(PREFIX + "%s: Author: %r has no profile in content/%s/; add one (Name:, Role:, Organisation:)",
-                        entry.display, name, cfg.authors_path)
     generator.context["author_profiles"] = profiles
 
 
-ACTIVE_MESSAGE = "active HTML can load anything from anywhere once a reader's browser runs it"
-ACTIVE_FIX = ("remove it (link to the page instead of embedding it), or set EDITORIAL['allow_scripts'] = True in "
-              "pelicanconf.py if it is really needed")
-FOREIGN_MESSAGE = "a reader's browser would fetch this from another host without a click (the site loads nothing " \
-                  "from another host)"
-FOREIGN_FIX = ("put the file in content/images/ and use {static}/images/<file>, or link to it instead of loading "
-               "it")
+ACTIVE_MESSAGE = ("du HTML actif peut charger n'importe quoi de n'importe où dès que le navigateur d'un lecteur "
+                  "l'exécute")
+ACTIVE_FIX = ("retirez-le (mettez un lien vers la page au lieu de l'intégrer), ou écrivez "
+              "EDITORIAL['allow_scripts'] = True dans pelicanconf.py s'il est vraiment nécessaire")
+FOREIGN_MESSAGE = ("le navigateur d'un lecteur irait le chercher sur un autre site sans un clic (le site ne charge "
+                   "rien d'un autre site)")
+FOREIGN_FIX = ("mettez le fichier dans content/images/ et utilisez {static}/images/<fichier>, ou faites un lien vers "
+               "lui au lieu de le charger")
 
 
 def _own_hosts(settings) -> frozenset[str]:
@@ -100,7 +110,7 @@ def refuse_active_content(generators) -> None:
             text = path.read_text(encoding="utf-8", errors="replace")
             problems += _markup_problems(display_path(path), "file", text, own, fragment=False,
                                          css=suffix in active.STYLESHEETS, xml=suffix in active.XML_DOCUMENTS)
-    raise_if_any(problems, prefix=PREFIX + "active HTML in content. ")
+    raise_if_any(problems, prefix=PREFIX + "HTML actif dans le contenu. ")
 
 
 def french_typography(instance) -> None:

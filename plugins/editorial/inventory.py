@@ -31,9 +31,9 @@ EDITOR_FILES = ("*~", ".*.sw?", ".*.swp", "#*#", ".#*", ".*.kate-swp", ".~lock.*
 # The extensions Pelican's readers know (exactly: it compares them case-sensitively).
 READ_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown", ".html", ".htm")
 TEXT_EXTENSIONS = frozenset(READ_EXTENSIONS)
-PLACE_FIX = ("articles go in content/articles/ (with 'Status: draft' while they are drafts), pages in "
-             "content/pages/, images in content/images/; or list the file in EDITORIAL['ignored_files'] "
-             "(pelicanconf.py) if it must stay where it is unpublished")
+PLACE_FIX = ("les articles vont dans content/articles/ (avec « Status: draft » tant qu'ils sont des brouillons), "
+             "les pages dans content/pages/, les images dans content/images/ ; ou listez le fichier dans "
+             "EDITORIAL['ignored_files'] (pelicanconf.py) s'il doit rester là sans être publié")
 
 
 def repository_of(path: Path) -> Path:
@@ -72,16 +72,16 @@ def outside_links(folder: Path, repository: Path) -> list[Problem]:
                 if entry.is_symlink():
                     target = path.resolve()
                     if not target.is_relative_to(repository):
-                        problems.append(Problem(display_path(path.parent) + "/" + entry.name, "symbolic link",
+                        problems.append(Problem(display_path(path.parent) + "/" + entry.name, "lien symbolique",
                                                 f"{entry.name} -> {os.readlink(path)}",
-                                                f"points outside the repository ({target}): its content would be "
-                                                "published", "replace the link by a copy of the file, inside the "
-                                                "repository, or delete it"))
+                                                f"pointe hors du dépôt ({target}) : son contenu serait publié",
+                                                "remplacez le lien par une copie du fichier, dans le dépôt, ou "
+                                                "supprimez-le"))
                         continue
                     if not target.exists():
-                        problems.append(Problem(display_path(path.parent) + "/" + entry.name, "symbolic link",
-                                                f"{entry.name} -> {os.readlink(path)}", "points to nothing",
-                                                "fix the link's target or delete the link"))
+                        problems.append(Problem(display_path(path.parent) + "/" + entry.name, "lien symbolique",
+                                                f"{entry.name} -> {os.readlink(path)}", "ne pointe vers rien",
+                                                "corrigez la cible du lien ou supprimez le lien"))
                         continue
                 if entry.is_dir():  # a link to a folder inside the repository is walked too
                     pending.append(path)
@@ -133,10 +133,10 @@ class Inventory:
                     if entry.is_dir(follow_symlinks=False):
                         if name.startswith("."):
                             if not self._is_ignored(PurePosixPath(relative)):
-                                problems.append(Problem(f"{shown_root}/{relative}/", "folder name", name,
-                                                        "a hidden folder is never published nor checked",
-                                                        "rename it without the leading dot, move it out of "
-                                                        f"content/, or list '{relative}/*' in "
+                                problems.append(Problem(f"{shown_root}/{relative}/", "nom du dossier", name,
+                                                        "un dossier caché n'est jamais publié ni vérifié",
+                                                        "renommez-le sans le point du début, sortez-le de "
+                                                        f"content/, ou listez « {relative}/* » dans "
                                                         "EDITORIAL['ignored_files']"))
                             continue
                         pending.append((relative, entry.path))
@@ -155,18 +155,20 @@ class Inventory:
     def _check_file(self, relative: PurePosixPath, name: str, shown: str) -> Problem | None:
         suffix = os.path.splitext(name)[1]
         if name.startswith("."):
-            return Problem(shown, "file name", name, "a hidden file is never published nor checked",
-                           "rename it without the leading dot (to publish it), delete it, or list it in "
+            return Problem(shown, "nom du fichier", name, "un fichier caché n'est jamais publié ni vérifié",
+                           "renommez-le sans le point du début (pour le publier), supprimez-le, ou listez-le dans "
                            "EDITORIAL['ignored_files']")
         place = self._place(relative)
         if place == "read" and suffix.lower() in TEXT_EXTENSIONS and suffix not in READ_EXTENSIONS:
-            return Problem(shown, "file name", name, "Pelican only reads lower-case extensions: it would skip it",
-                           f"rename it to {name[:-len(suffix)]}{suffix.lower()}")
+            return Problem(shown, "nom du fichier", name,
+                           "Pelican ne lit que les extensions en minuscules : il l'ignorerait",
+                           f"renommez-le en {name[:-len(suffix)]}{suffix.lower()}")
         if place == "static" and suffix.lower() in (".md", ".markdown", ".mkd", ".mdown"):
-            return Problem(shown, "file name", name,
-                           "a Markdown file in a static folder is published as raw text, unchecked", PLACE_FIX)
+            return Problem(shown, "nom du fichier", name,
+                           "un fichier Markdown dans un dossier statique serait publié brut, sans vérification",
+                           PLACE_FIX)
         if place == "nowhere":
-            what = "Markdown or HTML file" if suffix.lower() in TEXT_EXTENSIONS else "file"
-            return Problem(shown, "file name", name, f"this {what} is in a folder the build does not read, "
-                           "so it would never be published", PLACE_FIX)
+            what = "fichier Markdown ou HTML" if suffix.lower() in TEXT_EXTENSIONS else "fichier"
+            return Problem(shown, "nom du fichier", name, f"ce {what} est dans un dossier que la construction ne "
+                           "lit pas : il ne serait jamais publié", PLACE_FIX)
         return None

@@ -1,44 +1,42 @@
 """Check every article and page before Pelican reads them.
 
 Pelican logs a broken header and skips the file, so an article can silently
-disappear from the site. This module reads the headers itself and turns each
+disappear from the site. This module takes each file as Pelican will read it
+(:mod:`blogcore.sources`: paths, statuses, dates, slugs) and turns each
 problem into a :class:`~blogcore.errors.Problem` naming the file, the field,
-the value and the fix; the plugin then fails the build with all of them.
+the value and the fix, in French; the plugin then fails the build with all of
+them at once. Warnings (a missing summary, an unknown field, a placeholder of
+``invoke new`` in the local preview) are Problems too: fatal in ``invoke
+check`` and the production build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import os
 import re
+import unicodedata
 import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import slugify
 
 from blogcore.errors import Problem, display_path
-from blogcore.headers import Header, parse_header
-from blogcore.isodate import DateError, parse_iso
+from blogcore.isodate import DateError
+from blogcore.sources import STATUSES, Site, Source
 
 from reading import cover
 from transparency import fields as transparency_fields
 
 from .config import EditorialConfig
-from .inventory import is_editor_file
 
 log = logging.getLogger(__name__)
 
-MARKDOWN_EXTENSIONS = {".md", ".markdown", ".mkd", ".mdown"}
 # Files a writer may keep beside an article and link with {attach} or {static}.
 STATIC_EXTENSIONS = {
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".pdf",
     ".mp3", ".mp4", ".webm", ".ogg", ".csv", ".txt",
 }
-STATUSES = ("published", "draft", "hidden")
 ORIGINS = {
     "title_origin": ("source", "editorial"),
     "date_origin": ("source", "editorial"),
@@ -51,12 +49,15 @@ KNOWN_FIELDS = {
     *transparency_fields.FIELDS,  # Partnership, Sponsor, Correction... (plugins/transparency/fields.py)
     *cover.FIELDS,  # Image, Image-description (plugins/reading/cover.py)
 }
-MODIFIED_FIX = ("for a correction, write 'Correction: <date> | <rectificatif|precision|mise-a-jour> | <sentence>' "
-                "(it moves the date feeds and the sitemap show); for another change worth telling readers, write "
-                "'Note-de-modification: <sentence>' in the header (it moves \"Mis à jour le\")")
 REQUIRED = {"article": ("title", "date", "author"), "page": ("title",)}
-DATE_FIX = "write an ISO 8601 date such as 2009-02-25 10:00:00+01:00 (or 2009-02-25)"
 SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+# What `invoke new` writes for the writer to replace (tasks.py writes these very texts): each one
+# fails `invoke check` and the production build while it is still there.
+PLACEHOLDERS = {
+    "summary": "Résumé en une ou deux phrases, affiché dans les listes et les flux.",
+    "tags": "à-trier",
+    "body": "Premier paragraphe de l'article.",
+}
 # The messages of the fields a writer fills in, in French: the build prints them and the desk
 # (plugins/desk) shows the same ones in its form.
 MESSAGES = {
@@ -74,51 +75,49 @@ MESSAGES = {
                    "ajoutez sous le titre une ligne « Slug: mon-article » (a-z, 0-9 et tirets simples)"),
     "slug": ("une adresse (slug) s'écrit en minuscules", "n'utilisez que a-z, 0-9 et des tirets simples, "
              "par exemple « mon-article »"),
+    "date": ("ce n'est pas une date lisible",
+             "écrivez une date ISO 8601, par exemple 2009-02-25 10:00:00+01:00 (ou 2009-02-25)"),
+    "category": ("catégorie inconnue : {guess}",
+                 "utilisez une catégorie déclarée ({known}) ; une nouvelle catégorie s'ajoute une fois dans "
+                 "EDITORIAL[\"categories\"] (pelicanconf.py)"),
+    "author_case": ("pas de fiche pour ce nom ; vouliez-vous dire « {name} » ?",
+                    "écrivez « Author: {name} », le nom exact de sa fiche ({file})"),
+    "author": ("pas de fiche d'auteur pour ce nom",
+               "ajoutez sa fiche content/{folder}/<nom>.md (Name:, Role:, Organisation:) ou utilisez le nom "
+               "d'une fiche existante : {known}"),
+    "placeholder": ("« invoke new » a écrit ce texte à remplacer ; il serait publié tel quel",
+                    {"summary": "écrivez à la place le résumé de l'article, en une ou deux phrases",
+                     "tags": "remplacez « à-trier » par les étiquettes de l'article (séparées par des virgules)",
+                     "body": "remplacez ce paragraphe par le texte de l'article"}),
 }
+MODIFIED_FIX = ("pour un rectificatif, écrivez « Correction: <date> | <rectificatif|precision|mise-a-jour> | "
+                "<phrase> » (il déplace la date que montrent les flux et le plan du site) ; pour un autre "
+                "changement à signaler aux lecteurs, écrivez « Note-de-modification: <phrase> » dans l'en-tête "
+                "(il déplace « Mis à jour le »)")
+LINK_FIX = ("corrigez le chemin (relatif à ce fichier, ou commençant par / pour content/) ou retirez le lien")
 # {filename}path, {static}path, {attach}path and the older |filename|path form.
 _INTERNAL_LINK = re.compile(r"(?:\{|\|)(filename|static|attach)(?:\}|\|)([^\s\"'()<>#?]+)")
 # A Markdown link straight to a source file, which Pelican would leave broken.
 _RAW_MD_LINK = re.compile(r"\]\(\s*<?(?!https?:|mailto:|\{|\|)([^)\s>]+\.md)(?:#[^)\s]*)?>?\s*\)")
 
 
-@dataclass
-class Entry:
-    """One content file with what validation learnt about it."""
-
-    path: Path
-    display: str
-    kind: str
-    header: Header
-    slug: str | None = None
-    status: str = "published"
-    date: dt.datetime | None = None
-
-    @property
-    def embargoed(self) -> bool:
-        """True for drafts and future-dated articles (never published)."""
-        return self.status == "draft"
+def loose(text: str) -> str:
+    """A name without accents, case or extra spaces: « Camille Témoin » and « camille temoin » are equal."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().split())
 
 
-def parse_date(value: str, tz: ZoneInfo) -> dt.datetime:
-    """Parse an ISO 8601 date; a date without offset is in the site's time zone."""
-    return parse_iso(value, tz)
-
-
-def _content_files(root: Path, subpaths: list[str], excludes: list[str]) -> list[Path]:
-    found = []
-    for sub in subpaths:
-        base = root / sub
-        if base.is_file():
-            found.append(base)
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            rel_dir = Path(dirpath).relative_to(root)
-            dirnames[:] = sorted(
-                d for d in dirnames
-                if not d.startswith(".") and str(rel_dir / d) not in excludes and d not in excludes
-            )
-            found += [Path(dirpath) / f for f in sorted(filenames) if not f.startswith(".") and not is_editor_file(f)]
-    return found
+def closest(value: str, choices, loosely: bool = False) -> str | None:
+    """The declared choice a typo most likely meant (None when none is close)."""
+    choices = list(choices)
+    if loosely:
+        return next((c for c in choices if loose(c) == loose(value)), None)
+    by_key = {loose(c): c for c in choices}
+    match = next((c for c in choices if loose(c) == loose(value)), None)
+    if match:
+        return match
+    found = difflib.get_close_matches(loose(value), list(by_key), n=1, cutoff=0.6)
+    return by_key[found[0]] if found else None
 
 
 def _reserved_segments(settings: dict) -> set[str]:
@@ -136,107 +135,100 @@ def _reserved_segments(settings: dict) -> set[str]:
 class Validator:
     """Collects problems in the content folder; one instance per build."""
 
-    def __init__(self, settings: dict, config: EditorialConfig, now: dt.datetime | None = None):
+    def __init__(self, settings: dict, config: EditorialConfig, now: dt.datetime | None = None,
+                 profiles: dict | None = None):
         self.settings = settings
         self.config = config
-        self.root = Path(settings["PATH"])
-        self.tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-        self.now = now or dt.datetime.now(self.tz)
+        self.site = Site(settings, now)
+        self.root = self.site.root
+        self.tz = self.site.tz
+        self.now = self.site.now
+        self.profiles = profiles  # author profiles by name; None: authors are not checked
         self.problems: list[Problem] = []
-        self.warnings: list[str] = []
-        self.entries: list[Entry] = []
+        self.warnings: list[Problem] = []
+        self.entries: list[Source] = []
+        self._by_path: dict[str, Source] = {}
 
     # -- helpers ------------------------------------------------------------
     def problem(self, entry_or_file, field: str, value, message: str, fix: str) -> None:
         """Record one problem."""
-        file = entry_or_file.display if isinstance(entry_or_file, Entry) else entry_or_file
+        file = entry_or_file.display if isinstance(entry_or_file, Source) else entry_or_file
         self.problems.append(Problem(file, field, value, message, fix))
 
-    def warn(self, entry: Entry, message: str) -> None:
-        """Record a warning (fatal in `invoke check`)."""
-        self.warnings.append(f"{entry.display}: {message}")
+    def warn(self, entry: Source, field: str, value, message: str, fix: str) -> None:
+        """Record a warning (fatal in `invoke check` and the production build)."""
+        self.warnings.append(Problem(entry.display, field, value, message, fix))
 
     # -- passes -------------------------------------------------------------
     def run(self) -> list[Problem]:
         """Validate every article and page; return the problems found."""
-        kinds = (
-            ("article", self.settings.get("ARTICLE_PATHS", []), self.settings.get("ARTICLE_EXCLUDES", [])),
-            ("page", self.settings.get("PAGE_PATHS", []), self.settings.get("PAGE_EXCLUDES", [])),
-        )
-        for kind, paths, excludes in kinds:
-            for path in _content_files(self.root, paths, excludes):
+        for kind in ("article", "page"):
+            for path in self.site.files(kind):
                 self._check_file(kind, path)
         self._check_slugs()
-        self._by_path = {os.path.normpath(os.path.abspath(e.path)): e for e in self.entries}
-        for entry in self.entries:
-            self._check_links(entry)
+        self._links()
         return self.problems
 
     def check_one(self, kind: str, path: Path) -> list[Problem]:
         """The problems of one article or page file alone (the live preview's quick path)."""
         self._check_file(kind, Path(path))
+        self._links()
+        return self.problems
+
+    def _links(self) -> None:
         self._by_path = {os.path.normpath(os.path.abspath(e.path)): e for e in self.entries}
         for entry in self.entries:
             self._check_links(entry)
-        return self.problems
 
     def _check_file(self, kind: str, path: Path) -> None:
-        display = display_path(path)
-        suffix = path.suffix.lower()
-        if suffix not in MARKDOWN_EXTENSIONS:
-            if suffix not in STATIC_EXTENSIONS:
-                self.problem(display, "file name", path.name,
-                             "is neither a Markdown article nor a known static file, so Pelican would ignore it",
-                             "rename it to .md (articles are Markdown) or move it to content/images/")
+        if not self.site.is_markdown(path):
+            if path.suffix.lower() not in STATIC_EXTENSIONS:
+                self.problem(display_path(path), "nom du fichier", path.name,
+                             "ni un article Markdown ni un fichier connu : Pelican l'ignorerait",
+                             "renommez-le en .md (les articles sont en Markdown) ou déplacez-le dans content/images/")
             return
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            entry = self.site.read(kind, path)
         except UnicodeDecodeError as exc:
-            self.problem(display, "encoding", f"byte {exc.start}", "the file is not UTF-8",
-                         "save the file as UTF-8")
+            self.problem(display_path(path), "encodage", f"octet {exc.start}", "le fichier n'est pas en UTF-8",
+                         "enregistrez le fichier en UTF-8")
             return
-        entry = Entry(path, display, kind, parse_header(text))
         self.entries.append(entry)
         self._check_header(entry)
 
-    def _check_header(self, entry: Entry) -> None:
+    def _check_header(self, entry: Source) -> None:
         header = entry.header
         fields = header.fields
         for key in header.duplicates:
             if key not in transparency_fields.REPEATABLE:
-                self.problem(entry, key.capitalize() + ":", fields[key], "the field is written twice",
-                             "keep a single line for it")
+                self.problem(entry, key.capitalize() + ":", fields[key], "le champ est écrit deux fois",
+                             "gardez-en une seule ligne")
         for key in REQUIRED[entry.kind]:
             if not header.get(key):
                 message, hints = MESSAGES["required"]
                 self.problem(entry, key.capitalize() + ":", None, message.format(field=key.capitalize() + ":"),
                              hints[key])
-        status = (header.get("status") or "published").lower()
-        if status not in STATUSES:
+        if entry.declared_status not in STATUSES:
             self.problem(entry, "Status:", header.get("status"), *MESSAGES["status"])
-        entry.status = status
-        if header.get("date"):
-            try:
-                entry.date = parse_date(header.get("date"), self.tz)
-            except DateError as exc:
-                self.problem(entry, "Date:", header.get("date"), str(exc), exc.fix)
-            except ValueError:
-                self.problem(entry, "Date:", header.get("date"), "not a valid date", DATE_FIX)
+        if entry.date_error is not None:
+            if isinstance(entry.date_error, DateError):
+                self.problem(entry, "Date:", header.get("date"), str(entry.date_error), entry.date_error.fix)
+            else:
+                self.problem(entry, "Date:", header.get("date"), *MESSAGES["date"])
         if "modified" in fields:
             self.problem(entry, "Modified:", header.get("modified"),
-                         "a date of change no longer moves by hand: corrections and notes of change move it",
-                         MODIFIED_FIX)
+                         "la date de modification ne se change plus à la main : les rectificatifs et les notes de "
+                         "modification la déplacent", MODIFIED_FIX)
         for found in transparency_fields.check(fields, header.all("correction"), entry.kind, entry.date, self.tz):
             self.problem(entry, found.field, found.value, found.message, found.fix)
         found_cover = cover.check(fields, entry.path, self.root, self.settings.get("STATIC_PATHS", []))
         for found in found_cover:
             self.problem(entry, found.field, found.value, found.message, found.fix)
         heavy = "" if found_cover else cover.heaviness(fields, entry.path, self.root)
-        if heavy:
-            self.warn(entry, heavy)
-        if entry.kind == "article" and entry.date and entry.date > self.now and status == "published":
-            if not self.settings.get("WITH_FUTURE_DATES", True):
-                entry.status = "draft"  # Pelican holds it back until its day
+        if heavy:  # "Image: = 'x': message. Correction : fix" (reading/cover.py): a warning like the others
+            value = (fields.get(cover.IMAGE) or "").strip()
+            message, _, fix = heavy.removeprefix(f"Image: = {value!r}: ").partition(". Correction : ")
+            self.warn(entry, "Image:", value, message, fix)
         lang = header.get("lang")
         default_lang = self.settings.get("DEFAULT_LANG", "fr")
         if lang and lang != default_lang:
@@ -250,45 +242,80 @@ class Validator:
         source_url = header.get("source_url")
         if source_url and not transparency_fields.is_http_url(source_url):  # as a browser reads it
             self.problem(entry, "Source_url:", source_url, *MESSAGES["source_url"])
-        if entry.kind == "article" and not header.get("summary"):
-            self.warn(entry, "no Summary: line; lists will show the first words of the text instead")
+        if entry.kind == "article":
+            self._check_article(entry)
         known = KNOWN_FIELDS | set(self.config.extra_fields)
         for key in fields:
             if key not in known:
-                self.warn(entry, f"unknown header field '{key}' (known fields: {', '.join(sorted(known))})")
-        title = header.get("title")
-        slug = header.get("slug")
-        if not slug and title:
-            slug = slugify(
-                title,
-                regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]),
-                preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
-                use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False),
-            )
-            if not slug:
-                self.problem(entry, "Title:", title, *MESSAGES["title_slug"])
-        elif slug and not re.fullmatch(SLUG_PATTERN, slug):
+                guess = closest(key, known)
+                self.warn(entry, key.capitalize() + ":", fields[key], "champ d'en-tête inconnu"
+                          + (f" ; vouliez-vous dire « {guess.capitalize()}: » ?" if guess else ""),
+                          f"corrigez son nom ou retirez la ligne (champs connus : {', '.join(sorted(known))})")
+        title, slug = header.get("title"), header.get("slug")
+        if slug and not re.fullmatch(SLUG_PATTERN, slug):
             self.problem(entry, "Slug:", slug, *MESSAGES["slug"])
-        entry.slug = slug
+        elif not slug and title and not entry.slug:
+            self.problem(entry, "Title:", title, *MESSAGES["title_slug"])
+
+    def _check_article(self, entry: Source) -> None:
+        """What only articles have: summary, category, author, and what `invoke new` left to replace."""
+        header = entry.header
+        if not header.get("summary"):
+            self.warn(entry, "Summary:", None, "pas de ligne Summary: ; les listes montreront les premiers mots du "
+                      "texte à la place", "ajoutez « Summary: <une ou deux phrases> » à l'en-tête")
+        declared = self.config.categories
+        category = header.get("category") or self.settings.get("DEFAULT_CATEGORY")
+        if declared and category not in declared:
+            guess = closest(category or "", declared)
+            message, fix = MESSAGES["category"]
+            self.problem(entry, "Category:", header.get("category"),
+                         message.format(guess=f"vouliez-vous dire « {guess} » ?" if guess else "elle n'est pas "
+                                        "déclarée"), fix.format(known=", ".join(declared)))
+        author = header.get("author")
+        if self.profiles is not None and author and author not in self.profiles:
+            near = closest(author, self.profiles, loosely=True)
+            if near:
+                message, fix = MESSAGES["author_case"]
+                self.problem(entry, "Author:", author, message.format(name=near),
+                             fix.format(name=near, file=self.profiles[near].source_path))
+            else:
+                message, fix = MESSAGES["author"]
+                self.warn(entry, "Author:", author, message, fix.format(
+                    folder=self.config.authors_path, known=", ".join(sorted(self.profiles)) or "(aucune)"))
+        placeholders = []
+        if header.get("summary") == PLACEHOLDERS["summary"]:
+            placeholders.append(("Summary:", header.get("summary"), "summary"))
+        tags = [t.strip() for t in (header.get("tags") or "").split(",")]
+        if PLACEHOLDERS["tags"] in tags:
+            placeholders.append(("Tags:", PLACEHOLDERS["tags"], "tags"))
+        if PLACEHOLDERS["body"] in header.body:
+            line = header.body_line + header.body[:header.body.index(PLACEHOLDERS["body"])].count("\n")
+            placeholders.append((f"texte (ligne {line})", PLACEHOLDERS["body"], "body"))
+        message, fixes = MESSAGES["placeholder"]
+        for field, value, key in placeholders:
+            if self.config.production:
+                self.problem(entry, field, value, message, fixes[key])
+            else:
+                self.warn(entry, field, value, message + " (l'aperçu local le montre)", fixes[key])
 
     def _check_slugs(self) -> None:
         reserved = _reserved_segments(self.settings)
-        seen: dict[str, Entry] = {}
+        seen: dict[str, Source] = {}
         for entry in self.entries:
             if not entry.slug:
                 continue
             if entry.slug in reserved:
-                self.problem(entry, "Slug:", entry.slug, "this address is used by the site itself",
-                             "choose another slug (add a 'Slug:' line)")
+                self.problem(entry, "Slug:", entry.slug, "cette adresse est prise par le site lui-même",
+                             "choisissez une autre adresse (ajoutez une ligne « Slug: »)")
             other = seen.get(entry.slug)
             if other:
                 self.problem(entry, "Slug:", entry.slug,
-                             f"the same slug as {other.display}: both would be written to the same page",
-                             "give one of them another title or an explicit, different 'Slug:' line")
+                             f"la même adresse que {other.display} : les deux seraient écrits dans la même page",
+                             "donnez à l'un des deux un autre titre ou une ligne « Slug: » différente")
             else:
                 seen[entry.slug] = entry
 
-    def _check_links(self, entry: Entry) -> None:
+    def _check_links(self, entry: Source) -> None:
         body = entry.header.body
         for match in _INTERNAL_LINK.finditer(body):
             kind, raw = match.groups()
@@ -297,19 +324,18 @@ class Validator:
             base = str(self.root) if target_name.startswith("/") else os.path.dirname(entry.path)
             # normpath, not resolve(): links are checked apart (inventory.py); a build checks thousands.
             target = os.path.normpath(os.path.join(os.path.abspath(base), target_name.lstrip("/")))
-            field = f"link (line {line})"
+            field = f"lien (ligne {line})"
             if not os.path.isfile(target):
-                self.problem(entry, field, match.group(0), "points to a file that does not exist",
-                             "correct the path (relative to this file, or starting with / for content/) or remove the link")
+                self.problem(entry, field, match.group(0), "pointe vers un fichier qui n'existe pas", LINK_FIX)
                 continue
             linked = self._by_path.get(target)
             if (self.config.production and linked and linked.embargoed
                     and not entry.embargoed and entry.status != "draft"):
                 self.problem(entry, field, match.group(0),
-                             f"points to {linked.display}, a draft or future-dated article that is not published",
-                             "publish the linked article first, or remove the link")
+                             f"pointe vers {linked.display}, un brouillon ou un article daté du futur, pas encore "
+                             "publié", "publiez d'abord l'article lié, ou retirez le lien")
         for match in _RAW_MD_LINK.finditer(body):
             line = entry.header.body_line + body.count("\n", 0, match.start())
-            self.problem(entry, f"link (line {line})", match.group(1),
-                         "a link to a source file stays broken on the site",
-                         f"write {{filename}}{match.group(1)} so that Pelican turns it into the page's address")
+            self.problem(entry, f"lien (ligne {line})", match.group(1),
+                         "un lien vers un fichier source reste cassé sur le site",
+                         f"écrivez {{filename}}{match.group(1)} pour que Pelican en fasse l'adresse de la page")

@@ -301,9 +301,7 @@ def _is_under(path: Path, folder: Path) -> bool:
 
 
 def _message(exc: BaseException) -> str:
-    """What a writer must read: our errors as they are, anything else with its type."""
-    from blogcore.errors import SiteError
+    """What a writer must read, in French (blogcore/report.py)."""
+    from blogcore.report import describe
 
-    if isinstance(exc, SiteError):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    return describe(exc)

@@ -37,20 +37,20 @@ def test_good_file_parses():
 
 @pytest.mark.parametrize("old, new, expected", [
     ("Date: 2020-01-02 09:15:00+01:00", "Date: 02/01/2020", ["Date:", "'02/01/2020'", "ISO 8601"]),
-    ("Author: Alice\n", "", ["Author:", "(absent)", "add 'Author:"]),
+    ("Author: Alice\n", "", ["Author:", "(absent)", "ajoutez « Author:"]),
     ("Id: c-1\n", "", ["Id:", "(absent)"]),
     ("Status: approved", "Status: validé", ["Status:", "'validé'", "pending, approved, rejected, redacted"]),
     ("Status: approved", "Status: approved\nKind: avis", ["Kind:", "'avis'"]),
-    ("Status: approved", "Status: rejected", ["Reason:", "records why"]),
+    ("Status: approved", "Status: rejected", ["Reason:", "garde son motif"]),
     ("Author: Alice", "Author: alice@example.org", ["Author:", "e-mail", "Author_email"]),
-    ("Status: approved", "Status: approved\nVotes: 3", ["votes and idea status belong to ideas"]),
-    ("Status: approved", "Status: approved\nColor: red", ["Color:", "unknown field"]),
+    ("Status: approved", "Status: approved\nVotes: 3", ["ne vont qu'avec une idée"]),
+    ("Status: approved", "Status: approved\nColor: red", ["Color:", "champ inconnu"]),
 ])
 def test_bad_fields_name_file_field_value_and_fix(old, new, expected):
     contribution, problems = parse(GOOD.replace(old, new))
     assert contribution is None
     text = " ".join(messages(problems))
-    assert "content/contributions/un-article/c-1.md" in text and "Fix:" in text
+    assert "content/contributions/un-article/c-1.md" in text and "Correction :" in text
     for piece in expected:
         assert piece in text
 
@@ -78,11 +78,11 @@ def test_collection_rules():
     problems = messages(store.check_collection([a, a, reply, other, no_source, brand], {"un-article"},
                                                ("Marques & communautés",)))
     text = " ".join(problems)
-    assert "the same id" in text
+    assert "le même identifiant" in text
     assert "Reply_to: = 'missing'" in text
-    assert "Article: = 'ailleurs'" in text and "no article has this slug" in text
-    assert "cannot be approved" in text
-    assert "Author: = 'Marques & communautés'" in text and "the brand never speaks as a reader" in text
+    assert "Article: = 'ailleurs'" in text and "aucun article n'a cette adresse" in text
+    assert "ne peut pas être approuvée" in text
+    assert "Author: = 'Marques & communautés'" in text and "la marque ne parle jamais comme un lecteur" in text
 
 
 def test_reply_to_other_article_and_loops():
@@ -90,7 +90,7 @@ def test_reply_to_other_article_and_loops():
     a = a.with_changes(path="", reply_to="c-2")
     b = a.with_changes(id="c-2", reply_to="c-1")
     text = " ".join(messages(store.check_collection([a, b], {"un-article"})))
-    assert "loop" in text
+    assert "boucle" in text
 
 
 def test_import_ids_are_stable_and_distinct():

@@ -66,7 +66,7 @@ def test_bad_and_duplicate_feed_ids_are_errors_naming_file_field_and_fix():
     problems, _ = check_feed_ids([bad, one, two], [], AUTHORITY, PARIS)
     text = "\n".join(str(p) for p in problems)
     assert len(problems) == 2
-    assert "bad.md: Feed_id:" in text and "not a tag URI" in text and "Fix: write e.g. 'Feed_id: tag:" in text
+    assert "bad.md: Feed_id:" in text and "not a tag URI" in text and "Correction : write e.g. 'Feed_id: tag:" in text
     assert "b.md: Feed_id:" in text and "the same id as" in text and "a.md" in text
 
 

@@ -592,11 +592,11 @@ def test_an_approved_comment_now_spam_at_the_source_is_reported_not_changed(tmp_
 
 
 @pytest.mark.parametrize("row, field, words", [
-    ("b1,citoyens,La Re\u0301daction,2009-01-01 10:00+01:00,Bonjour.,approved,Forum,", "Author:", "for the brand's"),
-    ("b2,citoyens,Troll,2009-01-01 10:00+01:00,Bonjour.,approved,Forum,yes", "Official:", "brand's team"),
+    ("b1,citoyens,La Re\u0301daction,2009-01-01 10:00+01:00,Bonjour.,approved,Forum,", "Author:", "celui de la marque"),
+    ("b2,citoyens,Troll,2009-01-01 10:00+01:00,Bonjour.,approved,Forum,yes", "Official:", "l'équipe de la marque"),
     ("b3,citoyens,anne@example.fr,2009-01-01 10:00+01:00,Bonjour.,approved,Forum,", None, None),
     ("b4,citoyens,Ann,2009-01-01 10:00+01:00,Bonjour.,approved,e-mail de anne.secret@example.fr,", "Source:",
-     "personal data"),
+     "donnée personnelle"),
 ])
 def test_a_csv_row_the_build_would_refuse_stops_the_import_before_anything_is_written(tmp_path, row, field, words):
     good = "g1,citoyens,Zoé,2009-01-01 09:00+01:00,Premier.,approved,Forum,"

@@ -41,5 +41,5 @@ def test_bad_values_name_the_variable_and_the_fix(change, variable, words):
     with pytest.raises(ConfigError) as caught:
         from_env({**BASE, **change})
     message = str(caught.value)
-    assert message.startswith(f"environment: {variable} = ") and words in message and "Fix: " in message
+    assert message.startswith(f"environment: {variable} = ") and words in message and "Correction : " in message
     assert "hunter2" not in message

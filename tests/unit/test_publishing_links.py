@@ -138,4 +138,4 @@ def test_feed_links_entry_html_and_opml_are_checked(tmp_path):
 def test_a_problem_reads_as_file_rule_value_message_and_fix(tmp_path):
     files = {"index.html": page('<p>x</p>\n<a href="gone/">gone</a>')}
     (problem,) = problems_of(build(tmp_path, files))
-    assert str(problem).startswith("index.html: <a href> (line 2) = 'gone/': gone/index.html is not in the build. Fix: ")
+    assert str(problem).startswith("index.html: <a href> (line 2) = 'gone/': gone/index.html is not in the build. Correction : ")

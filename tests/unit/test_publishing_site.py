@@ -86,7 +86,7 @@ def test_a_production_site_needs_an_absolute_http_address(tmp_path, bad):
     with pytest.raises(SiteError) as caught:
         Site(tmp_path, bad)
     message = str(caught.value)
-    assert "publishconf.py" in message and "SITEURL" in message and "Fix:" in message
+    assert "publishconf.py" in message and "SITEURL" in message and "Correction :" in message
 
 
 def test_gate_selection_keeps_the_documented_order_and_names_unknown_gates():

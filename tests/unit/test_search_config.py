@@ -36,7 +36,7 @@ def test_bad_keys_and_values_are_named_with_a_fix(key, value, expected):
     with pytest.raises(SiteError) as error:
         from_settings({"SEARCH": {key: value}})
     message = str(error.value)
-    assert f"SEARCH[{key!r}]" in message and expected in message and "Fix:" in message
+    assert f"SEARCH[{key!r}]" in message and expected in message and "Correction :" in message
 
 
 def test_settings_are_not_modified():

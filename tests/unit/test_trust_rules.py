@@ -81,7 +81,7 @@ def test_look_alike_readers_never_share_a_page():
     same_address = contribution("c-3", "Jean-Dupont", date=dt.datetime(2021, 3, 1, tzinfo=TZ))
     found = problems(first, look_alike, same_address)
     assert len(found) == 2
-    assert "c-2" in found[0] and "looks like 'Jean Dupont'" in found[0]
+    assert "c-2" in found[0] and "ressemble à « Jean Dupont »" in found[0]
     assert "c-3" in found[1] and "contributeur/jean-dupont/" in found[1]
     # The same person writing twice, the same way, is one page; pending contributions have no page.
     assert problems(first, contribution("c-4", "Jean Dupont"), contribution("c-5", "JEAN dupont", status="pending")) == []
@@ -106,20 +106,20 @@ def test_personal_data_in_a_published_field_fails_naming_file_and_field(field, v
     parsed, found = store.parse_contribution(text, "content/contributions/un-article/c-1.md", TZ)
     assert parsed is None and len(found) == 1
     assert found[0].file.endswith("c-1.md") and found[0].field == field.capitalize() + ":"
-    assert "personal data" in found[0].message
+    assert "donnée personnelle" in found[0].message
 
 
 def test_a_body_over_the_limit_fails_naming_the_file():
     text = store.dump_contribution(contribution("c-1", "Anne", body="x" * 20_001))
     _, found = store.parse_contribution(text, "c-1.md", TZ)
-    assert [(p.file, p.field, p.value) for p in found] == [("c-1.md", "Body:", "20001 characters")]
+    assert [(p.file, p.field, p.value) for p in found] == [("c-1.md", "Body:", "20001 caractères")]
     assert "max_body_chars" in found[0].fix
     assert store.parse_contribution(text, "c-1.md", TZ, max_body=30_000)[1] == []
 
 
 @pytest.mark.parametrize("value, words", [
-    ("0001-01-01 00:00+01:00", "out of range"),
-    ("9999-12-31 23:30-05:00", "out of range"),
+    ("0001-01-01 00:00+01:00", "hors des limites"),
+    ("9999-12-31 23:30-05:00", "hors des limites"),
     ("2026-03-29 02:30:00", "n'existe pas"),
 ])
 def test_dates_feeds_cannot_write_are_refused_with_a_fix(value, words):
@@ -132,7 +132,7 @@ def test_a_contribution_date_needs_its_offset():
     text = store.dump_contribution(contribution("c-1", "Anne")).replace("2021-01-01 10:00:00+01:00",
                                                                         "2021-01-01 10:00:00")
     _, found = store.parse_contribution(text, "c-1.md", TZ)
-    assert [(p.field, p.value) for p in found] == [("Date:", "2021-01-01 10:00:00")] and "offset" in found[0].fix
+    assert [(p.field, p.value) for p in found] == [("Date:", "2021-01-01 10:00:00")] and "décalage" in found[0].fix
 
 
 def test_the_autumn_hour_and_explicit_offsets_are_fine():
@@ -200,7 +200,7 @@ def test_folding_leaves_other_names_alone(name):
 
 def test_a_team_name_is_refused_for_a_reader_and_allowed_for_an_official_reply():
     found = problems(contribution("c-1", "L'equipe editoriale"), official=TEAM)
-    assert len(found) == 1 and "brand's" in found[0]
+    assert len(found) == 1 and "celui de la marque" in found[0]
     assert problems(contribution("c-1", "L'équipe éditoriale", official=True), official=TEAM) == []
 
 
@@ -219,7 +219,7 @@ def test_a_name_needs_visible_letters_and_no_control_or_format_character(name, w
     text = store.dump_contribution(contribution("c-1", name))
     parsed, found = store.parse_contribution(text, "content/contributions/un-article/c-1.md", TZ)
     assert parsed is None and [(p.field, p.value) for p in found] == [("Author:", name)]
-    assert "visible letters" in found[0].fix
+    assert "lettres visibles" in found[0].fix
 
 
 @pytest.mark.parametrize("name", ["Zoé", "ناصر\u200cعلی", "👩\u200d💻 Ada", "R2D2", "42", "Anne-Marie O’Brien"])
@@ -233,4 +233,4 @@ def test_an_address_in_a_file_is_read_as_a_browser_reads_it(url):
     text = store.dump_contribution(contribution("c-1", "Anne", author_url=url.replace(" ", "%SPACE%")))
     text = text.replace("%SPACE%", " ")
     parsed, found = store.parse_contribution(text, "c-1.md", TZ)
-    assert parsed is None and [p.field for p in found] == ["Author_url:"] and "browser" in found[0].message
+    assert parsed is None and [p.field for p in found] == ["Author_url:"] and "navigateur" in found[0].message

@@ -50,7 +50,7 @@ def test_unparsable_date(tmp_path, date):
 
 def test_missing_title(tmp_path):
     message = only(check(tmp_path, {"articles/a.md": GOOD.replace("Title: Un article\n", "")})[0])
-    assert "a.md" in message and "Title:" in message and "(absent)" in message and "Fix: ajoutez" in message
+    assert "a.md" in message and "Title:" in message and "(absent)" in message and "Correction : ajoutez" in message
 
 
 def test_unknown_status(tmp_path):
@@ -63,7 +63,7 @@ def test_missing_internal_file(tmp_path):
     problems, _ = check(tmp_path, {"articles/a.md": text})
     messages = [str(p) for p in problems]
     assert len(messages) == 2
-    assert all("a.md" in m and "line 9" in m and "does not exist" in m for m in messages)
+    assert all("a.md" in m and "ligne 9" in m and "n'existe pas" in m for m in messages)
 
 
 def test_raw_markdown_link_is_an_error(tmp_path):
@@ -79,17 +79,17 @@ def test_duplicate_slug_names_both_files(tmp_path):
 
 def test_page_and_article_share_the_url_space(tmp_path):
     problems, _ = check(tmp_path, {"articles/a.md": GOOD, "pages/p.md": "Title: Un article\n\nx"})
-    assert "same slug" in only(problems)
+    assert "la même adresse que" in only(problems)
 
 
 def test_reserved_slug(tmp_path):
     message = only(check(tmp_path, {"articles/a.md": GOOD.replace("Lang: fr", "Lang: fr\nSlug: categorie")})[0])
-    assert "used by the site itself" in message
+    assert "prise par le site lui-même" in message
 
 
 def test_foreign_file_does_not_vanish_silently(tmp_path):
     message = only(check(tmp_path, {"articles/a.md": GOOD, "articles/notes.docx": "x"})[0])
-    assert "notes.docx" in message and "rename" in message
+    assert "notes.docx" in message and "renommez-le" in message
 
 
 def test_other_language_rejected(tmp_path):
@@ -104,7 +104,7 @@ def test_future_article_is_embargoed_and_links_to_it_fail_in_production(tmp_path
     assert problems == []
     assert {e.path.name: e.embargoed for e in validator.entries} == {"a.md": False, "demain.md": True}
     problems, _ = check(tmp_path, files, production=True)
-    assert "not published" in only(problems)
+    assert "pas encore publié" in only(problems)
 
 
 def test_all_problems_reported_at_once(tmp_path):
@@ -118,4 +118,51 @@ def test_all_problems_reported_at_once(tmp_path):
 def test_unknown_field_is_a_warning(tmp_path):
     problems, validator = check(tmp_path, {"articles/a.md": GOOD.replace("Lang: fr", "Lang: fr\nTilte: x")})
     assert problems == []
-    assert any("tilte" in w for w in validator.warnings)
+    assert any("Tilte:" in str(w) and "vouliez-vous dire « Title: »" in str(w) for w in validator.warnings)
+
+
+def declared(tmp_path, text, production=False, profiles=None):
+    (tmp_path / "articles").mkdir(exist_ok=True)
+    (tmp_path / "articles" / "a.md").write_text(text, encoding="utf-8")
+    config = EditorialConfig(production=production, categories=("Stratégie", "Médias sociaux"))
+    validator = Validator(settings(tmp_path), config, now=NOW, profiles=profiles)
+    return validator.run(), validator
+
+
+@pytest.mark.parametrize("category, guess", [("Strategie", "Stratégie"), ("Médias socieaux", "Médias sociaux"),
+                                             ("Recettes", None)])
+def test_an_undeclared_category_fails_with_the_closest_declared_one(tmp_path, category, guess):
+    message = only(declared(tmp_path, GOOD.replace("Lang: fr", f"Lang: fr\nCategory: {category}"))[0])
+    assert f"Category: = {category!r}" in message and "catégorie inconnue" in message
+    assert (f"vouliez-vous dire « {guess} » ?" in message) if guess else "vouliez-vous dire" not in message
+    assert "Stratégie, Médias sociaux" in message
+    assert declared(tmp_path, GOOD.replace("Lang: fr", "Lang: fr\nCategory: Stratégie"))[0] == []
+    assert "Category: = (absent)" in only(declared(tmp_path, GOOD)[0])  # DEFAULT_CATEGORY is not declared
+
+
+def test_an_author_spelt_like_a_profile_but_for_accents_or_case_fails_naming_it(tmp_path):
+    from editorial.authors import AuthorProfile
+
+    profile = AuthorProfile("Yves Duron", "yves-duron", "", "", (), "", "", "content/authors/yves-duron.md")
+    text = GOOD.replace("Author: Yves Duron", "Author: yves durón")
+    message = only(declared(tmp_path, text.replace("Lang: fr", "Lang: fr\nCategory: Stratégie"),
+                            profiles={"Yves Duron": profile})[0])
+    assert "Author: = 'yves durón'" in message and "vouliez-vous dire « Yves Duron » ?" in message
+    assert "content/authors/yves-duron.md" in message
+    problems, validator = declared(tmp_path, GOOD.replace("Author: Yves Duron", "Author: Zoé Inconnue")
+                                   .replace("Lang: fr", "Lang: fr\nCategory: Stratégie"), profiles={"Yves Duron": profile})
+    assert problems == [] and "pas de fiche d'auteur" in str(only(validator.warnings))  # fatal in invoke check
+
+
+def test_the_placeholders_of_invoke_new_fail_production_and_warn_in_the_preview(tmp_path):
+    from editorial.validate import PLACEHOLDERS
+
+    text = (GOOD.replace("Summary: Résumé.", f"Summary: {PLACEHOLDERS['summary']}\nCategory: Stratégie")
+            .replace("Lang: fr", f"Lang: fr\nTags: transparence, {PLACEHOLDERS['tags']}")
+            .replace("Texte.", f"{PLACEHOLDERS['body']}\n\nLa suite."))
+    problems, validator = declared(tmp_path, text)
+    assert problems == [] and [w.field for w in validator.warnings] == ["Summary:", "Tags:", "texte (ligne 9)"]
+    assert all("l'aperçu local le montre" in w.message for w in validator.warnings)
+    problems, _ = declared(tmp_path, text, production=True)
+    assert [p.field for p in problems] == ["Summary:", "Tags:", "texte (ligne 9)"]
+    assert all("« invoke new » a écrit ce texte à remplacer" in str(p) for p in problems)
