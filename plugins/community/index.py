@@ -52,6 +52,9 @@ class Figures:
 class CommunityIndex:
     """Every contribution of one build, with accessors that publish only approved ones."""
 
+    # Bookkeeping, not what pages show (plugins/incremental/state.py leaves it out of the index's digest).
+    incremental_ignore = ("_now", "_links", "_marked")
+
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
                  listed_articles: dict[str, object], all_articles: dict[str, object],
                  bodies: Bodies | None = None, *, now: float | None = None,
