@@ -58,6 +58,8 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
 
     Raises Exit (non-zero) and leaves `output` untouched when Pelican fails;
     an interrupted build (Ctrl-C, SIGTERM) leaves no temporary folder behind.
+    The pages whose sources did not change are taken from `output`, not
+    rendered again (plugins/incremental/), unless `ignore_cache`.
     """
     import signal
 
@@ -70,6 +72,12 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
             command.append("--quiet")
         if ignore_cache:
             command.append("--ignore-cache")
+        elif output.is_dir():
+            # The incremental plugin renders only the pages whose sources changed and links the
+            # others from the current output (plugins/incremental/; the same bytes as a fresh build).
+            import json
+
+            command += ["-e", f"INCREMENTAL_FROM={json.dumps(str(output.resolve()))}"]
         returncode = _run_to_the_end(command)
         if returncode != 0:
             raise Exit(
@@ -316,6 +324,26 @@ def bench(c, articles=1000, rounds=3, instructions=False, preview=True, search=T
         import bench_search
 
         print(bench_search.report(bench_search.run(int(articles), 10 * int(articles), max(3, int(rounds)))))
+
+
+# --- live preview: the writer's cadence (scripts/bench_preview.py) -------------------------
+
+
+@task(name="bench-preview", help={
+    "articles": "Number of generated articles (default 1000), with ten contributions each.",
+    "seconds": "How long the writer saves (default 60).",
+    "interval": "Seconds between two saves (default 2)."})
+def bench_preview(c, articles=1000, seconds=60, interval=2.0):
+    """Print the live preview's save-to-browser times and CPU per save, saving every 2 s for a minute."""
+    if int(articles) < 10:
+        raise Exit("--articles: give at least 10 (the bench edits several different articles)", code=2)
+    if float(interval) <= 0 or float(seconds) < float(interval):
+        raise Exit("--interval must be > 0 and --seconds at least one interval", code=2)
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_preview as bench
+
+    print(bench.report(bench.run(int(articles), float(seconds), float(interval))))
 
 
 # --- contributions: moderation from the command line ---------------------------------

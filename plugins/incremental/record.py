@@ -33,6 +33,8 @@ VERSION = 1
 # Context entries that change from one page or build to the next without changing what pages show.
 VOLATILE = frozenset({"localsiteurl", "output_file", "generated_content", "static_content", "static_links",
                       "_sitebuild_compiled_templates"})
+# Context lists Pelican fills from a set: their order changes from one process to the next, not the site.
+ORDERLESS = frozenset({"staticfiles"})
 
 
 class Record:
@@ -58,7 +60,7 @@ class Record:
                 pass  # no record, or a damaged one: every page is rendered
         return cls(folder, settings, fingerprint, outputs)
 
-    def fingerprint(self, context: dict, contents: dict) -> str:
+    def fingerprint(self, context: dict, contents: dict, digests: state.Digests) -> str:
         """This build's fingerprint; the previous record is dropped when it differs."""
         settings = self.settings
         parts = [caches.fingerprint(settings), list(settings.get("PLUGINS") or [])]
@@ -68,11 +70,12 @@ class Record:
         parts.append(state.files_digest(p for p in _files([content]) if p not in contents))
         for key in sorted(k for k in context if not k.isupper() and k not in VOLATILE):
             try:
-                parts.append([key, state.digest(context[key])])
+                value = context[key]
+                parts.append([key, digests.digest(set(value) if key in ORDERLESS else value)])
             except state.Unknown as exc:
                 log.debug("[incremental] the context's %r cannot be followed (%s): every page is rendered", key, exc)
                 parts.append([key, secrets.token_hex(8)])
-        found = state.digest(parts)
+        found = digests.digest(parts)
         if found != self.previous_fingerprint:
             self.outputs = {}
         return found

@@ -75,6 +75,7 @@ class IncrementalWriter(Writer):
         self._fingerprint: str | None = None
         self._contents: dict[str, Content] = {}
         self._digests: dict[int, str | None] = {}
+        self._state = state.Digests()
         self._reading: set | None = None  # the Content objects the page being rendered reads
         self._linked: str | None = None  # the file of the page the writer just decided not to render
 
@@ -90,15 +91,16 @@ class IncrementalWriter(Writer):
                 context.get("static_content", {}).values()):
             if isinstance(item, Content):
                 self._contents[item.source_path] = item
-        self._fingerprint = self.record.fingerprint(context, self._contents)
+        self._fingerprint = self.record.fingerprint(context, self._contents, self._state)
 
     def render(self, template, localcontext: dict, shared: dict) -> str:
         """Render one page unless the previous build's file still holds (then link it)."""
         name = localcontext["output_file"]
         own = {k: v for k, v in localcontext.items() if k not in shared or shared[k] is not v}
         try:
-            key = state.digest([self._fingerprint, template.name, own])
-        except state.Unknown:
+            key = self._state.digest([self._fingerprint, template.name, own])
+        except state.Unknown as exc:
+            log.debug(PREFIX + "%s: its own values cannot be followed (%s): it is rendered every time", name, exc)
             key = None
         if key is not None and self._holds(name, key):
             self._linked = name
@@ -115,7 +117,8 @@ class IncrementalWriter(Writer):
         for source in reading:
             found = self._digest(self._contents.get(source))
             if found is None:
-                key = None  # it read something no record can follow: rendered every time
+                log.debug(PREFIX + "%s read %s, which no record can follow: it is rendered every time", name, source)
+                key = None
                 break
             deps[source] = found
         self.outputs[name] = {"key": key, "deps": deps}
@@ -133,7 +136,7 @@ class IncrementalWriter(Writer):
         found = self._digests.get(id(content), False)
         if found is False:
             try:
-                found = state.content_digest(content)
+                found = self._state.content(content)
             except state.Unknown:
                 found = None
             self._digests[id(content)] = found
@@ -142,9 +145,11 @@ class IncrementalWriter(Writer):
     def _holds(self, name: str, key: str) -> bool:
         before = self.record.outputs.get(name)
         if not before or before.get("key") != key or self.previous is None:
+            log.debug(PREFIX + "%s: its own values changed", name)
             return False
         for source, digest in before["deps"].items():
             if self._digest(self._contents.get(source)) != digest:
+                log.debug(PREFIX + "%s: %s changed", name, source)
                 return False
         old = self.previous / name
         try:
@@ -152,6 +157,7 @@ class IncrementalWriter(Writer):
         except OSError:
             return False
         if [found.st_size, found.st_mtime_ns, found.st_ino] != before.get("stat"):
+            log.debug(PREFIX + "%s: not the file the record describes", name)
             return False  # not the file the record describes
         self.outputs[name] = {"key": key, "deps": before["deps"]}
         return True
