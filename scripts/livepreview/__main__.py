@@ -23,6 +23,7 @@ import datetime as dt
 import secrets
 import signal
 import sys
+import time
 from pathlib import Path
 
 RESTART = 3  # exit status that asks the task for a fresh process
@@ -61,6 +62,47 @@ def _classify(changes, root: Path, content: Path, settings_files: set[Path]) -> 
     return kind
 
 
+class _Watcher:
+    """The saves, watched in a thread of their own: a save made while a build runs is never missed."""
+
+    def __init__(self, folders):
+        import queue
+        import threading
+
+        import watchfiles
+
+        self._found: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+
+        def watch() -> None:
+            # step/debounce: a save is taken 50 ms after the editor is done with it.
+            for changes in watchfiles.watch(*folders, step=50, debounce=400, stop_event=self._stop,
+                                            raise_interrupt=False):
+                self._found.put(changes)
+
+        threading.Thread(target=watch, name="preview-watch", daemon=True).start()
+
+    def next(self) -> set:
+        """Every change since the last call (waits for one)."""
+        import queue
+
+        changes = set()
+        while not changes:
+            try:
+                changes |= self._found.get(timeout=0.5)  # a timeout: Ctrl-C is seen at once
+            except queue.Empty:
+                continue
+        while True:
+            try:
+                changes |= self._found.get_nowait()
+            except queue.Empty:
+                return changes
+
+    def stop(self) -> None:
+        """Stop watching."""
+        self._stop.set()
+
+
 def _interrupted(signum, frame):
     raise KeyboardInterrupt
 
@@ -81,7 +123,6 @@ def main(argv: list[str] | None = None) -> int:
         if str(folder) not in sys.path:
             sys.path.insert(0, str(folder))
 
-    import watchfiles
     from pelican import log as pelican_log
 
     from livepreview import builder as builds
@@ -95,7 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {key: str(value.resolve()) for key, value in (("PATH", args.content), ("CACHE_PATH", args.cache))
                  if value is not None}
     builder = builds.Builder(args.settings, args.output, overrides)
+    content = (args.content or root / "content").resolve()
+    watched = [content, root / "theme", root / "plugins", *(p for p in root.glob("*conf.py"))]
+    settings_files = {p.resolve() for p in root.glob("*conf.py")}
     http = None
+    saves = _Watcher(watched)  # from now on: a save made during the first build makes a second one
     try:
         first = builder.build()
         if not first.ok:
@@ -105,12 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"site built in {first.seconds:.1f} s")
         http = server.start(args.output, channel, args.bind, args.port)
         _log(f"preview on http://{args.bind}:{args.port}/ (Ctrl-C to stop); it reloads the page you look at on each save")
-        content = (args.content or root / "content").resolve()
-        watched = [content, root / "theme", root / "plugins", *(p for p in root.glob("*conf.py"))]
-        settings_files = {p.resolve() for p in root.glob("*conf.py")}
-        # step/debounce: a save is taken 50 ms after the editor is done with it; the saves made during
-        # a build are kept by the watcher and make the next build, at once.
-        for changes in watchfiles.watch(*watched, step=50, debounce=400, raise_interrupt=False):
+        while True:
+            changes = saves.next()
             kind = _classify(changes, root, content, settings_files)
             if kind == "restart":
                 _log("plugins or settings changed: starting a fresh preview process")
@@ -118,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             if kind == "none":
                 continue  # an editor's temporary files only
             before = _open_pages(channel, args.output)
+            started = time.time()  # every save before this is in the files this build reads
             result = builder.build()
             if not result.ok:
                 channel.error = result.error
@@ -128,12 +170,14 @@ def main(argv: list[str] | None = None) -> int:
             changed = [page for page in after if before.get(page, b"") != after[page]]
             if channel.error:  # a failure was shown: every page shows the good site again
                 changed, channel.error = "*", ""
-            channel.send("reload", {"pages": changed, "phase": "site", "seconds": result.seconds})
+            channel.send("reload", {"pages": changed, "phase": "site", "seconds": result.seconds, "cpu": result.cpu,
+                                    "started": started})
             _log(f"{result.rendered} pages rendered ({len(result.pages)} changed), {result.kept} kept, "
                  f"in {result.seconds:.2f} s ({result.cpu:.2f} s of CPU)")
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM from the task: a normal way to stop
         _log("preview stopped")
     finally:
+        saves.stop()
         if http is not None:
             http.shutdown()
             http.server_close()
