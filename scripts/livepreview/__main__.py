@@ -175,8 +175,12 @@ def main(argv: list[str] | None = None) -> int:
             _log(f"{result.rendered} pages rendered ({len(result.pages)} changed), {result.kept} kept, "
                  f"in {result.seconds:.2f} s ({result.cpu:.2f} s of CPU)")
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM from the task: a normal way to stop
-        _log("preview stopped")
+        pass
     finally:
+        # Ctrl-C reaches the task too, which then sends SIGTERM: stopping is not interrupted again.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _log("preview stopped")
         saves.stop()
         if http is not None:
             http.shutdown()
