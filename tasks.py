@@ -72,12 +72,11 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
             command.append("--quiet")
         if ignore_cache:
             command.append("--ignore-cache")
-        elif output.is_dir():
-            # The incremental plugin renders only the pages whose sources changed and links the
-            # others from the current output (plugins/incremental/; the same bytes as a fresh build).
-            import json
+        # The incremental plugin records what each page is built from and, when `output` exists (and the
+        # caches are read), renders only the pages whose sources changed, linking the others from it.
+        import json
 
-            command += ["-e", f"INCREMENTAL_FROM={json.dumps(str(output.resolve()))}"]
+        command += ["-e", f"INCREMENTAL_FROM={json.dumps(str(output.resolve()))}"]
         returncode = _run_to_the_end(command)
         if returncode != 0:
             raise Exit(
@@ -143,7 +142,7 @@ def serve(c, port=8000, bind="127.0.0.1"):
 
 @task(help={"port": "Port to listen on (default 8000).", "bind": "Address to listen on (default 127.0.0.1)."})
 def livereload(c, port=8000, bind="127.0.0.1"):
-    """Serve output/ and rebuild on each save: the page you look at first, then the site; the browser reloads."""
+    """Serve output/ and rebuild on each save (only the pages that change); the browser reloads."""
     # The preview is one warm process (scripts/livepreview/); it asks for a fresh one when the
     # plugins or the settings change, since only a new interpreter runs new code.
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "scripts"),
@@ -864,6 +863,7 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
 
 namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, desk,
                        bench_publish)
+namespace.add_task(bench_preview)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")

@@ -7,11 +7,12 @@ pages, drafts) its templates read, the page's own values (its list of
 articles, its paginator, its tag...) and a fingerprint of everything else
 (settings, theme, plugins' code, package versions, the site's lists, and the
 files that are no article nor page: contributions, author profiles). When the
-next build is given the previous output (the ``INCREMENTAL_FROM`` setting:
+build is given the output it replaces (the ``INCREMENTAL_FROM`` setting:
 tasks.py and the live preview pass it), a page whose record still holds is not
 rendered again: the previous file is linked into the new output instead
 (writer.py). The result is byte for byte what a fresh build writes (tested);
-``--ignore-cache`` (no LOAD_CONTENT_CACHE) renders everything.
+``--ignore-cache`` (no LOAD_CONTENT_CACHE) renders everything. Without the
+setting (a plain ``pelican`` run) the plugin does nothing and costs nothing.
 
 Each build also writes ``CACHE_PATH/incremental-changes.json``: the pages it
 rendered, those whose bytes changed and those that vanished, for the tasks

@@ -66,8 +66,12 @@ class IncrementalWriter(Writer):
         settings = self.settings
         if self.build is not None:
             self.build.incremental_writer = self
-        previous = settings.get(SETTING)
-        self.previous = Path(previous) if previous and settings.get("LOAD_CONTENT_CACHE", True) else None
+        # Without INCREMENTAL_FROM (a plain `pelican` run) the writer is Pelican's, at no cost; with it, the build
+        # is recorded, and takes the pages that still hold from that folder when it exists and caches are read.
+        wanted = settings.get(SETTING)
+        self.active = bool(wanted)
+        usable = self.active and Path(wanted).is_dir() and settings.get("LOAD_CONTENT_CACHE", True)
+        self.previous = Path(wanted) if usable else None
         self.record = record.Record.load(settings, enabled=self.previous is not None)
         self.outputs: dict[str, dict] = {}  # this build's record, page by page
         self.rendered: list[str] = []
@@ -82,6 +86,8 @@ class IncrementalWriter(Writer):
     # -- the pages ---------------------------------------------------------------------
     def write_file(self, name, template, context, *args, **kwargs):
         """Pelican's write_file, with the template wrapped (see _Page)."""
+        if not self.active:
+            return super().write_file(name, template, context, *args, **kwargs)
         if self._fingerprint is None:
             self._start(context)
         return super().write_file(name, _Page(template, self, context), context, *args, **kwargs)
@@ -182,6 +188,8 @@ class IncrementalWriter(Writer):
     # -- the end of the build ----------------------------------------------------------
     def finish(self) -> None:
         """Stat every page written, list what changed, save the record."""
+        if not self.active:
+            return
         output = Path(self.output_path)
         for name in list(self.outputs):
             try:
