@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 from pelican.contents import Content
@@ -82,6 +83,7 @@ class IncrementalWriter(Writer):
         self._state = state.Digests()
         self._reading: set | None = None  # the Content objects the page being rendered reads
         self._linked: str | None = None  # the file of the page the writer just decided not to render
+        self._spent = 0.0  # seconds of this writer's own bookkeeping (digests, record), for the log
 
     # -- the pages ---------------------------------------------------------------------
     def write_file(self, name, template, context, *args, **kwargs):
@@ -93,22 +95,27 @@ class IncrementalWriter(Writer):
         return super().write_file(name, _Page(template, self, context), context, *args, **kwargs)
 
     def _start(self, context: dict) -> None:
+        start = time.process_time()
         for item in list(context.get("generated_content", {}).values()) + list(
                 context.get("static_content", {}).values()):
             if isinstance(item, Content):
                 self._contents[item.source_path] = item
         self._fingerprint = self.record.fingerprint(context, self._contents, self._state)
+        self._spent += time.process_time() - start
 
     def render(self, template, localcontext: dict, shared: dict) -> str:
         """Render one page unless the previous build's file still holds (then link it)."""
         name = localcontext["output_file"]
+        start = time.process_time()
         own = {k: v for k, v in localcontext.items() if k not in shared or shared[k] is not v}
         try:
             key = self._state.digest([self._fingerprint, template.name, own])
         except state.Unknown as exc:
             log.debug(PREFIX + "%s: its own values cannot be followed (%s): it is rendered every time", name, exc)
             key = None
-        if key is not None and self._holds(name, key):
+        holds = key is not None and self._holds(name, key)
+        self._spent += time.process_time() - start
+        if holds:
             self._linked = name
             return ""
         environment = template.environment
@@ -119,6 +126,7 @@ class IncrementalWriter(Writer):
             html = template.render(localcontext)
         finally:
             reading, self._reading = self._reading, None
+        start = time.process_time()
         deps = {}
         for source in reading:
             found = self._digest(self._contents.get(source))
@@ -129,6 +137,7 @@ class IncrementalWriter(Writer):
             deps[source] = found
         self.outputs[name] = {"key": key, "deps": deps}
         self.rendered.append(name)
+        self._spent += time.process_time() - start
         return html
 
     def reads(self, value) -> None:
@@ -190,6 +199,7 @@ class IncrementalWriter(Writer):
         """Stat every page written, list what changed, save the record."""
         if not self.active:
             return
+        start = time.process_time()
         output = Path(self.output_path)
         for name in list(self.outputs):
             try:
@@ -211,9 +221,9 @@ class IncrementalWriter(Writer):
         self.record.save(self._fingerprint or "", self.outputs, {
             "rendered": sorted(self.rendered), "changed": sorted(self.changed), "removed": removed,
             "kept": skipped, "incremental": self.previous is not None})
-        if self.previous is not None:
-            log.info(PREFIX + "%d pages rendered (%d changed), %d kept from the previous build",
-                     len(self.rendered), len(self.changed), skipped)
+        self._spent += time.process_time() - start
+        log.info(PREFIX + "%d pages rendered (%d changed), %d kept from the previous build; %.2f s of CPU to decide",
+                 len(self.rendered), len(self.changed), skipped, self._spent)
 
 
 def _watch(environment, writer: IncrementalWriter) -> None:
