@@ -52,8 +52,11 @@ class Figures:
 class CommunityIndex:
     """Every contribution of one build, with accessors that publish only approved ones."""
 
-    # Bookkeeping, not what pages show (plugins/incremental/state.py leaves it out of the index's digest).
-    incremental_ignore = ("_now", "_links", "_marked")
+    # Left out of the index's digest (plugins/incremental/state.py): bookkeeping (the clock, memos), and what is
+    # made from the contribution files alone, whose bytes the incremental record follows already; what the
+    # clock changes (a contribution whose day came) shows in `scheduled`, which stays in.
+    incremental_ignore = ("_now", "_links", "_marked", "_given", "_all", "_by_id", "_by_article", "published",
+                          "bodies", "_figures")
 
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
                  listed_articles: dict[str, object], all_articles: dict[str, object],
