@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -127,7 +126,7 @@ def run(articles: int = 1000, seconds: float = 60.0, interval: float = 2.0) -> d
                 raise RuntimeError("the preview never showed the last save")
             events.close()
         finally:
-            preview.send_signal(signal.SIGINT)
+            preview.terminate()  # SIGTERM, as the task stops it (a background job ignores SIGINT)
             try:
                 preview.wait(30)
             except subprocess.TimeoutExpired:

@@ -52,9 +52,9 @@ class Builder:
         start, cpu = time.perf_counter(), time.process_time()
         staging = sitefolders.staging_folder(self.output)
         try:
-            previous = str(self.output.resolve()) if self.output.is_dir() else None
+            # Always given (the first build records what the next one compares with); used when it exists.
             settings = read_settings(str(self.settings_file), override={
-                **self.overrides, "OUTPUT_PATH": str(staging), "INCREMENTAL_FROM": previous})
+                **self.overrides, "OUTPUT_PATH": str(staging), "INCREMENTAL_FROM": str(self.output.resolve())})
             Pelican(settings).run()
             sitefolders.swap_in(staging, self.output)
         except Exception as exc:  # noqa: BLE001 - any failure keeps the last good site and is shown
