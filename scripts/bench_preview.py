@@ -9,7 +9,8 @@ draft, a new article and an approved contribution. For each save it measures
 the time (wall clock, one machine) from the save to the reload event of the
 first build that began after it (the build that shows it: its page, lists and feeds are written by
 that one build and put in place together), and the CPU seconds each build
-took in the preview's process. It checks, after the new article's build,
+took in the preview's process. The raw figures are kept in
+cache/bench-preview.json. It checks, after the new article's build,
 that the home page and the site's feed name it.
 """
 
@@ -139,9 +140,12 @@ def run(articles: int = 1000, seconds: float = 60.0, interval: float = 2.0) -> d
         listed = all(title in (output / "index.html").read_text(encoding="utf-8")
                      and title in (output / "flux" / "site.atom.xml").read_text(encoding="utf-8")
                      for _, title in checks) if (output / "flux" / "site.atom.xml").exists() else None
-        return {"articles": articles, "contributions": 10 * articles, "interval": interval, "first_build": first_build,
+        figures = {"articles": articles, "contributions": 10 * articles, "interval": interval, "first_build": first_build,
                 "saves": shown, "builds": [d for _, d in received], "listed": listed,
                 "returncode": preview.returncode}
+        (ROOT / "cache").mkdir(exist_ok=True)
+        (ROOT / "cache" / "bench-preview.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
+        return figures
 
 
 def _connect(port: int, preview: subprocess.Popen, folder: Path) -> bench.Events:
@@ -165,7 +169,7 @@ def report(figures: dict) -> str:
     """The figures as the bench prints them."""
     saves, builds = figures["saves"], figures["builds"]
     times = [s["seconds"] for s in saves]
-    cpu = [b["cpu"] for b in builds]
+    cpu = [b["cpu"] for b in builds if "cpu" in b]
     lines = [f"Live preview: {figures['articles']} articles, {figures['contributions']} contributions; a save every "
              f"{figures['interval']:g} s, never waiting ({len(saves)} saves, {len(builds)} builds); first build "
              f"{figures['first_build']:.0f} s",
