@@ -331,8 +331,9 @@ def bench(c, articles=1000, rounds=3, instructions=False, preview=True, search=T
 @task(name="bench-preview", help={
     "articles": "Number of generated articles (default 1000), with ten contributions each.",
     "seconds": "How long the writer saves (default 60).",
-    "interval": "Seconds between two saves (default 2)."})
-def bench_preview(c, articles=1000, seconds=60, interval=2.0):
+    "interval": "Seconds between two saves (default 2).",
+    "articles_only": "Only edit existing articles (no draft, new article or approval): the common case."})
+def bench_preview(c, articles=1000, seconds=60, interval=2.0, articles_only=False):
     """Print the live preview's save-to-browser times and CPU per save, saving every 2 s for a minute."""
     if int(articles) < 10:
         raise Exit("--articles: give at least 10 (the bench edits several different articles)", code=2)
@@ -342,7 +343,8 @@ def bench_preview(c, articles=1000, seconds=60, interval=2.0):
         sys.path.insert(0, str(ROOT / "scripts"))
     import bench_preview as bench
 
-    print(bench.report(bench.run(int(articles), float(seconds), float(interval))))
+    cycle = ["article"] if articles_only else None
+    print(bench.report(bench.run(int(articles), float(seconds), float(interval), cycle)))
 
 
 # --- contributions: moderation from the command line ---------------------------------
