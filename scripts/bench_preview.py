@@ -139,7 +139,7 @@ def run(articles: int = 1000, seconds: float = 60.0, interval: float = 2.0, cycl
             shown.append({"kind": kind, "seconds": at - saved_at})
         listed = all(title in (output / "index.html").read_text(encoding="utf-8")
                      and title in (output / "flux" / "site.atom.xml").read_text(encoding="utf-8")
-                     for _, title in checks) if (output / "flux" / "site.atom.xml").exists() else None
+                     for _, title in checks) if checks and (output / "flux" / "site.atom.xml").exists() else None
         figures = {"articles": articles, "contributions": 10 * articles, "interval": interval, "first_build": first_build,
                 "saves": shown, "builds": [d for _, d in received], "listed": listed,
                 "returncode": preview.returncode}
