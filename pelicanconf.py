@@ -129,7 +129,8 @@ TRANSLATION_FEED_RSS = None
 
 # --- Plugins --------------------------------------------------------------
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["editorial", "community", "syndication", "transparency", "search", "desk", "reading", "sitebuild"]
+PLUGINS = ["editorial", "community", "syndication", "transparency", "search", "desk", "reading", "sitebuild",
+           "incremental"]
 
 # Community plugin (plugins/community/config.py documents every key).
 COMMUNITY = {

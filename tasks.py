@@ -57,6 +57,8 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
 
     Raises Exit (non-zero) and leaves `output` untouched when Pelican fails;
     an interrupted build (Ctrl-C, SIGTERM) leaves no temporary folder behind.
+    The pages whose sources did not change are taken from `output`, not
+    rendered again (plugins/incremental/), unless `ignore_cache`.
     """
     import signal
 
@@ -69,6 +71,11 @@ def build_site(settings: Path, output: Path, fatal: str = "errors", quiet: bool 
             command.append("--quiet")
         if ignore_cache:
             command.append("--ignore-cache")
+        # The incremental plugin records what each page is built from and, when `output` exists (and the
+        # caches are read), renders only the pages whose sources changed, linking the others from it.
+        import json
+
+        command += ["-e", f"INCREMENTAL_FROM={json.dumps(str(output.resolve()))}"]
         returncode = _run_to_the_end(command)
         if returncode != 0:
             raise Exit(
@@ -135,7 +142,7 @@ def serve(c, port=8000, bind="127.0.0.1"):
 
 @task(help={"port": "Port to listen on (default 8000).", "bind": "Address to listen on (default 127.0.0.1)."})
 def livereload(c, port=8000, bind="127.0.0.1"):
-    """Serve output/ and rebuild on each save: the page you look at first, then the site; the browser reloads."""
+    """Serve output/ and rebuild on each save (only the pages that change); the browser reloads."""
     # The preview is one warm process (scripts/livepreview/); it asks for a fresh one when the
     # plugins or the settings change, since only a new interpreter runs new code.
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "scripts"),
@@ -334,6 +341,28 @@ def bench(c, articles=1000, rounds=3, instructions=False, preview=True, search=T
         import bench_search
 
         print(bench_search.report(bench_search.run(int(articles), 10 * int(articles), max(3, int(rounds)))))
+
+
+# --- live preview: the writer's cadence (scripts/bench_preview.py) -------------------------
+
+
+@task(name="bench-preview", help={
+    "articles": "Number of generated articles (default 1000), with ten contributions each.",
+    "seconds": "How long the writer saves (default 60).",
+    "interval": "Seconds between two saves (default 2).",
+    "articles_only": "Only edit existing articles (no draft, new article or approval): the common case."})
+def bench_preview(c, articles=1000, seconds=60, interval=2.0, articles_only=False):
+    """Print the live preview's save-to-browser times and CPU per save, saving every 2 s for a minute."""
+    if int(articles) < 10:
+        raise Exit("--articles: give at least 10 (the bench edits several different articles)", code=2)
+    if float(interval) <= 0 or float(seconds) < float(interval):
+        raise Exit("--interval must be > 0 and --seconds at least one interval", code=2)
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_preview as bench
+
+    cycle = ["article"] if articles_only else None
+    print(bench.report(bench.run(int(articles), float(seconds), float(interval), cycle)))
 
 
 # --- contributions: moderation from the command line ---------------------------------
@@ -897,6 +926,7 @@ for _task in (contributions_add, contributions_list, contributions_approve, cont
 
 namespace = Collection(build, serve, livereload, preview, clean, new, check, test, bench, publish, desk,
                        bench_publish, bench_on_time)
+namespace.add_task(bench_preview)
 namespace.add_collection(contributions)
 namespace.add_collection(feeds)
 intake = Collection("intake")

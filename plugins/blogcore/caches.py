@@ -31,7 +31,8 @@ from pathlib import Path
 FINGERPRINT = "settings.fingerprint"
 # Settings that change from one run to the next without changing what is cached.
 VOLATILE = frozenset({"OUTPUT_PATH", "CACHE_PATH", "LOAD_CONTENT_CACHE", "DELETE_OUTPUT_DIRECTORY",
-                      "OUTPUT_RETENTION", "WRITE_SELECTED", "PLUGINS", "BUILD_WORKERS"})
+                      "OUTPUT_RETENTION", "WRITE_SELECTED", "PLUGINS", "BUILD_WORKERS",
+                      "INCREMENTAL_FROM"})
 # How a pickle of a dict (Pelican's caches) ends: SETITEMS, SETITEM or EMPTY_DICT, then STOP.
 _PICKLE_ENDS = (b"u.", b"s.", b"}.")
 

@@ -77,6 +77,9 @@ def _render_chunk(bodies: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, 
 class Bodies:
     """Every published body of one build, as Markup and text; backed by the cache file between builds."""
 
+    # Bookkeeping, not what pages show (plugins/incremental/state.py leaves it out of the digest).
+    incremental_ignore = ("_stored", "rendered", "workers")
+
     def __init__(self, folder: str | None, own_hosts: frozenset[str], workers: int = 1):
         self.path = Path(folder) / FILE_NAME if folder else None
         self.own_hosts = own_hosts

@@ -52,6 +52,12 @@ class Figures:
 class CommunityIndex:
     """Every contribution of one build, with accessors that publish only approved ones."""
 
+    # Left out of the index's digest (plugins/incremental/state.py): bookkeeping (the clock, memos), and what is
+    # made from the contribution files alone, whose bytes the incremental record follows already; what the
+    # clock changes (a contribution whose day came) shows in `scheduled`, which stays in.
+    incremental_ignore = ("_now", "_links", "_marked", "_given", "_all", "_by_id", "_by_article", "published",
+                          "bodies", "_figures")
+
     def __init__(self, contributions: list[Contribution], config: CommunityConfig,
                  listed_articles: dict[str, object], all_articles: dict[str, object],
                  bodies: Bodies | None = None, *, now: float | None = None,

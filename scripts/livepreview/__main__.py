@@ -4,10 +4,10 @@ One process stays warm: it serves the output folder (server.py), watches the
 content, the theme, the plugins and the settings (watchfiles: the kernel
 tells it of each save), and builds in itself (builder.py):
 
-- a saved article or contribution: its article page first (the quick path,
-  then the page the writer looks at reloads), then the whole site (lists,
-  feeds, contributors' pages; the pages that changed reload);
-- a saved template or stylesheet: the whole site;
+- a saved article, contribution, template or stylesheet: an incremental
+  build (builder.py: only the pages that depend on what changed are
+  rendered again, through the incremental plugin), then the open pages
+  whose file changed reload;
 - a saved plugin or settings file: the process ends with RESTART, and the
   task starts a fresh one (new code is only ever run by a new interpreter),
   which builds everything; the open pages reconnect and reload.
@@ -23,6 +23,7 @@ import datetime as dt
 import secrets
 import signal
 import sys
+import time
 from pathlib import Path
 
 RESTART = 3  # exit status that asks the task for a fresh process
@@ -46,26 +47,60 @@ def _open_pages(channel, output: Path) -> dict[str, bytes | None]:
     return pages
 
 
-def _classify(changes, root: Path, content: Path, settings_files: set[Path]) -> tuple[str, list[Path]]:
-    """("restart" | "build", the content files saved) for one batch of changes."""
-    import watchfiles
-
-    saved: list[Path] = []
-    for change, name in changes:
+def _classify(changes, root: Path, content: Path, settings_files: set[Path]) -> str:
+    """"restart" (plugins or settings changed: new code needs a new interpreter), "build" or "none"."""
+    kind = "none"
+    for _change, name in changes:
         path = Path(name)
         if path.name.endswith(IGNORED) or path.name.startswith((".#", "#")) or "__pycache__" in path.parts:
             continue
         if path in settings_files or (path.suffix == ".py" and path.is_relative_to(root / "plugins")):
-            return "restart", []
-        if path.is_relative_to(content):
-            saved.append((change, path))
-        else:
-            saved.append((None, path))  # theme: only a full build
-    # Editors save through temporary files (sed's, vim's 4913...), gone by now: not the writer's files.
-    saved = [(change, path) for change, path in saved if path.exists() or path.suffix == ".md"]
-    quick = [path for change, path in saved if change in (watchfiles.Change.modified, watchfiles.Change.added)
-             and path.suffix == ".md" and path.is_file()]
-    return "build", (quick if len(saved) == len(quick) == 1 else [])
+            return "restart"
+        # Editors save through temporary files (sed's, vim's 4913...), gone by now: not the writer's files.
+        if path.exists() or path.suffix == ".md":
+            kind = "build"
+    return kind
+
+
+class _Watcher:
+    """The saves, watched in a thread of their own: a save made while a build runs is never missed."""
+
+    def __init__(self, folders):
+        import queue
+        import threading
+
+        import watchfiles
+
+        self._found: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+
+        def watch() -> None:
+            # step/debounce: a save is taken 50 ms after the editor is done with it.
+            for changes in watchfiles.watch(*folders, step=50, debounce=400, stop_event=self._stop,
+                                            raise_interrupt=False):
+                self._found.put(changes)
+
+        threading.Thread(target=watch, name="preview-watch", daemon=True).start()
+
+    def next(self) -> set:
+        """Every change since the last call (waits for one)."""
+        import queue
+
+        changes = set()
+        while not changes:
+            try:
+                changes |= self._found.get(timeout=0.5)  # a timeout: Ctrl-C is seen at once
+            except queue.Empty:
+                continue
+        while True:
+            try:
+                changes |= self._found.get_nowait()
+            except queue.Empty:
+                return changes
+
+    def stop(self) -> None:
+        """Stop watching."""
+        self._stop.set()
 
 
 def _interrupted(signum, frame):
@@ -73,7 +108,7 @@ def _interrupted(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Serve, watch and build until interrupted; RESTART when plugins or settings changed."""
+    """Serve, watch and build until interrupted (then 0, quietly); RESTART when plugins or settings changed."""
     parser = argparse.ArgumentParser(prog="livepreview")
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--settings", type=Path, required=True)
@@ -88,7 +123,6 @@ def main(argv: list[str] | None = None) -> int:
         if str(folder) not in sys.path:
             sys.path.insert(0, str(folder))
 
-    import watchfiles
     from pelican import log as pelican_log
 
     from livepreview import builder as builds
@@ -102,42 +136,31 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {key: str(value.resolve()) for key, value in (("PATH", args.content), ("CACHE_PATH", args.cache))
                  if value is not None}
     builder = builds.Builder(args.settings, args.output, overrides)
-    first = builder.full()
-    if not first.ok:
-        channel.error = first.error
-        _log(f"the build failed; fix the file named below and save it again:\n{first.error}")
-    else:
-        _log(f"site built in {first.seconds:.1f} s")
-    http = server.start(args.output, channel, args.bind, args.port)
-    _log(f"preview on http://{args.bind}:{args.port}/ (Ctrl-C to stop); it reloads the page you look at on each save")
     content = (args.content or root / "content").resolve()
     watched = [content, root / "theme", root / "plugins", *(p for p in root.glob("*conf.py"))]
     settings_files = {p.resolve() for p in root.glob("*conf.py")}
+    http = None
+    saves = _Watcher(watched)  # from now on: a save made during the first build makes a second one
     try:
-        for changes in watchfiles.watch(*watched, step=30, debounce=1600, raise_interrupt=False):
-            kind, saved = _classify(changes, root, content, settings_files)
+        first = builder.build()
+        if not first.ok:
+            channel.error = first.error
+            _log(f"the build failed; fix the file named below and save it again:\n{first.error}")
+        else:
+            _log(f"site built in {first.seconds:.1f} s")
+        http = server.start(args.output, channel, args.bind, args.port)
+        _log(f"preview on http://{args.bind}:{args.port}/ (Ctrl-C to stop); it reloads the page you look at on each save")
+        while True:
+            changes = saves.next()
+            kind = _classify(changes, root, content, settings_files)
             if kind == "restart":
                 _log("plugins or settings changed: starting a fresh preview process")
                 return RESTART
-            quick = builder.quick(saved) if saved else None
-            if quick is not None:
-                if not quick.ok:
-                    channel.error = quick.error
-                    channel.send("failure", {"error": quick.error})
-                    _log(f"the build failed; the last good site stays:\n{quick.error}")
-                    continue
-                pages = ["/" + page.removesuffix("index.html") for page in quick.pages]
-                channel.send("reload", {"pages": pages, "phase": "page", "seconds": quick.seconds})
-                _log(f"{', '.join(quick.pages)} rebuilt in {quick.seconds:.2f} s")
-                before = _open_pages(channel, args.output)
-                lists = builder.dependents(quick.article)
-                if lists.ok:
-                    after = _open_pages(channel, args.output)
-                    changed = [page for page in after if before.get(page, b"") != after[page]]
-                    channel.send("reload", {"pages": changed, "phase": "lists", "seconds": quick.seconds + lists.seconds})
-                    _log(f"{len(lists.pages)} lists, feeds and contributors' pages rewritten in {lists.seconds:.2f} s")
-            before = _open_pages(channel, args.output)  # after the quick path: its pages are reloaded already
-            result = builder.full()
+            if kind == "none":
+                continue  # an editor's temporary files only
+            before = _open_pages(channel, args.output)
+            started = time.time()  # every save before this is in the files this build reads
+            result = builder.build()
             if not result.ok:
                 channel.error = result.error
                 channel.send("failure", {"error": result.error})
@@ -147,11 +170,21 @@ def main(argv: list[str] | None = None) -> int:
             changed = [page for page in after if before.get(page, b"") != after[page]]
             if channel.error:  # a failure was shown: every page shows the good site again
                 changed, channel.error = "*", ""
-            channel.send("reload", {"pages": changed, "phase": "site", "seconds": result.seconds})
-            _log(f"site rebuilt in {result.seconds:.1f} s")
+            channel.send("reload", {"pages": changed, "phase": "site", "seconds": result.seconds, "cpu": result.cpu,
+                                    "started": started})
+            _log(f"{result.rendered} pages rendered ({len(result.pages)} changed), {result.kept} kept, "
+                 f"in {result.seconds:.2f} s ({result.cpu:.2f} s of CPU)")
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM from the task: a normal way to stop
+        pass
     finally:
-        http.shutdown()
-        http.server_close()
+        # Ctrl-C reaches the task too, which then sends SIGTERM: stopping is not interrupted again.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _log("preview stopped")
+        saves.stop()
+        if http is not None:
+            http.shutdown()
+            http.server_close()
     return 0
 
 

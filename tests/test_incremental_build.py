@@ -1,0 +1,67 @@
+"""`invoke build` and `invoke preview` with the previous output and caches present render only what changed.
+
+The incremental plugin (plugins/incremental/) keeps a record of what each page
+was built from; a build given the previous output links the pages whose
+record holds instead of rendering them. What it writes must be, byte for
+byte, what a fresh build writes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from conftest import ROOT, invoke, project_copy
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench  # noqa: E402  (different_files)
+
+pytestmark = pytest.mark.build
+CACHES = {"build": "preview", "preview": "production"}
+
+
+def _changes(project, task) -> dict:
+    return json.loads((project / "cache" / CACHES[task] / "incremental-changes.json").read_text(encoding="utf-8"))
+
+
+def _build(project, task, *args):
+    result = invoke(project, task, *args)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.mark.parametrize("task", ["build", "preview"])
+def test_a_second_build_renders_only_what_changed_and_writes_a_fresh_builds_bytes(tmp_path, task):
+    project = project_copy(tmp_path)
+    output = project / "output"
+    _build(project, task)
+    first = _changes(project, task)
+    assert first["incremental"] is False and len(first["rendered"]) > 20
+
+    # No change: every page is kept from the previous output, and the site is the same, byte for byte.
+    before = tmp_path / "before"
+    before.mkdir()
+    for path in output.rglob("*"):
+        if path.is_file():
+            target = before / path.relative_to(output)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    _build(project, task)
+    unchanged = _changes(project, task)
+    assert unchanged["incremental"] is True
+    assert unchanged["rendered"] == [] and unchanged["changed"] == [] and unchanged["removed"] == []
+    assert unchanged["kept"] == len(first["rendered"])
+    assert bench.different_files(before, output) == []
+
+    # One article's text changed: its page and the lists that show it are rendered, another article's page is not.
+    article = project / "content" / "articles" / "second.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nUne phrase ajoutée après coup.\n", encoding="utf-8")
+    _build(project, task)
+    edited = _changes(project, task)
+    assert "second/index.html" in edited["changed"]
+    assert "premier-article/index.html" not in edited["rendered"]
+    assert 0 < len(edited["rendered"]) < len(first["rendered"]) / 2
+    assert "Une phrase ajoutée après coup." in (output / "second" / "index.html").read_text(encoding="utf-8")
+    _build(project, task, "--output", str(tmp_path / "fresh"), "--ignore-cache")
+    assert bench.different_files(output, tmp_path / "fresh") == []
