@@ -294,28 +294,47 @@ def test(c, args=""):
         raise Exit(code=result.exited)
 
 
-@task(help={"articles": "Number of generated articles (default 1000), with ten contributions each.",
+@task(help={"articles": "Number of generated articles (default 1000), with ten contributions each; several sizes "
+                        "comma-separated (e.g. 1000,5000: memory growth is then reported).",
             "rounds": "Rounds: each builds every configuration once, next to plain Pelican (default 3).",
+            "shapes": "Corpus shapes, comma-separated: realistic (default), long, taxonomy, threads, images; "
+                      "all for every one. Each is reported on its own.",
+            "configurations": "Builds to time, comma-separated: cold, warm, edit, approve (default all).",
             "instructions": "Also count the instructions of plain, cold and warm builds with valgrind "
                             "(a figure machine noise does not move; several minutes more).",
             "preview": "Also measure the live preview's latency over ten saves (default on; --no-preview skips it).",
             "search": "Also measure what the search index adds to a production build and what one search "
                       "downloads (default on; --no-search skips it)."})
-def bench(c, articles=1000, rounds=3, instructions=False, preview=True, search=True):
+def bench(c, articles="1000", rounds=3, shapes="realistic", configurations="", instructions=False, preview=True,
+          search=True):
     """Print the whole product's build times and peak memory next to plain Pelican's, and the live preview's latency."""
     if instructions and not shutil.which("valgrind"):
         raise Exit("--instructions needs valgrind: sudo apt-get install valgrind")
-    if int(articles) < 10:
+    try:
+        sizes = tuple(int(size) for size in str(articles).split(","))
+    except ValueError:
+        raise Exit(f"--articles {articles!r}: give whole numbers, comma-separated (e.g. 1000,5000)", code=2) from None
+    if min(sizes) < 10:
         raise Exit("--articles: give at least 10 (the bench edits several different articles)", code=2)
     if str(ROOT / "scripts") not in sys.path:
         sys.path.insert(0, str(ROOT / "scripts"))
     import bench as product_bench
+    import benchcorpus
 
-    print(product_bench.report(product_bench.run(int(articles), int(rounds), bool(instructions), bool(preview))))
+    chosen = benchcorpus.SHAPES if shapes == "all" else tuple(s.strip() for s in shapes.split(",") if s.strip())
+    unknown = [shape for shape in chosen if shape not in benchcorpus.SHAPES]
+    if unknown or not chosen:
+        raise Exit(f"--shapes {shapes!r}: choose among {', '.join(benchcorpus.SHAPES)} or all", code=2)
+    builds = tuple(b.strip() for b in configurations.split(",") if b.strip()) or product_bench.CONFIGURATIONS
+    if any(b not in product_bench.CONFIGURATIONS for b in builds):
+        raise Exit(f"--configurations {configurations!r}: choose among {', '.join(product_bench.CONFIGURATIONS)}",
+                   code=2)
+    print(product_bench.report(product_bench.run(sizes, int(rounds), bool(instructions), bool(preview),
+                                                 shapes=chosen, configurations=builds)))
     if search:
         import bench_search
 
-        print(bench_search.report(bench_search.run(int(articles), 10 * int(articles), max(3, int(rounds)))))
+        print(bench_search.report(bench_search.run(sizes[0], 10 * sizes[0], max(3, int(rounds)))))
 
 
 # --- contributions: moderation from the command line ---------------------------------
