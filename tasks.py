@@ -261,12 +261,15 @@ def new(c, title, author=None, category=None, slug=None):
 
 @task(help={"production": "Check the production build (publishconf.py) and run the quality gates on it.",
             "gates": "With --production: only these gates, comma-separated (html, links, feeds, a11y, hosts).",
-            "output": "With --production: copy the checked site into this folder once every gate passed."})
-def check(c, production=False, gates="", output=""):
+            "output": "With --production: copy the checked site into this folder once every gate passed.",
+            "html_since": "With --production: the repository the site is published to (a path or URL): the HTML "
+                          "gate then checks only the pages that differ from its branch (default: every page).",
+            "html_branch": "With --html-since: the branch that holds the published site (default gh-pages)."})
+def check(c, production=False, gates="", output="", html_since="", html_branch="gh-pages"):
     """Build with every warning fatal (--production: then run the quality gates); exit non-zero on a problem."""
     if not production:
-        if gates or output:
-            raise Exit("error: --gates and --output go with --production", code=2)
+        if gates or output or html_since:
+            raise Exit("error: --gates, --output and --html-since go with --production", code=2)
         with tempfile.TemporaryDirectory(prefix="check-") as tmp:
             build_site(LOCAL_SETTINGS, Path(tmp) / "site", fatal="warnings")
         print("Check passed: no warning in the local build.")
@@ -275,8 +278,9 @@ def check(c, production=False, gates="", output=""):
     only = _site_errors(lambda: publishing.gates.selection(gates))
     with tempfile.TemporaryDirectory(prefix="check-") as tmp:
         site = _production_site(Path(tmp))
+        published = _published_site(lambda: publishing.changed.from_git(html_since, html_branch)) if html_since else None
         try:
-            publishing.pipeline.check(site, only)
+            publishing.pipeline.check(site, only, published=published)
         except publishing.pipeline.GatesFailed as exc:
             raise Exit(f"Check failed: {exc}. Each line above names the page or feed, the rule and the fix "
                        "(README, \"When a gate fails\").", code=1) from None
@@ -500,6 +504,7 @@ def _publishing():
     """The publish pipeline, scripts/publishing (imported on use: no work at import time)."""
     if str(ROOT / "scripts") not in sys.path:
         sys.path.insert(0, str(ROOT / "scripts"))
+    import publishing.changed
     import publishing.erasure
     import publishing.gates
     import publishing.gitpages
@@ -521,6 +526,14 @@ def _production_site(tmp: Path):
     _site_errors(lambda: publishing.site.Site.from_settings(tmp / "site", settings))
     build_site(PRODUCTION_SETTINGS, tmp / "site", fatal="warnings")
     return publishing.site.Site.from_settings(tmp / "site", settings)
+
+
+def _published_site(read):
+    """The published site's files for the HTML gate's scope (publishing/changed.py), or None: every page."""
+    published, why = read()
+    if published is None:
+        print(f"HTML gate: every page is checked ({why}).")
+    return published
 
 
 def _replace_folder(source: Path, target: Path) -> None:
@@ -566,8 +579,10 @@ def _deploy_target(target, remote, bucket, endpoint_url, prefix):
     "bucket": "s3 target: the bucket's name (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).",
     "endpoint_url": "s3 target: address of an S3-compatible service instead of AWS.",
     "prefix": "s3 target: folder of the bucket to publish into (default: the bucket's root).",
+    "full_html": "Check every page with the HTML validator (the nightly run does); by default only the pages "
+                 "that differ from the published site are (every other gate always reads the whole site).",
 })
-def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url=None, prefix=""):
+def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url=None, prefix="", full_html=False):
     """Build the production site, run every quality gate, and deploy only if all of them passed."""
     publishing = _publishing()
     deploy_error = publishing.pipeline.DeployError
@@ -579,8 +594,11 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
             deploy = functools.partial(publishing.gitpages.deploy, site, remote, branch, source)
         else:
             deploy = functools.partial(publishing.s3.deploy, site, bucket, prefix, endpoint_url, client)
+        published = None if full_html else _published_site(
+            lambda: publishing.changed.from_git(remote, branch) if target == "git"
+            else publishing.changed.from_s3(client, bucket, prefix))
         try:
-            result = publishing.pipeline.publish(site, deploy)
+            result = publishing.pipeline.publish(site, deploy, published=published)
         except publishing.pipeline.GatesFailed as exc:
             raise Exit(f"Publish stopped: {exc}. Nothing was deployed: the published site is as it was. "
                        "Each line above names the page or feed, the rule and the fix.", code=1) from None
