@@ -68,9 +68,25 @@ def test_bench_builds_each_configuration_and_reports_them():
     assert len(preview["site"]) == 3 and all(seconds > 0 for seconds in preview["site"])
     assert len(preview["page"]) + preview["missed_quick"] == 3
     text = bench.report(figures)
-    for needle in ("cold build", "warm build", "after saving one article", "after approving one contribution",
-                   "live preview", "targets: warm ≤ 1.0× plain"):
+    for needle in ("realistic: 12 articles", "cold build", "warm build", "after saving one article",
+                   "after approving one contribution", "every process", "live preview",
+                   "targets: realistic 12 warm ≤ 1.0× plain"):
         assert needle in text
+
+
+def test_the_report_says_whether_memory_grows_faster_than_the_corpus():
+    def run(articles: int, tree: float) -> dict:
+        build = {"seconds": 1.0, "plain_seconds": 1.0, "time": {"median": 1.0, "low": 1.0, "high": 1.0},
+                 "cpu": {"median": 1.0}, "peak_mib": 100.0, "plain_peak_mib": 80.0, "tree_peak_mib": tree,
+                 "plain_tree_peak_mib": 80.0, "memory": {"median": 1.25, "low": 1.25, "high": 1.25},
+                 "rounds": [1.0], "plain_rounds": [1.0], "workers_peak_mib": 0}
+        return {"articles": articles, "contributions": 10 * articles, "shape": "threads", "builds": {"cold": build}}
+
+    linear = bench.report({"rounds": 1, "runs": [run(1000, 400.0), run(5000, 1400.0)]})
+    assert "threads: 400 MiB at 1000 articles, 1400 MiB at 5000" in linear and "no faster than linear" in linear
+    assert "threads 5000 every process < 1.5 GiB: met" in linear
+    faster = bench.report({"rounds": 1, "runs": [run(1000, 200.0), run(5000, 1600.0)]})
+    assert "FASTER than linear" in faster and "threads 5000 every process < 1.5 GiB: NOT met" in faster
 
 
 def test_different_files_sees_a_changed_byte_and_a_missing_file(tmp_path):
