@@ -286,12 +286,15 @@ def new(c, title, author=None, category=None, slug=None):
 
 @task(help={"production": "Check the production build (publishconf.py) and run the quality gates on it.",
             "gates": "With --production: only these gates, comma-separated (html, links, feeds, a11y, hosts).",
-            "output": "With --production: copy the checked site into this folder once every gate passed."})
-def check(c, production=False, gates="", output=""):
+            "output": "With --production: copy the checked site into this folder once every gate passed.",
+            "html_since": "With --production: the repository the site is published to (a path or URL): the HTML "
+                          "gate then checks only the pages that differ from its branch (default: every page).",
+            "html_branch": "With --html-since: the branch that holds the published site (default gh-pages)."})
+def check(c, production=False, gates="", output="", html_since="", html_branch="gh-pages"):
     """Build with every warning fatal (--production: then run the quality gates); exit non-zero on a problem."""
     if not production:
-        if gates or output:
-            raise Exit("error: --gates and --output go with --production", code=2)
+        if gates or output or html_since:
+            raise Exit("error: --gates, --output and --html-since go with --production", code=2)
         with tempfile.TemporaryDirectory(prefix="check-") as tmp:
             build_site(LOCAL_SETTINGS, Path(tmp) / "site", fatal="warnings")
         print("Vérification réussie : aucun problème ni avertissement dans la construction locale.")
@@ -300,8 +303,9 @@ def check(c, production=False, gates="", output=""):
     only = _site_errors(lambda: publishing.gates.selection(gates))
     with tempfile.TemporaryDirectory(prefix="check-") as tmp:
         site = _production_site(Path(tmp))
+        published = _published_site(lambda: publishing.changed.from_git(html_since, html_branch)) if html_since else None
         try:
-            publishing.pipeline.check(site, only)
+            publishing.pipeline.check(site, only, published=published)
         except publishing.pipeline.GatesFailed as exc:
             raise Exit(f"Check failed: {exc}. Each line above names the page or feed, the rule and the fix "
                        "(README, \"When a gate fails\").", code=1) from None
@@ -319,28 +323,47 @@ def test(c, args=""):
         raise Exit(code=result.exited)
 
 
-@task(help={"articles": "Number of generated articles (default 1000), with ten contributions each.",
+@task(help={"articles": "Number of generated articles (default 1000), with ten contributions each; several sizes "
+                        "comma-separated (e.g. 1000,5000: memory growth is then reported).",
             "rounds": "Rounds: each builds every configuration once, next to plain Pelican (default 3).",
+            "shapes": "Corpus shapes, comma-separated: realistic (default), long, taxonomy, threads, images; "
+                      "all for every one. Each is reported on its own.",
+            "configurations": "Builds to time, comma-separated: cold, warm, edit, approve (default all).",
             "instructions": "Also count the instructions of plain, cold and warm builds with valgrind "
                             "(a figure machine noise does not move; several minutes more).",
             "preview": "Also measure the live preview's latency over ten saves (default on; --no-preview skips it).",
             "search": "Also measure what the search index adds to a production build and what one search "
                       "downloads (default on; --no-search skips it)."})
-def bench(c, articles=1000, rounds=3, instructions=False, preview=True, search=True):
+def bench(c, articles="1000", rounds=3, shapes="realistic", configurations="", instructions=False, preview=True,
+          search=True):
     """Print the whole product's build times and peak memory next to plain Pelican's, and the live preview's latency."""
     if instructions and not shutil.which("valgrind"):
         raise Exit("--instructions needs valgrind: sudo apt-get install valgrind")
-    if int(articles) < 10:
+    try:
+        sizes = tuple(int(size) for size in str(articles).split(","))
+    except ValueError:
+        raise Exit(f"--articles {articles!r}: give whole numbers, comma-separated (e.g. 1000,5000)", code=2) from None
+    if min(sizes) < 10:
         raise Exit("--articles: give at least 10 (the bench edits several different articles)", code=2)
     if str(ROOT / "scripts") not in sys.path:
         sys.path.insert(0, str(ROOT / "scripts"))
     import bench as product_bench
+    import benchcorpus
 
-    print(product_bench.report(product_bench.run(int(articles), int(rounds), bool(instructions), bool(preview))))
+    chosen = benchcorpus.SHAPES if shapes == "all" else tuple(s.strip() for s in shapes.split(",") if s.strip())
+    unknown = [shape for shape in chosen if shape not in benchcorpus.SHAPES]
+    if unknown or not chosen:
+        raise Exit(f"--shapes {shapes!r}: choose among {', '.join(benchcorpus.SHAPES)} or all", code=2)
+    builds = tuple(b.strip() for b in configurations.split(",") if b.strip()) or product_bench.CONFIGURATIONS
+    if any(b not in product_bench.CONFIGURATIONS for b in builds):
+        raise Exit(f"--configurations {configurations!r}: choose among {', '.join(product_bench.CONFIGURATIONS)}",
+                   code=2)
+    print(product_bench.report(product_bench.run(sizes, int(rounds), bool(instructions), bool(preview),
+                                                 shapes=chosen, configurations=builds)))
     if search:
         import bench_search
 
-        print(bench_search.report(bench_search.run(int(articles), 10 * int(articles), max(3, int(rounds)))))
+        print(bench_search.report(bench_search.run(sizes[0], 10 * sizes[0], max(3, int(rounds)))))
 
 
 # --- live preview: the writer's cadence (scripts/bench_preview.py) -------------------------
@@ -528,6 +551,7 @@ def _publishing():
     """The publish pipeline, scripts/publishing (imported on use: no work at import time)."""
     if str(ROOT / "scripts") not in sys.path:
         sys.path.insert(0, str(ROOT / "scripts"))
+    import publishing.changed
     import publishing.erasure
     import publishing.gates
     import publishing.gitpages
@@ -550,6 +574,14 @@ def _production_site(tmp: Path):
     _site_errors(lambda: publishing.site.Site.from_settings(tmp / "site", settings))
     build_site(PRODUCTION_SETTINGS, tmp / "site", fatal="warnings")
     return publishing.site.Site.from_settings(tmp / "site", settings)
+
+
+def _published_site(read):
+    """The published site's files for the HTML gate's scope (publishing/changed.py), or None: every page."""
+    published, why = read()
+    if published is None:
+        print(f"HTML gate: every page is checked ({why}).")
+    return published
 
 
 def _replace_folder(source: Path, target: Path) -> None:
@@ -595,8 +627,10 @@ def _deploy_target(target, remote, bucket, endpoint_url, prefix):
     "bucket": "s3 target: the bucket's name (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).",
     "endpoint_url": "s3 target: address of an S3-compatible service instead of AWS.",
     "prefix": "s3 target: folder of the bucket to publish into (default: the bucket's root).",
+    "full_html": "Check every page with the HTML validator (the nightly run does); by default only the pages "
+                 "that differ from the published site are (every other gate always reads the whole site).",
 })
-def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url=None, prefix=""):
+def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url=None, prefix="", full_html=False):
     """Build the production site, run every quality gate, and deploy only if all of them passed."""
     publishing = _publishing()
     deploy_error = publishing.pipeline.DeployError
@@ -612,8 +646,11 @@ def publish(c, target, remote=None, branch="gh-pages", bucket=None, endpoint_url
             deploy = functools.partial(publishing.gitpages.deploy, site, remote, branch, source)
         else:
             deploy = functools.partial(publishing.s3.deploy, site, bucket, prefix, endpoint_url, client)
+        published = None if full_html else _published_site(
+            lambda: publishing.changed.from_git(remote, branch) if target == "git"
+            else publishing.changed.from_s3(client, bucket, prefix))
         try:
-            result = publishing.pipeline.publish(site, deploy)
+            result = publishing.pipeline.publish(site, deploy, published=published)
         except publishing.pipeline.GatesFailed as exc:
             raise Exit(f"Publish stopped: {exc}. Nothing was deployed: the published site is as it was. "
                        "Each line above names the page or feed, the rule and the fix.", code=1) from None

@@ -1,7 +1,8 @@
 """Benchmark: the whole product as users run it, next to plain Pelican (behind `invoke bench`).
 
-On a generated corpus (benchcorpus.py: N articles of realistic Markdown and
-10×N contributions) it builds:
+On a generated corpus (benchcorpus.py: N articles and 10×N contributions, in
+one or several shapes: realistic, long articles, many tags and authors, long
+threads, many images; each size and shape is reported on its own) it builds:
 
 - **ours**: every plugin, production settings (publishconf.py), feeds
   included, with Pelican's and our caches as a user has them: *cold* (empty
@@ -15,7 +16,9 @@ Each build runs in a fresh process, right next to a plain Pelican build (a
 pair; the order alternates from one round to the next), because this shared
 machine changes speed by tens of percent from one minute to the next: each
 figure is the median of the per-pair ratios, with their range. Peak memory
-is the build process's max RSS (worker processes apart). With
+is the build process's max RSS (worker processes apart), and "every process"
+the highest sum, read every 50 ms, of the resident memory of the build and of
+every process it started (Pagefind, git, workers), plain Pelican's likewise. With
 ``instructions``, valgrind also counts the instructions of a plain, a cold
 (in one process) and a warm build: a figure that noise does not move.
 
@@ -45,12 +48,40 @@ import benchcorpus
 
 ROOT = Path(__file__).resolve().parents[1]
 SITEURL = "https://marques-communautes.github.io"
-TARGETS = {"warm": 1.0, "cold": 1.5, "memory": 1.5, "preview_median": 1.0, "preview_worst": 2.0, "site": 3.0}
+# Issue 28 point 4: time against plain Pelican's, the build process's peak memory against plain Pelican's, and
+# every process of the build together (Pagefind's included) at 5,000 articles, in MiB.
+TARGETS = {"warm": 1.0, "cold": 1.5, "memory": 2.0, "tree_mib_5000": 1536, "preview_median": 1.0,
+           "preview_worst": 2.0, "site": 3.0}
+CONFIGURATIONS = ("cold", "warm", "edit", "approve")
 
-# Runs one Pelican build in this process and prints its time and peak memory as JSON.
+# Runs one Pelican build in this process and prints its time and peak memory as JSON. A thread reads, every
+# 50 ms, the resident memory of the process and of every process it started (Pagefind, git, workers) from
+# /proc: their sum at its highest is "tree_peak_mib", what the machine must hold at once.
 RUNNER = """
-import json, resource, sys, time
+import json, os, resource, sys, threading, time
 sys.argv = ["pelican"] + sys.argv[1:]
+def tree_kib():
+    total, todo, seen = 0, [os.getpid()], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                total += next((int(l.split()[1]) for l in status if l.startswith("VmRSS:")), 0)
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as children:
+                    todo += [int(child) for child in children.read().split()]
+        except (OSError, ValueError):
+            pass
+    return total
+tree_peak = [0]
+def sample():
+    while True:
+        tree_peak[0] = max(tree_peak[0], tree_kib())
+        time.sleep(0.05)
+threading.Thread(target=sample, daemon=True).start()
 from pelican import main
 def children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -66,7 +97,8 @@ usage = resource.getrusage(resource.RUSAGE_SELF)
 print("BENCH " + json.dumps({"seconds": elapsed,
       "cpu_seconds": time.process_time() - cpu_start + children_cpu() - children_start,
       "peak_mib": usage.ru_maxrss / 1024,
-      "workers_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+      "workers_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+      "tree_peak_mib": max(tree_peak[0], tree_kib()) / 1024}))
 """
 # Reads every file under the folders given (see warm_up).
 WARM_UP = """
@@ -82,10 +114,11 @@ for folder in sys.argv[1:]:
 class Corpus:
     """The generated site and the two ways of building it."""
 
-    def __init__(self, folder: Path, articles: int):
+    def __init__(self, folder: Path, articles: int, shape: str = "realistic"):
         self.folder = folder
         self.articles = articles
-        self.content = benchcorpus.make(folder, articles)
+        self.shape = shape
+        self.content = benchcorpus.make(folder, articles, shape=shape)
         self.plain_settings = benchcorpus.plain_settings(folder, self.content, SITEURL)
         self.cache = folder / "cache-warm"
         self.edits = 0
@@ -163,15 +196,19 @@ def summary(ratios: list[float]) -> dict:
     return {"median": statistics.median(ratios), "low": min(ratios), "high": max(ratios)}
 
 
-def measure_builds(corpus: Corpus, rounds: int) -> dict:
-    """Every configuration, each build paired with a plain Pelican build; figures by configuration."""
+def measure_builds(corpus: Corpus, rounds: int, configurations: tuple[str, ...] = CONFIGURATIONS,
+                   check: bool = True) -> dict:
+    """Each configuration, each build paired with a plain Pelican build; figures by configuration.
+
+    With `check`, two more builds show that a warm build writes the bytes of a cold one.
+    """
     folder = corpus.folder
     warm = (corpus.content, ROOT / "theme", ROOT / "plugins")
     # After a first build, a user's Python keeps the plugins' bytecode; a machine with
     # PYTHONDONTWRITEBYTECODE would otherwise charge every build for compiling them again.
     compileall.compile_dir(ROOT / "plugins", quiet=1)
     build_once(corpus.ours(folder / "out-prime", corpus.cache), warm)  # fills the kept caches
-    runs: dict[str, list[tuple[dict, dict]]] = {name: [] for name in ("cold", "warm", "edit", "approve")}
+    runs: dict[str, list[tuple[dict, dict]]] = {name: [] for name in CONFIGURATIONS if name in configurations}
     for number in range(rounds):
         for label in runs:
             if label == "edit":
@@ -185,12 +222,12 @@ def measure_builds(corpus: Corpus, rounds: int) -> dict:
             pair = (mine(), theirs()) if number % 2 == 0 else tuple(reversed((theirs(), mine())))
             runs[label].append(pair)
     # The caches must change nothing: a warm build writes the very bytes of a build from nothing.
-    check = folder / "out-check"
-    build_once(corpus.ours(check, folder / "cache-check"), warm)
-    build_once(corpus.ours(folder / "out-check-warm", corpus.cache), warm)
-    differ = different_files(check, folder / "out-check-warm")
-    if differ:
-        raise RuntimeError(f"warm and cold builds differ in {len(differ)} files, e.g. {differ[:3]}")
+    if check:
+        build_once(corpus.ours(folder / "out-check", folder / "cache-check"), warm)
+        build_once(corpus.ours(folder / "out-check-warm", corpus.cache), warm)
+        differ = different_files(folder / "out-check", folder / "out-check-warm")
+        if differ:
+            raise RuntimeError(f"warm and cold builds differ in {len(differ)} files, e.g. {differ[:3]}")
     figures = {}
     for label, pairs in runs.items():
         figures[label] = {
@@ -200,7 +237,10 @@ def measure_builds(corpus: Corpus, rounds: int) -> dict:
             "plain_seconds": statistics.median(theirs["seconds"] for _, theirs in pairs),
             "peak_mib": max(mine["peak_mib"] for mine, _ in pairs),
             "workers_peak_mib": max(mine["workers_peak_mib"] for mine, _ in pairs),
+            "tree_peak_mib": max(mine["tree_peak_mib"] for mine, _ in pairs),
             "plain_peak_mib": max(theirs["peak_mib"] for _, theirs in pairs),
+            "plain_tree_peak_mib": max(theirs["tree_peak_mib"] for _, theirs in pairs),
+            "memory": summary([mine["peak_mib"] / theirs["peak_mib"] for mine, theirs in pairs]),
             "rounds": [round(mine["seconds"], 2) for mine, _ in pairs],
             "plain_rounds": [round(theirs["seconds"], 2) for _, theirs in pairs],
         }
@@ -309,17 +349,26 @@ def measure_preview(corpus: Corpus, edits: int = 10) -> dict:
             "contribution_site": contribution_site}
 
 
-def run(articles: int = 1000, rounds: int = 3, instructions: bool = False, preview: bool = True,
-        edits: int = 10) -> dict:
-    """Build the corpus every way; return the figures (see report)."""
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        corpus = Corpus(Path(tmp), articles)
-        figures = {"articles": articles, "contributions": 10 * articles, "rounds": rounds,
-                   "builds": measure_builds(corpus, rounds)}
-        if instructions:
-            figures["instructions"] = count_instructions(corpus)
-        if preview:
-            figures["preview"] = measure_preview(corpus, edits)
+def run(articles: int | tuple[int, ...] = 1000, rounds: int = 3, instructions: bool = False, preview: bool = True,
+        edits: int = 10, shapes: tuple[str, ...] = ("realistic",),
+        configurations: tuple[str, ...] = CONFIGURATIONS) -> dict:
+    """Build a corpus of each size and shape every way asked; return the figures (see report).
+
+    The live preview is measured once, on the first shape at the first size.
+    """
+    sizes = (articles,) if isinstance(articles, int) else tuple(articles)
+    figures: dict = {"sizes": list(sizes), "rounds": rounds, "runs": []}
+    for size in sizes:
+        for shape in shapes:
+            with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+                corpus = Corpus(Path(tmp), size, shape)
+                item = {"articles": size, "contributions": 10 * size, "shape": shape,
+                        "builds": measure_builds(corpus, rounds, configurations)}
+                if instructions:
+                    item["instructions"] = count_instructions(corpus)
+                if preview and "preview" not in figures:
+                    figures["preview"] = measure_preview(corpus, edits)
+                figures["runs"].append(item)
     return figures
 
 
@@ -327,33 +376,60 @@ def _ratio(item: dict) -> str:
     return f"{item['median']:.2f}× (pairs {item['low']:.2f} to {item['high']:.2f})"
 
 
+NAMES = {"cold": "cold build (empty caches)", "warm": "warm build (nothing changed)",
+         "edit": "after saving one article", "approve": "after approving one contribution"}
+
+
+def _memory_growth(runs: list[dict]) -> list[str]:
+    """Whether every process together grows no faster than the corpus, shape by shape (cold builds)."""
+    lines = []
+    for shape in dict.fromkeys(item["shape"] for item in runs):
+        points = sorted((item["articles"], item["builds"]["cold"]["tree_peak_mib"]) for item in runs
+                        if item["shape"] == shape and "cold" in item["builds"])
+        if len(points) >= 2:
+            (small, low), (large, high) = points[0], points[-1]
+            lines.append(f"  memory of every process, {shape}: {low:.0f} MiB at {small} articles, {high:.0f} MiB at "
+                         f"{large} ({high / low:.2f}× for {large / small:.0f}× the articles: "
+                         f"{'no faster than linear' if high / low <= large / small else 'FASTER than linear'})")
+    return lines
+
+
 def report(figures: dict) -> str:
-    """The figures as the bench prints them."""
-    builds = figures["builds"]
-    lines = [f"Benchmark: {figures['articles']} articles, {figures['contributions']} contributions; ours = every "
-             f"plugin, production settings; plain = Pelican alone (default theme, Atom feeds, no caches); "
-             f"{figures['rounds']} round(s), each build paired with a plain one, medians of the pair ratios"]
-    names = {"cold": "cold build (empty caches)", "warm": "warm build (nothing changed)",
-             "edit": "after saving one article", "approve": "after approving one contribution"}
-    for label, text in names.items():
-        item = builds[label]
-        workers = f" + workers {item['workers_peak_mib']:.0f} MiB" if item["workers_peak_mib"] else ""
-        lines.append(f"  {text:<34} {item['seconds']:6.2f} s vs plain {item['plain_seconds']:6.2f} s: "
-                     f"time {_ratio(item['time'])}, CPU {item['cpu']['median']:.2f}×; peak "
-                     f"{item['peak_mib']:.0f} MiB{workers} vs {item['plain_peak_mib']:.0f} MiB "
-                     f"({item['peak_mib'] / item['plain_peak_mib']:.2f}×)")
-        lines.append(f"  {'':<34} every build (s): ours {item['rounds']}, plain {item['plain_rounds']}")
-    memory = builds["warm"]["peak_mib"] / builds["warm"]["plain_peak_mib"]
-    verdicts = [
-        ("warm ≤ 1.0× plain", builds["warm"]["time"]["median"] <= TARGETS["warm"]),
-        ("cold ≤ 1.5× plain", builds["cold"]["time"]["median"] <= TARGETS["cold"]),
-        ("peak memory ≤ 1.5× plain", memory <= TARGETS["memory"]),
-    ]
-    if "instructions" in figures:
-        counted = figures["instructions"]
-        lines.append(f"  instructions (valgrind): plain {counted['plain'] / 1e9:.2f} G, cold in one process "
-                     f"{counted['cold'] / 1e9:.2f} G ({counted['cold'] / counted['plain']:.2f}×), warm "
-                     f"{counted['warm'] / 1e9:.2f} G ({counted['warm'] / counted['plain']:.2f}×)")
+    """The figures as the bench prints them: one block per size and shape, then the targets."""
+    lines = [f"Benchmark: ours = every plugin, production settings (search included); plain = Pelican alone "
+             f"(default theme, Atom feeds, no caches); {figures['rounds']} round(s), each build paired with a plain "
+             f"one, medians of the pair ratios with their range; peak = the build process's, every process = the "
+             f"highest sum of the build's processes (Pagefind, git, workers) read every 50 ms"]
+    verdicts = []
+    for item in figures["runs"]:
+        builds = item["builds"]
+        lines.append(f" {item['shape']}: {item['articles']} articles, {item['contributions']} contributions")
+        for label, text in NAMES.items():
+            if label not in builds:
+                continue
+            build = builds[label]
+            lines.append(f"  {text:<34} {build['seconds']:6.2f} s vs plain {build['plain_seconds']:6.2f} s: "
+                         f"time {_ratio(build['time'])}, CPU {build['cpu']['median']:.2f}×; peak "
+                         f"{build['peak_mib']:.0f} MiB vs {build['plain_peak_mib']:.0f} MiB "
+                         f"({_ratio(build['memory'])}); every process {build['tree_peak_mib']:.0f} MiB "
+                         f"vs {build['plain_tree_peak_mib']:.0f} MiB")
+            lines.append(f"  {'':<34} every build (s): ours {build['rounds']}, plain {build['plain_rounds']}")
+        if "instructions" in item:
+            counted = item["instructions"]
+            lines.append(f"  instructions (valgrind): plain {counted['plain'] / 1e9:.2f} G, cold in one process "
+                         f"{counted['cold'] / 1e9:.2f} G ({counted['cold'] / counted['plain']:.2f}×), warm "
+                         f"{counted['warm'] / 1e9:.2f} G ({counted['warm'] / counted['plain']:.2f}×)")
+        where = f"{item['shape']} {item['articles']}"
+        if "warm" in builds:
+            verdicts.append((f"{where} warm ≤ 1.0× plain", builds["warm"]["time"]["median"] <= TARGETS["warm"]))
+        if "cold" in builds:
+            verdicts.append((f"{where} cold ≤ 1.5× plain", builds["cold"]["time"]["median"] <= TARGETS["cold"]))
+        peak = max(build["memory"]["median"] for build in builds.values())
+        verdicts.append((f"{where} peak ≤ 2× plain", peak <= TARGETS["memory"]))
+        if item["articles"] >= 5000:
+            tree = max(build["tree_peak_mib"] for build in builds.values())
+            verdicts.append((f"{where} every process < 1.5 GiB", tree < TARGETS["tree_mib_5000"]))
+    lines += _memory_growth(figures["runs"])
     if "preview" in figures:
         preview = figures["preview"]
         page = preview["page"]

@@ -1,11 +1,24 @@
-"""The benchmark's synthetic site: N articles of realistic Markdown and 10×N contributions.
+"""The benchmark's synthetic site: N articles of realistic Markdown and 10×N contributions, in several shapes.
 
-Each article has about 800 French-looking words in sections with headings,
-paragraphs with emphasis and links (to the web and to other articles), a
-bulleted and a numbered list, a quotation and an image, plus the header
-fields our writers use. Contributions are spread over the articles with
-threads, every kind and status, and Markdown in some bodies. Everything comes
-from a fixed seed, so two corpora of the same size are byte-identical.
+In the ``realistic`` shape each article has about 800 French-looking words in
+sections with headings, paragraphs with emphasis and links (to the web and to
+other articles), a bulleted and a numbered list, a quotation and an image,
+plus the header fields our writers use. Contributions are spread over the
+articles with threads, every kind and status, and Markdown in some bodies.
+
+The other shapes stress one thing each, so that no figure of the bench
+depends on one shape of site (issue 28 point 4):
+
+- ``long``: articles of about 6,000 words, with a dozen sections, sub-headings,
+  nested lists, numbered lists and a table;
+- ``taxonomy``: many tags (about ten per article, out of N/2) and many
+  authors (N/10 profiles, one to three authors per article);
+- ``threads``: the same 10×N contributions gathered on a tenth of the
+  articles (threads of about 100), each of several paragraphs;
+- ``images``: four images of its own per article (distinct files of a few kB).
+
+Everything comes from a fixed seed, so two corpora of the same size and shape
+are byte-identical.
 """
 
 from __future__ import annotations
@@ -14,6 +27,8 @@ import base64
 import functools
 import random
 import runpy
+import struct
+import zlib
 from pathlib import Path
 
 WORDS = ("marque communauté conversation transparence réseau confiance message public idée écoute "
@@ -25,6 +40,7 @@ PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4
 IMAGES = 20
 AUTHORS = 20
 READERS = 500
+SHAPES = ("realistic", "long", "taxonomy", "threads", "images")
 
 
 def _words(rng: random.Random, count: int) -> str:
@@ -77,7 +93,68 @@ def article_text(rng: random.Random, number: int, slug: str, slugs: list[str]) -
     return header + "\n" + _paragraph(rng, slugs, number) + "\n\n" + "\n\n".join(sections) + "\n"
 
 
-def contribution_text(rng: random.Random, number: int, slug: str, siblings: list[str]) -> str:
+def long_article_text(rng: random.Random, number: int, slug: str, slugs: list[str]) -> str:
+    """A long article (about 6,000 words): twelve sections with sub-headings, nested lists and a table."""
+    header, _, _ = article_text(rng, number, slug, slugs).partition("\n\n")
+    sections = []
+    for section in range(12):
+        body = [f"## {_sentence(rng, 5)[:-1]}", _paragraph(rng, slugs, number), f"### {_sentence(rng, 4)[:-1]}",
+                _paragraph(rng, slugs, number)]
+        items = []
+        for _ in range(4):
+            items.append(f"- {_sentence(rng, 8)}")
+            items += [f"    - {_sentence(rng, 6)}" for _ in range(2)]
+        body.append("\n".join(items))
+        body.append(_paragraph(rng, slugs, number))
+        body.append("\n".join(f"{n}. {_sentence(rng, 9)}" for n in range(1, 6)))
+        if section % 4 == 1:
+            rows = [f"| {_words(rng, 2)} | {rng.randrange(1000)} | {_words(rng, 3)} |" for _ in range(5)]
+            body.append("| Terme | Valeur | Note |\n|---|---|---|\n" + "\n".join(rows))
+        if section % 3 == 2:
+            body.append(f"> {_sentence(rng, 25)}")
+        body.append(_paragraph(rng, slugs, number))
+        sections.append("\n\n".join(body))
+    return header + "\n\n" + _paragraph(rng, slugs, number) + "\n\n" + "\n\n".join(sections) + "\n"
+
+
+def taxonomy_header(rng: random.Random, text: str, articles: int) -> str:
+    """An article's text with about ten tags out of N/2 and one to three authors out of N/10."""
+    header, _, body = text.partition("\n\n")
+    tags = ", ".join(sorted({f"etiquette-{rng.randrange(max(40, articles // 2)):05d}" for _ in range(10)}))
+    names = sorted({f"Auteur {rng.randrange(max(AUTHORS, articles // 10)):05d}" for _ in range(rng.choice((1, 1, 2, 3)))})
+    # Author: is required (editorial/validate.py); Authors: lists every author when there are several.
+    authors = f"Author: {names[0]}" + (f"\nAuthors: {', '.join(names)}" if len(names) > 1 else "")
+    lines = [("Tags: " + tags) if line.startswith("Tags: ") else authors
+             if line.startswith("Author: ") else line for line in header.splitlines()]
+    return "\n".join(lines) + "\n\n" + body
+
+
+def png(rng: random.Random, width: int, height: int) -> bytes:
+    """A valid PNG of noise (what a photo weighs more than a flat image), made with zlib alone."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + bytes(rng.getrandbits(8) for _ in range(width * 3)) for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
+
+
+def with_images(rng: random.Random, text: str, number: int, images: Path) -> str:
+    """An article's text with four images of its own, written into `images`."""
+    figures = []
+    for index in range(4):
+        name = f"a{number:05d}-{index}.png"
+        (images / name).write_bytes(png(rng, rng.randint(16, 40), rng.randint(16, 40)))
+        figures.append(f"![{_sentence(rng, 5)[:-1]}]({{static}}/images/{name})")
+    parts = text.rstrip("\n").split("\n\n## ")
+    for index, figure in enumerate(figures):
+        target = min(index + 1, len(parts) - 1)
+        parts[target] += "\n\n" + figure
+    return "\n\n## ".join(parts) + "\n"
+
+
+def contribution_text(rng: random.Random, number: int, slug: str, siblings: list[str], paragraphs: int = 1) -> str:
     """The file of one contribution (a tenth are pending or rejected; some replies; some Markdown)."""
     ident = f"b-{number:06d}"
     kind = rng.choice(["comment"] * 6 + ["testimonial", "idea", "mention", "comment"])
@@ -93,6 +170,9 @@ def contribution_text(rng: random.Random, number: int, slug: str, siblings: list
     if status == "rejected":
         lines.append("Reason: spam")
     body = _sentence(rng, rng.randint(15, 40))
+    if paragraphs > 1:
+        body = "\n\n".join(" ".join(_sentence(rng, rng.randint(10, 25)) for _ in range(rng.randint(2, 5)))
+                           for _ in range(paragraphs))
     if rng.random() < 0.3:
         body += f"\n\n*{_sentence(rng, 8)}* Voir https://exemple-{rng.randrange(50)}.org/page."
     if rng.random() < 0.1:
@@ -100,8 +180,11 @@ def contribution_text(rng: random.Random, number: int, slug: str, siblings: list
     return "\n".join(lines) + "\n\n" + body + "\n"
 
 
-def make(root: Path, articles: int, contributions: int | None = None, seed: int = 2009) -> Path:
-    """Write the corpus's content folder under `root`; return its path."""
+def make(root: Path, articles: int, contributions: int | None = None, seed: int = 2009,
+         shape: str = "realistic") -> Path:
+    """Write the corpus's content folder under `root`, in one of SHAPES; return its path."""
+    if shape not in SHAPES:
+        raise ValueError(f"unknown corpus shape {shape!r}: choose among {', '.join(SHAPES)}")
     rng = random.Random(seed)
     contributions = 10 * articles if contributions is None else contributions
     content = root / "content"
@@ -113,20 +196,36 @@ def make(root: Path, articles: int, contributions: int | None = None, seed: int 
         (content / "authors" / f"auteur-{number:02d}.md").write_text(
             f"Name: Auteur {number:02d}\nRole: Rédaction\nOrganisation: Banc d'essai\n\nBiographie courte.\n",
             encoding="utf-8")
+    if shape == "taxonomy":
+        for number in range(max(AUTHORS, articles // 10)):
+            (content / "authors" / f"auteur-{number:05d}.md").write_text(
+                f"Name: Auteur {number:05d}\nRole: Rédaction\nOrganisation: Banc d'essai\n\nBiographie courte.\n",
+                encoding="utf-8")
     (content / "pages" / "a-propos.md").write_text("Title: À propos\n\nUne page du banc d'essai.\n", encoding="utf-8")
     slugs: list[str] = []
     for number in range(articles):
         slug = f"article-{number:05d}"
-        (content / "articles" / f"{slug}.md").write_text(article_text(rng, number, slug, slugs[-50:]),
-                                                         encoding="utf-8")
+        if shape == "long":
+            text = long_article_text(rng, number, slug, slugs[-50:])
+        else:
+            text = article_text(rng, number, slug, slugs[-50:])
+        if shape == "taxonomy":
+            text = taxonomy_header(rng, text, articles)
+        elif shape == "images":
+            text = with_images(rng, text, number, content / "images")
+        (content / "articles" / f"{slug}.md").write_text(text, encoding="utf-8")
         slugs.append(slug)
     threads: dict[str, list[str]] = {}
+    # The threads shape gathers the contributions on every tenth article (threads of about 100).
+    hosts = slugs[::10] if shape == "threads" else slugs
     for number in range(contributions):
-        slug = slugs[number % len(slugs)]
+        slug = hosts[number % len(hosts)]
         siblings = threads.setdefault(slug, [])
         folder = content / "contributions" / slug
         folder.mkdir(exist_ok=True)
-        (folder / f"b-{number:06d}.md").write_text(contribution_text(rng, number, slug, siblings), encoding="utf-8")
+        paragraphs = rng.randint(2, 5) if shape == "threads" else 1
+        (folder / f"b-{number:06d}.md").write_text(contribution_text(rng, number, slug, siblings[-30:], paragraphs),
+                                                   encoding="utf-8")
         siblings.append(f"b-{number:06d}")
     return content
 

@@ -132,6 +132,17 @@ def test_pull_requests_get_the_build_and_the_gates_but_never_deploy(workflow):
     assert "secrets." not in str(gates)
 
 
+def test_the_nightly_run_validates_every_page_and_a_merge_the_changed_ones(workflow):
+    """Issue 28 point 3: vnu reads only what differs from the published site, except at night."""
+    (job,) = workflow["jobs"].values()
+    deploy = step(job, "invoke publish --target git")["run"]
+    assert "${{ github.event_name == 'schedule' && '--full-html' || '' }}" in deploy
+    assert deploy.count("--full-html") == 1
+    gates = step(job, "invoke check --production")["run"]
+    assert '${PUBLIC_REPOSITORY:+--html-since "${GITHUB_SERVER_URL}/${PUBLIC_REPOSITORY}.git"}' in gates
+    assert "--full-html" not in gates
+
+
 def test_a_failed_build_or_gate_never_replaces_the_published_site(workflow):
     """The deploy is `invoke publish` (gates, then a push only if all passed, never forced), and nothing else pushes."""
     job = workflow["jobs"]["publish"]

@@ -11,6 +11,7 @@ Readers search in their own browser: no server, no other host.
 
 Modules: ``config`` (the ``SEARCH`` setting and its switch), ``records``
 (what is indexed, from the build's own objects), ``indexer`` (Pagefind),
+``kept`` (the last index, used again while nothing indexed changed),
 ``generator`` (the search page and the index). ``register()`` only connects
 signals.
 """

@@ -8,7 +8,9 @@ Registered through ``get_generators`` after the other plugins:
 - ``start_index`` (on ``all_generators_finalized``: every source has been
   read, static files included, so an article's content has its final links)
   makes the records and starts Pagefind in the background;
-- ``generate_output`` writes ``/recherche/`` and waits for the index.
+- ``generate_output`` writes ``/recherche/`` and waits for the index (or
+  for the last one, put back from CACHE_PATH when nothing indexed changed:
+  kept.py).
 
 A failure of Pagefind fails the build, so that a site without its index
 never replaces a good one.
@@ -81,7 +83,8 @@ class SearchGenerator(Generator):
                                      future_ok=bool(self.settings.get("WITH_FUTURE_DATES", True)),
                                      now=dt.datetime.now(dt.timezone.utc))
         self.records_seconds = time.perf_counter() - start
-        self.indexing = Indexing(self.records, Path(self.output_path) / cfg.bundle_dir, cfg.language).start()
+        self.indexing = Indexing(self.records, Path(self.output_path) / cfg.bundle_dir, cfg.language,
+                                 cache=self.settings.get("CACHE_PATH") or None).start()
 
     def generate_output(self, writer):
         """Write the search page, then wait for the index of the published articles, pages and contributions."""
@@ -96,6 +99,10 @@ class SearchGenerator(Generator):
         self.start_index()  # when no signal started it (a generator used on its own)
         self.written = self.indexing.finish()
         counts = {kind: sum(1 for r in self.records if r.kind == kind) for kind in RESULT_KINDS}
+        if self.written.reused:
+            log.info(PREFIX + "nothing indexed changed since the last index (%d records): kept it, Pagefind did "
+                     "not run (%.2f s)", len(self.records), self.written.seconds)
+            return
         log.info(PREFIX + "indexed %d articles, %d pages and %d contributions (in %d threads): records %.2f s, "
                  "Pagefind %.2f s (the build waited %.2f s for it), %s/ holds %d files, %.1f MB", counts["article"],
                  counts["page"], sum(len(r.sections) for r in self.records), counts["contribution"],

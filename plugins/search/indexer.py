@@ -23,6 +23,9 @@ pages (see README, "Search", for what it costs).
 Pagefind also writes its ready-made search interfaces; the site has its own
 (theme/templates/recherche.html, theme/static/js/recherche.js), so they are
 removed: the output holds only what the search page uses.
+
+When nothing indexed changed since the build that wrote the cache, Pagefind
+does not run at all: kept.py puts that build's index back (issue 28 point 3).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from pathlib import Path
 
 from blogcore.errors import SiteError
 
+from . import kept
 from .records import Record
 
 # Pagefind's own search interfaces (default, modular, component UI, highlighting), and its web
@@ -60,6 +64,7 @@ class Written:
     waited: float  # how long the build waited for it at the end (the rest ran beside the pages)
     files: int
     bytes: int
+    reused: bool = False  # nothing indexed had changed: the kept index was put back, Pagefind did not run
 
 
 def find_binary(root: Path = ROOT) -> Path:
@@ -160,11 +165,14 @@ class Indexing:
     Pelican, in one Python thread, writes the site; `finish` waits for it.
     """
 
-    def __init__(self, records: list[Record], folder: Path, language: str, binary: Path | None = None):
+    def __init__(self, records: list[Record], folder: Path, language: str, binary: Path | None = None,
+                 cache: Path | None = None):
         self.binary = binary or find_binary()
         self.records = records
         self.folder = Path(folder).resolve()
         self.language = language
+        self.cache = Path(cache) if cache else None  # where kept.py keeps the last index (None: never kept)
+        self.reused = False
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._start = self._end = 0.0
@@ -179,7 +187,13 @@ class Indexing:
 
     def _run(self) -> None:
         try:
-            asyncio.run(_index(self.records, self.folder, self.language, self.binary))
+            made_under = kept.key(self.records, self.language, self.binary)
+            self.reused = kept.restore(self.cache, made_under, self.folder)
+            if not self.reused:
+                asyncio.run(_index(self.records, self.folder, self.language, self.binary))
+                for name in UNUSED:
+                    (self.folder / name).unlink(missing_ok=True)
+                kept.keep(self.cache, made_under, self.folder)
         except BaseException as exc:  # handed to finish(), in the build's own thread
             self._error = exc
         finally:
@@ -198,13 +212,11 @@ class Indexing:
             raise SiteError(str(self.folder), "pagefind", str(self._error), "Pagefind could not write the search index",
                             "read the message; if it persists, turn search off with SEARCH = {\"enabled\": False} "
                             "and report it") from self._error
-        for name in UNUSED:
-            (self.folder / name).unlink(missing_ok=True)
         files = [p for p in self.folder.rglob("*") if p.is_file()]
         return Written(len(self.records), self._end - self._start, waited, len(files),
-                       sum(p.stat().st_size for p in files))
+                       sum(p.stat().st_size for p in files), self.reused)
 
 
-def write_index(records: list[Record], folder: Path, language: str) -> Written:
+def write_index(records: list[Record], folder: Path, language: str, cache: Path | None = None) -> Written:
     """Index the records with Pagefind into `folder` (replaced) and wait for it; SiteError when it fails."""
-    return Indexing(records, folder, language).start().finish()
+    return Indexing(records, folder, language, cache=cache).start().finish()

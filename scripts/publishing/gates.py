@@ -2,7 +2,8 @@
 
 GATES, in the order of the report:
 
-    html   the Nu Html Checker finds no error and no warning (htmlgate.py)
+    html   the Nu Html Checker finds no error and no warning (htmlgate.py); on a merge, in the
+           files that differ from the published site only (changed.py), the nightly run in all
     links  every internal link and #anchor resolves, sitemap and feeds included (links.py)
     feeds  every feed parses and follows the W3C validator's rules (feeds.py)
     a11y   axe-core finds no violation on the key pages, light and dark (browsergate.py)
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from blogcore.errors import Problem, SiteError
 
 from . import browsergate, feeds, htmlgate, links
+from .changed import Published
 from .site import Site
 
 GATES = ("html", "links", "feeds", "a11y", "hosts")
@@ -64,15 +66,16 @@ def _crashed(name: str, exc: BaseException) -> list[Problem]:
 
 
 def run_gates(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] | None = None,
-              ) -> list[GateResult]:
-    """Run the selected gates on a build; every gate runs, even after another failed (pages: browsergate.key_pages)."""
+              published: Published | None = None) -> list[GateResult]:
+    """Run the selected gates on a build; every gate runs, even after another failed (pages: browsergate.key_pages;
+    published: the html gate checks only what differs from it, the others keep the whole build)."""
     pages = browsergate.key_pages(site) if pages is None else pages
     results: dict[str, GateResult] = {}
     started = time.monotonic()
     running = None
     try:
         if "html" in only:
-            running = htmlgate.start(site)
+            running = htmlgate.start(site, published)
         for name, gate in (("links", links.run), ("feeds", feeds.run)):
             if name in only:
                 began = time.monotonic()

@@ -7,6 +7,10 @@ whole site), and once, at the same time, over the stylesheets: vnu's
 --also-check-css would check both in one run but then reports HTML line
 numbers one too low.
 
+Scope: every such file of the build, or, given the published site
+(changed.py), only those that are new or differ from it: a merge is then
+checked in seconds, and the nightly run checks them all.
+
 Judged: every error, and every warning. vnu's warnings are about things
 that are valid but almost always a mistake (a section without heading, a
 document whose language differs from its lang attribute...); our own pages
@@ -26,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 from blogcore.errors import Problem
 
 from . import ROOT, shown
+from .changed import Published, changed_files
 from .site import Site
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -43,6 +48,7 @@ class Running:
     files: list[Path]
     processes: list[subprocess.Popen]
     problems: list[Problem]
+    scope: str = ""  # what was left out and why ("" when every file is checked)
 
     def kill(self) -> None:
         for process in self.processes:
@@ -54,7 +60,7 @@ class Running:
     def summary(self) -> str:
         pages = sum(1 for f in self.files if f.suffix in (".html", ".htm"))
         others = len(self.files) - pages
-        return f"{pages} pages" + (f" and {others} CSS/SVG file(s)" if others else "")
+        return f"{pages} pages" + (f" and {others} CSS/SVG file(s)" if others else "") + self.scope
 
 
 def tools_missing() -> list[str]:
@@ -67,13 +73,22 @@ def tools_missing() -> list[str]:
     return missing
 
 
-def start(site: Site) -> Running:
-    """Start vnu over every HTML, SVG and CSS file of the build; `finish` collects the result."""
+def start(site: Site, published: Published | None = None) -> Running:
+    """Start vnu over the HTML, SVG and CSS files of the build (only those that differ from `published`
+    when given); `finish` collects the result."""
     files = [p for p in site.files() if p.suffix.lower() in CHECKED_SUFFIXES]
+    scope = ""
+    if published is not None:
+        every = len(files)
+        files = changed_files(site, published, files)
+        scope = (f" new or changed since the published site ({published.where}), of {every}; the others "
+                 "passed this gate when they were published, and the nightly run checks them all")
     missing = tools_missing()
     if missing:
         problem = Problem("(the machine)", "tool", ", ".join(missing), "the HTML gate cannot run", SETUP_FIX)
-        return Running(site, files, [], [problem])
+        return Running(site, files, [], [problem], scope)
+    if not files:
+        return Running(site, files, [], [], scope)
     documents = [p for p in files if p.suffix.lower() != ".css"]
     stylesheets = [p for p in files if p.suffix.lower() == ".css"]
     processes = []
@@ -83,7 +98,7 @@ def start(site: Site) -> Running:
                        *map(str, batch)]
             processes.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                               encoding="utf-8", errors="replace"))
-    return Running(site, files, processes, [])
+    return Running(site, files, processes, [], scope)
 
 
 def finish(running: Running, timeout: float = 900) -> list[Problem]:

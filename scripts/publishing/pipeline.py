@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .changed import Published
 from .gates import GATES, GateResult, report, run_gates
 from .site import Site
 
@@ -40,10 +41,11 @@ class GatesFailed(Exception):
 
 
 def check(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] | None = None,
-          out: Callable[[str], None] = print) -> list[GateResult]:
-    """Run the gates and print the report; raise GatesFailed when one failed (pages: browsergate.key_pages)."""
+          out: Callable[[str], None] = print, published: Published | None = None) -> list[GateResult]:
+    """Run the gates and print the report; raise GatesFailed when one failed (pages: browsergate.key_pages;
+    published: the html gate's scope, see changed.py)."""
     started = time.monotonic()
-    results = run_gates(site, only, pages)
+    results = run_gates(site, only, pages, published)
     out(report(results, site, time.monotonic() - started))
     if any(not result.ok for result in results):
         raise GatesFailed(results)
@@ -51,7 +53,7 @@ def check(site: Site, only: tuple[str, ...] = GATES, pages: tuple[str, ...] | No
 
 
 def publish(site: Site, deploy: Callable[[], DeployResult], pages: tuple[str, ...] | None = None,
-            out: Callable[[str], None] = print) -> DeployResult:
+            out: Callable[[str], None] = print, published: Published | None = None) -> DeployResult:
     """Every gate, then `deploy()` only if all passed (GatesFailed / DeployError otherwise)."""
-    check(site, GATES, pages, out)
+    check(site, GATES, pages, out, published)
     return deploy()

@@ -24,7 +24,7 @@ def results(failing: str | None = None) -> list[GateResult]:
 
 
 def test_a_failing_gate_means_no_deploy(monkeypatch, tmp_path):
-    monkeypatch.setattr(pipeline, "run_gates", lambda site, only, pages: results("links"))
+    monkeypatch.setattr(pipeline, "run_gates", lambda site, only, pages, published=None: results("links"))
     deployed, printed = [], []
     with pytest.raises(pipeline.GatesFailed) as caught:
         pipeline.publish(Site(tmp_path, "https://example.org"), lambda: deployed.append(1), out=printed.append)
@@ -37,7 +37,7 @@ def test_a_failing_gate_means_no_deploy(monkeypatch, tmp_path):
 
 
 def test_every_gate_passing_deploys_once(monkeypatch, tmp_path):
-    monkeypatch.setattr(pipeline, "run_gates", lambda site, only, pages: results())
+    monkeypatch.setattr(pipeline, "run_gates", lambda site, only, pages, published=None: results())
     calls = []
     outcome = pipeline.DeployResult("git", True, "pushed")
     assert pipeline.publish(Site(tmp_path, "https://example.org"), lambda: calls.append(1) or outcome,
