@@ -133,10 +133,12 @@ def test_pull_requests_get_the_build_and_the_gates_but_never_deploy(workflow):
 
 
 def test_the_nightly_run_validates_every_page_and_a_merge_the_changed_ones(workflow):
-    """Issue 28 point 3: vnu reads only what differs from the published site, except at night."""
-    (job,) = workflow["jobs"].values()
+    """Issue 28 point 3: vnu reads only what differs from the published site, except at night (not on the
+    quarter-hour runs of « On time », which are schedules too)."""
+    job = workflow["jobs"]["publish"]
     deploy = step(job, "invoke publish --target git")["run"]
-    assert "${{ github.event_name == 'schedule' && '--full-html' || '' }}" in deploy
+    nightly = next(entry["cron"] for entry in workflow["on"]["schedule"] if "*" not in entry["cron"].split()[1])
+    assert f"${{{{ github.event.schedule == '{nightly}' && '--full-html' || '' }}}}" in deploy
     assert deploy.count("--full-html") == 1
     gates = step(job, "invoke check --production")["run"]
     assert '${PUBLIC_REPOSITORY:+--html-since "${GITHUB_SERVER_URL}/${PUBLIC_REPOSITORY}.git"}' in gates
