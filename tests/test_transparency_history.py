@@ -33,7 +33,8 @@ import pytest
 from conftest import FIXTURE_SITE, ROOT, Build
 from htmlcheck import soup, text_of
 
-pytestmark = pytest.mark.build
+# One worker runs this file: its tests share module-scoped builds (README, "For developers").
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("transparency_history")]
 
 SITE = "https://marques-communautes.github.io"
 NOTE = "Un paragraphe sur la source a été ajouté."
