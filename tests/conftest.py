@@ -1,7 +1,12 @@
-"""Shared test helpers: paths, and real Pelican builds run as a writer runs them."""
+"""Shared test helpers: paths, and real Pelican builds run as a writer runs them.
+
+The suite runs on every core (pytest-xdist, pyproject.toml's addopts): a build that several test
+files only read is a session fixture made with `shared_build`, built once for the whole run.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -79,10 +84,36 @@ def invoke(project: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=project, capture_output=True, text=True)
 
 
+def shared_build(tmp_path_factory, name: str, make) -> Build:
+    """One build for the whole run, shared by pytest-xdist's workers: tests only read it.
+
+    `make(folder)` builds into an empty `folder` and returns its Build. The first worker to ask builds
+    under a lock while the others wait, then they read the same folder (each worker's session
+    fixtures would otherwise build it again, on the same cores).
+    """
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent  # each worker's basetemp is <the run's folder>/popen-gwN
+    record = run / f"shared-{name}.json"
+    with open(run / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or if this worker dies
+        if record.exists():
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            return Build(saved["returncode"], Path(saved["output"]), saved["log"])
+        folder = run / f"shared-{name}"
+        shutil.rmtree(folder, ignore_errors=True)  # what a worker that died while building left
+        folder.mkdir()
+        build = make(folder)
+        saved = {"returncode": build.returncode, "output": str(build.output), "log": build.log}
+        record.write_text(json.dumps(saved), encoding="utf-8")
+        return build
+
+
 @pytest.fixture(scope="session")
 def fixture_production(tmp_path_factory) -> Build:
     """The fixture site built with production settings."""
-    build = run_pelican(FIXTURE_SITE / "content", tmp_path_factory.mktemp("fixture-prod"), "publishconf.py")
+    build = shared_build(tmp_path_factory, "fixture-prod",
+                         lambda folder: run_pelican(FIXTURE_SITE / "content", folder / "site", "publishconf.py"))
     assert build.returncode == 0, build.log
     return build
 
@@ -90,7 +121,8 @@ def fixture_production(tmp_path_factory) -> Build:
 @pytest.fixture(scope="session")
 def fixture_local(tmp_path_factory) -> Build:
     """The fixture site built with local preview settings."""
-    build = run_pelican(FIXTURE_SITE / "content", tmp_path_factory.mktemp("fixture-local"))
+    build = shared_build(tmp_path_factory, "fixture-local",
+                         lambda folder: run_pelican(FIXTURE_SITE / "content", folder / "site"))
     assert build.returncode == 0, build.log
     return build
 
@@ -98,6 +130,30 @@ def fixture_local(tmp_path_factory) -> Build:
 @pytest.fixture(scope="session")
 def site_production(tmp_path_factory) -> Build:
     """The real site (content/) built with production settings."""
-    build = run_pelican(ROOT / "content", tmp_path_factory.mktemp("site-prod"), "publishconf.py")
+    build = shared_build(tmp_path_factory, "site-prod",
+                         lambda folder: run_pelican(ROOT / "content", folder / "site", "publishconf.py"))
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def secrets_production(tmp_path_factory) -> Build:
+    """The fixture site whose unpublished texts carry unique words (searchindex.py), production settings."""
+    from searchindex import fixture_with_secrets
+
+    build = shared_build(tmp_path_factory, "secrets-prod", lambda folder: run_pelican(
+        fixture_with_secrets(folder), folder / "site", "publishconf.py", fatal="warnings"))
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture(scope="session")
+def transparency_production(tmp_path_factory) -> Build:
+    """The fixture site with tests/fixtures/transparency's texts (one of each partnership, one hidden),
+    production settings, every warning fatal (as `invoke check` builds)."""
+    from test_transparency_site import SETTINGS, content_with_transparency
+
+    build = shared_build(tmp_path_factory, "transparency-prod", lambda folder: run_pelican(
+        content_with_transparency(folder), folder / "out", "publishconf.py", fatal="warnings", overrides=SETTINGS))
     assert build.returncode == 0, build.log
     return build

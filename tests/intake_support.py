@@ -163,6 +163,9 @@ def serve_intake(tmp_path: Path, remote: Path, ready: bool = True, **settings):
     finally:
         app.workers.stop()
         closing.set()
+        # The request threads first (as server.run() does on its way out): closing the server closes its
+        # trigger, and a thread still finishing an answer would then log EBADF (a slow machine shows it).
+        server.task_dispatcher.shutdown()
         server.close()
         thread.join(timeout=5)
 

@@ -11,7 +11,7 @@ import gzip
 import json
 from pathlib import Path
 
-from conftest import copy_site, run_pelican
+from conftest import copy_site
 
 SIGNATURE = b"pagefind_dcd"
 # A word that only an unpublished text of the fixture site carries once fixture_with_secrets() has
@@ -49,11 +49,4 @@ def fixture_with_secrets(tmp_path: Path) -> Path:
     return content
 
 
-def build_with_secrets(tmp_path: Path):
-    """The fixture site with secret words, built with the production settings."""
-    build = run_pelican(fixture_with_secrets(tmp_path), tmp_path / "site", "publishconf.py", fatal="warnings")
-    assert build.returncode == 0, build.log
-    return build
-
-
-__all__ = ["PUBLISHED", "SECRETS", "build_with_secrets", "fragments", "fixture_with_secrets"]
+__all__ = ["PUBLISHED", "SECRETS", "fragments", "fixture_with_secrets"]

@@ -24,7 +24,9 @@ from conftest import FIXTURE_SITE, ROOT, copy_site, invoke, project_copy, run_pe
 PARIS = ZoneInfo("Europe/Paris")
 LOCAL = {"DESK_LOCAL_URL": "http://127.0.0.1:8081/api/v1"}
 NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js runs the desk's format (scripts/setup installs it)")
+# One worker runs this file: its tests share module-scoped builds (README, "For developers").
+pytestmark = [pytest.mark.skipif(NODE is None, reason="Node.js runs the desk's format (scripts/setup installs it)"),
+              pytest.mark.xdist_group("desk")]
 
 
 def desk_config(output: Path) -> dict:

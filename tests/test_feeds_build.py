@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "feeds"))
 from feedbuild import COMMUNITY, build, syndication  # noqa: E402
 from feedcheck import ATOM, check_feed, feed_files, is_absolute, real_paris_offset  # noqa: E402
 
-pytestmark = pytest.mark.build
+# One worker runs this file: its tests share module-scoped builds (README, "For developers").
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("feeds_build")]
 
 SITE_URL = "https://marques-communautes.github.io"  # publishconf.py's default SITEURL
 FEEDS_FIXTURES = ROOT / "tests" / "fixtures" / "feeds"

@@ -6,7 +6,6 @@ import functools
 import http.server
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -16,8 +15,10 @@ import pytest
 
 from conftest import FIXTURE_SITE, run_pelican
 
+# One worker runs this file: its tests share module-scoped builds (README, "For developers").
 pytestmark = [pytest.mark.build,
-              pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed (apt-get install newsboat)")]
+              pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed (apt-get install newsboat)"),
+              pytest.mark.xdist_group("feeds_reader")]
 
 PUBLISHED = {"Premier article : les bases": 1577869200, "Second article": 1623774600}  # title: pubDate (UTC epoch)
 EMBARGOED = ["Brouillon secret", "Article du futur", "Article caché"]
@@ -36,15 +37,15 @@ def _normal(text: str) -> str:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The production build of the fixture site, built for and served at http://127.0.0.1:<port>."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
     output = tmp_path_factory.mktemp("reader") / "site"
+    # The server holds its port (picked by the OS) from before the build: a port probed then let go
+    # could be taken meanwhile by another test running in parallel.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(output)))
+    port = server.server_address[1]
     build = run_pelican(FIXTURE_SITE / "content", output, "publishconf.py", env={"SITEURL": f"http://127.0.0.1:{port}"})
+    if build.returncode != 0:
+        server.server_close()
     assert build.returncode == 0, build.log
-    handler = functools.partial(_Quiet, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

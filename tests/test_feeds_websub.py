@@ -20,7 +20,8 @@ from feedbuild import build, syndication  # noqa: E402
 from blogcore.errors import SiteError  # noqa: E402
 from syndication.websub import feed_files, ping_changed  # noqa: E402
 
-pytestmark = pytest.mark.build
+# One worker runs this file: its tests share module-scoped builds (README, "For developers").
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("feeds_websub")]
 
 SITE_URL = "https://marques-communautes.github.io"
 ATOM = "http://www.w3.org/2005/Atom"

@@ -112,16 +112,10 @@ def test_siteurl_is_overridable_by_environment(tmp_path):
 
 
 def test_lists_paginate_with_french_links(tmp_path):
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
+    # run_pelican: its cache beside its output, never the repository's cache/ (other runs share it).
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "pelican", str(FIXTURE_SITE / "content"), "-s",
-                             str(ROOT / "publishconf.py"), "-o", str(out), "--fatal", "errors",
-                             "-e", "DEFAULT_PAGINATION=1"], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stdout + result.stderr
+    build = run_pelican(FIXTURE_SITE / "content", out, "publishconf.py", overrides={"DEFAULT_PAGINATION": 1})
+    assert build.returncode == 0, build.log
     first = soup(out / "index.html")
     older = first.select_one('nav.pagination a[rel="prev"], nav.pagination a[rel="next"]')
     assert older is not None and "Articles plus anciens" in older.get_text()

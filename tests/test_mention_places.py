@@ -27,7 +27,8 @@ from intake_support import (  # noqa: F401 (remote, seeded: fixtures)
 from test_intake_people import mail_settings, smtp_server
 from test_transparency_site import HIDDEN, MENTIONS, SETTINGS, content_with_transparency
 
-pytestmark = pytest.mark.build
+# One worker runs this file: its tests share module-scoped builds (README, "For developers").
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("mention_places")]
 
 INTAKE = "https://intake.example.org/"
 

@@ -16,7 +16,7 @@ from bench_search import TARGET_BYTES, search_bytes
 from browser import browser
 from publishing import browsergate
 from publishing.site import Site
-from searchindex import PUBLISHED, SECRETS, build_with_secrets
+from searchindex import PUBLISHED, SECRETS
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +35,8 @@ def real_site(site_production) -> Site:
 
 
 @pytest.fixture(scope="module")
-def secret_site(tmp_path_factory) -> Site:
-    return Site(build_with_secrets(tmp_path_factory.mktemp("search-secrets-browser")).output, SITE_URL)
+def secret_site(secrets_production) -> Site:
+    return Site(secrets_production.output, SITE_URL)
 
 
 @pytest.fixture
@@ -122,16 +122,9 @@ def test_words_of_drafts_hidden_future_and_unapproved_texts_give_no_result(secre
 
 
 @pytest.fixture(scope="module")
-def sponsored_site(tmp_path_factory) -> Site:
-    """The fixture site with tests/fixtures/transparency's texts: one of each partnership, one hidden."""
-    from conftest import run_pelican
-    from test_transparency_site import SETTINGS, content_with_transparency
-
-    root = tmp_path_factory.mktemp("search-mention")
-    build = run_pelican(content_with_transparency(root), root / "out", "publishconf.py", fatal="warnings",
-                        overrides=SETTINGS)
-    assert build.returncode == 0, build.log
-    return Site(build.output, SITE_URL)
+def sponsored_site(transparency_production) -> Site:
+    """The fixture site with tests/fixtures/transparency's texts (conftest.py: test_transparency_site.py's build)."""
+    return Site(transparency_production.output, SITE_URL)
 
 
 def shown_mentions(page) -> list[dict]:

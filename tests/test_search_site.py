@@ -21,7 +21,7 @@ import pytest
 
 from conftest import FIXTURE_SITE, project_copy, run_pelican
 from htmlcheck import soup, text_of
-from searchindex import PUBLISHED, SECRETS, build_with_secrets, fragments
+from searchindex import PUBLISHED, SECRETS, fragments
 
 pytestmark = pytest.mark.build
 
@@ -33,8 +33,8 @@ APPROVED = {"premier-article": ["alice-1", "marque-1", "code-1", "dora-1", "idee
 
 
 @pytest.fixture(scope="module")
-def secret_build(tmp_path_factory):
-    return build_with_secrets(tmp_path_factory.mktemp("search-secrets"))
+def secret_build(secrets_production):
+    return secrets_production  # conftest.py: shared with test_search_browser.py
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,8 @@ from test_transparency_history import (article, build_from, commit, edit, every_
 from publishing import erasure, gitpages, traces  # noqa: E402
 from publishing.site import Site  # noqa: E402
 
-pytestmark = pytest.mark.build
+# One worker runs this file: its tests share module-scoped builds (README, "For developers").
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("transparency_deployed")]
 
 SITE = "https://marques-communautes.github.io"
 PARIS = ZoneInfo("Europe/Paris")

@@ -33,7 +33,8 @@ import pytest
 from conftest import FIXTURE_SITE, ROOT, Build
 from htmlcheck import soup, text_of
 
-pytestmark = pytest.mark.build
+# One worker runs this file: its tests share module-scoped builds (README, "For developers").
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("transparency_history")]
 
 SITE = "https://marques-communautes.github.io"
 NOTE = "Un paragraphe sur la source a été ajouté."
@@ -206,7 +207,10 @@ def build_from(content: Path, output: Path, env: dict | None = None, overrides: 
                cwd: Path = ROOT, settings: Path = ROOT / "publishconf.py") -> Build:
     command = [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output),
                "--fatal", "warnings", "--ignore-cache", "--verbose"]
-    for key, value in (overrides or {}).items():
+    # Its cache beside its output unless the test gives one: never the repository's cache/, which
+    # other builds (tests running in parallel, the writer's) share.
+    overrides = {"CACHE_PATH": str(Path(output).parent / f"{Path(output).name}-cache"), **(overrides or {})}
+    for key, value in overrides.items():
         command += ["-e", f"{key}={json.dumps(value)}"]
     # DEPLOYED_FROM (publishconf.py): a test that wants the deploys read gives it in `env`.
     clean = {k: v for k, v in os.environ.items()

@@ -64,13 +64,9 @@ def content_with_transparency(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Build:
-    """The production build (every warning fatal, as `invoke check` builds)."""
-    root = tmp_path_factory.mktemp("transparency")
-    build = run_pelican(content_with_transparency(root), root / "out", "publishconf.py", fatal="warnings",
-                        overrides=SETTINGS)
-    assert build.returncode == 0, build.log
-    return build
+def site(transparency_production) -> Build:
+    """The production build (every warning fatal, as `invoke check` builds); conftest.py shares it."""
+    return transparency_production
 
 
 def page(build: Build, slug: str):

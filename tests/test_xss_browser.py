@@ -24,7 +24,8 @@ from browser import browser, serve_directory, visit
 from community.sanitize import clean_url, escape_json_for_script, plain_text, render_body
 from fixtures.xss import load_vectors
 
-pytestmark = pytest.mark.browser
+# One worker runs this file: its tests share one browser (README, "For developers").
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("xss_browser")]
 
 LOCAL = {"127.0.0.1"}
 VECTORS = load_vectors()
