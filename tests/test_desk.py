@@ -25,8 +25,7 @@ PARIS = ZoneInfo("Europe/Paris")
 LOCAL = {"DESK_LOCAL_URL": "http://127.0.0.1:8081/api/v1"}
 NODE = shutil.which("node")
 # One worker runs this file: its tests share module-scoped builds (README, "For developers").
-pytestmark = [pytest.mark.skipif(NODE is None, reason="Node.js runs the desk's format (scripts/setup installs it)"),
-              pytest.mark.xdist_group("desk")]
+pytestmark = [pytest.mark.skipif(NODE is None, reason="Node.js runs the desk's format (scripts/setup installs it)")]
 
 
 def desk_config(output: Path) -> dict:

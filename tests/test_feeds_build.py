@@ -20,7 +20,7 @@ from feedbuild import COMMUNITY, build, syndication  # noqa: E402
 from feedcheck import ATOM, check_feed, feed_files, is_absolute, real_paris_offset  # noqa: E402
 
 # One worker runs this file: its tests share module-scoped builds (README, "For developers").
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("feeds_build")]
+pytestmark = [pytest.mark.build]
 
 SITE_URL = "https://marques-communautes.github.io"  # publishconf.py's default SITEURL
 FEEDS_FIXTURES = ROOT / "tests" / "fixtures" / "feeds"

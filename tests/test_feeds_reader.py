@@ -17,8 +17,7 @@ from conftest import FIXTURE_SITE, run_pelican
 
 # One worker runs this file: its tests share module-scoped builds (README, "For developers").
 pytestmark = [pytest.mark.build,
-              pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed (apt-get install newsboat)"),
-              pytest.mark.xdist_group("feeds_reader")]
+              pytest.mark.skipif(shutil.which("newsboat") is None, reason="newsboat is not installed (apt-get install newsboat)")]
 
 PUBLISHED = {"Premier article : les bases": 1577869200, "Second article": 1623774600}  # title: pubDate (UTC epoch)
 EMBARGOED = ["Brouillon secret", "Article du futur", "Article caché"]

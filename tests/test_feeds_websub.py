@@ -21,7 +21,7 @@ from blogcore.errors import SiteError  # noqa: E402
 from syndication.websub import feed_files, ping_changed  # noqa: E402
 
 # One worker runs this file: its tests share module-scoped builds (README, "For developers").
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("feeds_websub")]
+pytestmark = [pytest.mark.build]
 
 SITE_URL = "https://marques-communautes.github.io"
 ATOM = "http://www.w3.org/2005/Atom"

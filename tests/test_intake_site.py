@@ -24,8 +24,7 @@ from intake_support import (ARTICLE, PUBLISHED, branches, git, pending_branch, s
 from publishing import browsergate
 from publishing.site import Site
 
-# One worker runs this file: its tests share module-scoped builds (README, "For developers").
-pytestmark = pytest.mark.xdist_group("intake_site")
+# One worker runs this file (--dist loadfile): its tests share module-scoped builds.
 
 INTAKE = "https://contribuer.example.org/"
 SITE_URL = "https://marques-communautes.github.io"

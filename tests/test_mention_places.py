@@ -28,7 +28,7 @@ from test_intake_people import mail_settings, smtp_server
 from test_transparency_site import HIDDEN, MENTIONS, SETTINGS, content_with_transparency
 
 # One worker runs this file: its tests share module-scoped builds (README, "For developers").
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("mention_places")]
+pytestmark = [pytest.mark.build]
 
 INTAKE = "https://intake.example.org/"
 

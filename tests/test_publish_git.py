@@ -24,7 +24,7 @@ from publishing.pipeline import DeployError  # noqa: E402
 from publishing.site import Site  # noqa: E402
 
 # One worker runs this file: its tests share one publish (README, "For developers").
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("publish_git")]
+pytestmark = [pytest.mark.build]
 
 SITE_URL = "https://marques-communautes.github.io"
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",

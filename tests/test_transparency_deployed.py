@@ -33,7 +33,7 @@ from publishing import erasure, gitpages, traces  # noqa: E402
 from publishing.site import Site  # noqa: E402
 
 # One worker runs this file: its tests share module-scoped builds (README, "For developers").
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("transparency_deployed")]
+pytestmark = [pytest.mark.build]
 
 SITE = "https://marques-communautes.github.io"
 PARIS = ZoneInfo("Europe/Paris")

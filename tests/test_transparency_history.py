@@ -34,7 +34,7 @@ from conftest import FIXTURE_SITE, ROOT, Build
 from htmlcheck import soup, text_of
 
 # One worker runs this file: its tests share module-scoped builds (README, "For developers").
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("transparency_history")]
+pytestmark = [pytest.mark.build]
 
 SITE = "https://marques-communautes.github.io"
 NOTE = "Un paragraphe sur la source a été ajouté."

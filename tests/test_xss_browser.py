@@ -25,7 +25,7 @@ from community.sanitize import clean_url, escape_json_for_script, plain_text, re
 from fixtures.xss import load_vectors
 
 # One worker runs this file: its tests share one browser (README, "For developers").
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("xss_browser")]
+pytestmark = [pytest.mark.browser]
 
 LOCAL = {"127.0.0.1"}
 VECTORS = load_vectors()

@@ -29,8 +29,7 @@ from fixtures.xss import load_vectors
 from test_xss_browser import AUTHOR_URLS
 
 # One worker runs this file: its tests share module-scoped builds (README, "For developers").
-pytestmark = [pytest.mark.browser, pytest.mark.build,
-              pytest.mark.xdist_group("xss_site")]
+pytestmark = [pytest.mark.browser, pytest.mark.build]
 TZ = ZoneInfo("Europe/Paris")
 # The contribution file itself refuses author URLs that a browser would not visit as written
 # (blogcore/urls.py; see test_hostile_author_urls_are_refused); the ones that try to break out of the href reach the page.
