@@ -42,6 +42,24 @@ def deletion_link(cfg: IntakeConfig, contribution: str) -> str:
     return link(cfg, "suppression", "deletion", contribution)
 
 
+
+def connect(cfg: IntakeConfig) -> smtplib.SMTP:
+    """A session with the brand's mail server, secured and logged in as the settings say."""
+    context = ssl.create_default_context()
+    if cfg.smtp_security == "tls":
+        server = smtplib.SMTP_SSL(cfg.smtp_host, cfg.smtp_port, timeout=30, context=context)
+    else:
+        server = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=30)
+    try:
+        if cfg.smtp_security == "starttls":
+            server.starttls(context=context)
+        if cfg.smtp_user:
+            server.login(cfg.smtp_user, cfg.smtp_password)
+    except BaseException:
+        server.close()
+        raise
+    return server
+
 class Mailer:
     """Keeps addresses sealed, and sends the intake's few messages."""
 
@@ -117,15 +135,5 @@ class Mailer:
 
     def send(self, message: EmailMessage) -> None:
         """Hand one message to the mail server (an exception when it refuses: the job is retried)."""
-        cfg = self.cfg
-        context = ssl.create_default_context()
-        if cfg.smtp_security == "tls":
-            server = smtplib.SMTP_SSL(cfg.smtp_host, cfg.smtp_port, timeout=30, context=context)
-        else:
-            server = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=30)
-        with server:
-            if cfg.smtp_security == "starttls":
-                server.starttls(context=context)
-            if cfg.smtp_user:
-                server.login(cfg.smtp_user, cfg.smtp_password)
+        with connect(self.cfg) as server:
             server.send_message(message)

@@ -24,10 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import smtplib
-import ssl
 import threading
 import time
 
+from . import mail
 from .config import IntakeConfig
 from .db import Database
 from .follow import Follow
@@ -162,20 +162,7 @@ class Sender:
     def _connect(self) -> smtplib.SMTP:
         if self.server is not None:
             return self.server
-        cfg = self.cfg
-        context = ssl.create_default_context()
-        if cfg.smtp_security == "tls":
-            server = smtplib.SMTP_SSL(cfg.smtp_host, cfg.smtp_port, timeout=30, context=context)
-        else:
-            server = smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=30)
-        try:
-            if cfg.smtp_security == "starttls":
-                server.starttls(context=context)
-            if cfg.smtp_user:
-                server.login(cfg.smtp_user, cfg.smtp_password)
-        except BaseException:
-            server.close()
-            raise
+        server = mail.connect(self.cfg)
         self.server = server
         return server
 
