@@ -181,31 +181,10 @@ class Front:
 @contextmanager
 def intake_front():
     """waitress on 127.0.0.1 (port 0) in front of whichever intake app a test gives it."""
-    from waitress.server import create_server
+    from intake_support import waitress_front
 
-    holder: dict = {}
-
-    def dispatch(environ, start_response):
-        return holder["app"](environ, start_response)
-
-    server = create_server(dispatch, host="127.0.0.1", port=0, threads=8, ident="intake-test")
-    closing = threading.Event()
-
-    def run() -> None:
-        try:
-            server.run()
-        except OSError:
-            if not closing.is_set():
-                raise
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    try:
-        yield Front(f"http://127.0.0.1:{server.effective_port}/", holder)
-    finally:
-        closing.set()
-        server.close()
-        thread.join(timeout=5)
+    with waitress_front() as (url, holder):
+        yield Front(url, holder)
 
 
 def make_intake(data_dir: Path, site: str, front_url: str, smtp_port: int, **extra):

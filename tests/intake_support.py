@@ -124,25 +124,17 @@ class Service:
 
 
 @contextmanager
-def serve_intake(tmp_path: Path, remote: Path, ready: bool = True, **settings):
-    """The intake's WSGI app under waitress on 127.0.0.1 (port picked by the OS), threads running
-    (with ready, once it has read the site)."""
+def waitress_front(**options):
+    """waitress on 127.0.0.1 (port picked by the OS) in front of whichever WSGI app the test puts in the
+    yielded dict under "app"; yields (url, holder). `options` go to waitress."""
     from waitress.server import create_server
 
-    from intake.app import create_app
-    from intake.config import from_env
-
-    holder = {}
+    holder: dict = {}
 
     def dispatch(environ, start_response):
         return holder["app"](environ, start_response)
 
-    server = create_server(dispatch, host="127.0.0.1", port=0, threads=8, ident="intake-test",
-                           clear_untrusted_proxy_headers=False)  # as intake.serve: INTAKE_PROXY_HOPS decides
-    url = f"http://127.0.0.1:{server.effective_port}/"
-    cfg = from_env(environment(tmp_path / "intake-data", remote, url, **settings))
-    app = create_app(cfg)
-    holder["app"] = app
+    server = create_server(dispatch, host="127.0.0.1", port=0, threads=8, ident="intake-test", **options)
     closing = threading.Event()
 
     def run() -> None:
@@ -157,17 +149,34 @@ def serve_intake(tmp_path: Path, remote: Path, ready: bool = True, **settings):
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
-        if ready:
-            wait_for(lambda: app.intake.snapshot is not None, 60, message="the intake to read the site")
-        yield Service(url, app, remote)
+        yield f"http://127.0.0.1:{server.effective_port}/", holder
     finally:
-        app.workers.stop()
         closing.set()
         # The request threads first (as server.run() does on its way out): closing the server closes its
         # trigger, and a thread still finishing an answer would then log EBADF (a slow machine shows it).
         server.task_dispatcher.shutdown()
         server.close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def serve_intake(tmp_path: Path, remote: Path, ready: bool = True, **settings):
+    """The intake's WSGI app under waitress on 127.0.0.1 (port picked by the OS), threads running
+    (with ready, once it has read the site)."""
+    from intake.app import create_app
+    from intake.config import from_env
+
+    # Headers as intake.serve leaves them: INTAKE_PROXY_HOPS decides.
+    with waitress_front(clear_untrusted_proxy_headers=False) as (url, holder):
+        cfg = from_env(environment(tmp_path / "intake-data", remote, url, **settings))
+        app = create_app(cfg)
+        holder["app"] = app
+        try:
+            if ready:
+                wait_for(lambda: app.intake.snapshot is not None, 60, message="the intake to read the site")
+            yield Service(url, app, remote)
+        finally:
+            app.workers.stop()
 
 
 @dataclass
