@@ -19,7 +19,6 @@ import asyncio
 import email
 import shutil
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
@@ -195,17 +194,5 @@ def make_intake(data_dir: Path, site: str, front_url: str, smtp_port: int, **ext
     return create_app(from_env(environment(data_dir, site, front_url, smtp_port, **extra)), start=False)
 
 
-def wait_until(predicate, timeout: float = 60.0, message: str = ""):
-    """Poll until predicate() is truthy; its value (AssertionError after the timeout)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {message or predicate}")
-        time.sleep(0.05)
-
-
 __all__ = ["ROOT", "Mailbox", "Published", "build", "environment", "intake_front", "make_intake", "published",
-           "site_versions", "smtp_loopback", "wait_until"]
+           "site_versions", "smtp_loopback"]

@@ -28,8 +28,8 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import ROOT
-from follow_support import (build, environment, intake_front, make_intake, published, site_versions, smtp_loopback,
-                            wait_until)
+from follow_support import build, environment, intake_front, make_intake, published, site_versions, smtp_loopback
+from intake_support import wait_for
 
 SITE_FEED = "flux/site.atom.xml"
 CATEGORY_FEED = "flux/categorie/essais.atom.xml"
@@ -373,13 +373,13 @@ def test_a_restart_in_the_middle_of_200_messages_sends_each_one_exactly_once(wor
 
     try:
         first = serve()
-        wait_until(lambda: world.box.count() >= 40, 120, "the first messages")
+        wait_for(lambda: world.box.count() >= 40, 120, message="the first messages")
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=60) == 0  # stopped as asked: the message in hand finished, not killed
         stopped_at = world.box.count()
         assert stopped_at < 200
         second = serve()
-        wait_until(lambda: world.box.count() >= 200, 180, "all 200 messages")
+        wait_for(lambda: world.box.count() >= 200, 180, message="all 200 messages")
         time.sleep(1.0)  # anything sent twice would arrive now
         second.send_signal(signal.SIGTERM)
         second.wait(timeout=60)
