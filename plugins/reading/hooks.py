@@ -29,8 +29,9 @@ def prepare_articles(generator) -> None:
     _attach_covers(articles, settings)
     future_ok = bool(settings.get("WITH_FUTURE_DATES", True))
     candidates = [a for a in generator.articles if public.listed(a, future_ok=future_ok)]
+    index = related.Index(candidates)
     for article in articles:
-        article.related = tuple(related.choose(article, candidates))
+        article.related = tuple(index.choose(article))
 
 
 def prepare_pages(generator) -> None:

@@ -128,3 +128,26 @@ def test_related_prefers_shared_tags_then_the_category_then_the_newer_then_the_s
     twins = [_article("z", ("conversation",)), _article("m", ("conversation",))]
     assert [a.slug for a in related.choose(article, twins)] == ["m", "z"]
     assert [a.slug for a in related.choose(article, twins[::-1])] == ["m", "z"]
+
+
+def _brute_force(article, candidates, limit):
+    """Every candidate scored against the article, as the rule says (the index must choose the same)."""
+    scored = [(related.score(article, o), o) for o in candidates if o is not article and o.slug != article.slug]
+    scored = sorted((pair for pair in scored if pair[0] > 0), key=lambda pair: pair[1].slug)
+    scored.sort(key=lambda pair: (pair[0], pair[1].date), reverse=True)
+    return [o.slug for _, o in scored[:limit]]
+
+
+def test_the_index_chooses_what_scoring_every_candidate_chooses():
+    import random
+
+    rng = random.Random(28)
+    for _ in range(12):
+        tags = [f"t{i}" for i in range(rng.randint(1, 12))]
+        corpus = [_article(f"s{i:03d}", rng.sample(tags, rng.randint(0, min(4, len(tags)))),
+                           category=rng.choice(["a", "b", "c", None]), day=rng.randint(1, 5))
+                  for i in range(rng.randint(2, 40))]
+        index = related.Index(corpus)
+        for article in corpus:
+            for limit in (1, 3, 7):
+                assert [o.slug for o in index.choose(article, limit)] == _brute_force(article, corpus, limit)
