@@ -42,8 +42,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def swap_in(staging: Path, target: Path) -> None:
-    """Put a finished folder in place of `target` (two renames, never interrupted: never a half-written site)."""
+def swap_in(staging: Path, target: Path, remove_old: bool = True) -> Path | None:
+    """Put a finished folder in place of `target` (two renames, never interrupted: never a half-written site).
+
+    The folder it replaced is removed, or, with ``remove_old=False``, returned
+    for the caller to remove when it has time (removing two thousand folders
+    takes seconds on a loaded disk: the live preview does it after telling the
+    browser). A folder the caller never removes is removed by a later build,
+    once this process is gone.
+    """
     staging, target = Path(staging), Path(target)
     old = target.with_name(f".{target.name}-old-{os.getpid()}-{staging.name[-8:]}")
     stopping = {signal.SIGINT, signal.SIGTERM}
@@ -54,4 +61,7 @@ def swap_in(staging: Path, target: Path) -> None:
         staging.rename(target)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    if remove_old:
         shutil.rmtree(old, ignore_errors=True)
+        return None
+    return old if old.exists() else None

@@ -9,12 +9,15 @@ whose record changed and links the others from the current output; the
 reader caches spare it reading the unchanged files again. The build writes
 into a staging folder put in place of the output only when it succeeded
 (sitefolders.py): a failed build leaves the last good site, and after each
-build the output is exactly what a fresh build writes.
+build the output is exactly what a fresh build writes. The folder it
+replaced is removed in a thread, off the save's path (seconds on a loaded
+disk at 1,000 articles).
 """
 
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +59,11 @@ class Builder:
             settings = read_settings(str(self.settings_file), override={
                 **self.overrides, "OUTPUT_PATH": str(staging), "INCREMENTAL_FROM": str(self.output.resolve())})
             Pelican(settings).run()
-            sitefolders.swap_in(staging, self.output)
+            old = sitefolders.swap_in(staging, self.output, remove_old=False)
+            if old is not None:
+                # Not on the save's path: the browser reloads while the replaced folder is removed.
+                threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True},
+                                 daemon=True).start()
         except Exception as exc:  # noqa: BLE001 - any failure keeps the last good site and is shown
             return Result(False, time.perf_counter() - start, time.process_time() - cpu, error=_message(exc))
         finally:
