@@ -26,7 +26,7 @@ def test_a_bad_file_fails_every_build_until_it_is_fixed(tmp_path):
     project = project_copy(tmp_path)
     code, output = _build(project)
     assert code == 0, output[-3000:]
-    cache = project / "cache" / "preview" / "plugins-files.pickle"
+    cache = project / "cache" / "preview" / "plugins-contributions.pickle"
     assert cache.is_file()
 
     # A contribution with an e-mail address where readers would see it.
@@ -38,8 +38,7 @@ def test_a_bad_file_fails_every_build_until_it_is_fixed(tmp_path):
     expected = [line for line in _problems(first) if "alice-1.md: Author: = 'alice@example.org'" in line]
     assert expected and "Author_email" in expected[0], first[-3000:]
     # Nothing changed: the cache gives the file's answer, a failure with the same French line.
-    sections = pickle.loads(cache.read_bytes())["sections"]
-    stored = sections["contributions"][1][str(bad)]
+    stored = pickle.loads(cache.read_bytes())["entries"][str(bad)]
     assert [problem.value for problem in stored[3][1]] == ["alice@example.org"]
     code, second = _build(project)
     assert code != 0 and _problems(second) == _problems(first)

@@ -2,13 +2,15 @@
 
 Every build checks every contribution file and scans every article's HTML
 for active content; on a site of 10,000 contributions that is seconds of
-work whose answer has not changed since the last build. One file,
-``plugins-files.pickle`` in CACHE_PATH, keeps those answers:
+work whose answer has not changed since the last build. The answers are
+kept in CACHE_PATH:
 
 - in *sections*, one per kind of work (``contributions``, ``markup``...),
-  each with a *scope*: what the answers depend on besides the file (the
-  folder, the time zone, a limit, the site's own hosts...). A section made
-  under another scope is dropped whole;
+  one file each (``plugins-<section>.pickle``, so that an edited article
+  does not rewrite the 10,000 contributions' answers), each under a
+  *scope*: what the answers depend on besides the file (the folder, the
+  time zone, a limit, the site's own hosts...). A section made under
+  another scope is dropped whole;
 - under :data:`CODE_VERSION`, a digest of the plugins' sources and of the
   libraries that read files, taken when this module is imported: a
   long-running preview that still runs old code never files its answers
@@ -24,10 +26,11 @@ work whose answer has not changed since the last build. One file,
 
 A result is whatever the work returned, problems included: a file that
 failed last build fails again, with the same message, without being read.
-The file is loaded once per build (:func:`of`, kept in the build's context,
-never in a module global: the live preview rebuilds in one process) and
-written once, at the end (:func:`save`), with only the entries this build
-used. A missing, damaged or foreign file is ignored (and blogcore/caches.py
+Each file is loaded once per build (:func:`of`, kept in the build's
+context, never in a module global: the live preview rebuilds in one
+process) and written at most once, at the end (:func:`save`), only when
+its entries changed, with only the entries this build used. A missing,
+damaged or foreign file is ignored (and blogcore/caches.py
 removes one cut short): the build is then as slow as without it.
 ``LOAD_CONTENT_CACHE = False`` (``--ignore-cache``) reads none;
 ``CACHE_CONTENT = False`` writes none.
@@ -47,7 +50,6 @@ from typing import Callable, TypeVar
 
 log = logging.getLogger(__name__)
 PREFIX = "[blogcore] "
-FILE_NAME = "plugins-files.pickle"
 CONTEXT_KEY = "blogcore_file_cache"  # this build's cache, in Pelican's context (popped by save)
 RACY_NS = 2_000_000_000  # a stat noted less than this after the file's mtime is not trusted (FAT: 2 s ticks)
 _PLUGINS = Path(__file__).resolve().parent.parent
@@ -76,14 +78,29 @@ def digest(data: bytes) -> bytes:
 
 
 class Section:
-    """The answers of one kind of work, under one scope."""
+    """The answers of one kind of work, under one scope: one file, ``plugins-<name>.pickle``."""
 
-    def __init__(self, stored: dict, scope):
+    def __init__(self, path: Path | None, scope, load: bool = True):
+        self.path = path
         self.scope = scope
-        self._stored = stored  # key → entry, as loaded
+        self._stored = self._load() if load and path is not None else {}  # key → entry, as the file has them
         self.used: dict = {}  # key → entry, this build's (what save writes)
         self.hits = 0
         self.misses = 0
+
+    def _load(self) -> dict:
+        try:
+            with open(self.path, "rb") as handle:
+                data = pickle.load(handle)
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:  # noqa: BLE001 - whatever a damaged pickle raises, the build goes on without it
+            log.info(PREFIX + "not using the damaged cache %s (%s)", self.path, exc)
+            return {}
+        if (not isinstance(data, dict) or data.get("version") != CODE_VERSION or data.get("scope") != self.scope
+                or not isinstance(data.get("entries"), dict)):
+            return {}  # other code or another scope: every answer is made again
+        return data["entries"]
 
     def for_file(self, path: str, work: Callable[[bytes], T]) -> T:
         """work(the file's bytes), or what it returned for the same bytes before (OSError when unreadable)."""
@@ -122,58 +139,19 @@ class Section:
         self.used[key] = entry
         return entry[0]
 
-
-class FileCache:
-    """The per-file answers of one build: loaded when made, written by save()."""
-
-    # Bookkeeping, not what pages show (plugins/incremental/state.py leaves it out of the digest).
-    incremental_ignore = ("path", "write", "_loaded", "_sections")
-
-    def __init__(self, folder: str | Path | None, load: bool = True, write: bool = True):
-        self.path = Path(folder) / FILE_NAME if folder else None
-        self.write = write and self.path is not None
-        self._loaded = self._load() if load and self.path is not None else {}
-        self._sections: dict[str, Section] = {}
-
-    def _load(self) -> dict:
-        try:
-            with open(self.path, "rb") as handle:
-                data = pickle.load(handle)
-        except FileNotFoundError:
-            return {}
-        except Exception as exc:  # noqa: BLE001 - whatever a damaged pickle raises, the build goes on without it
-            log.info(PREFIX + "not using the damaged cache %s (%s)", self.path, exc)
-            return {}
-        if not isinstance(data, dict) or data.get("version") != CODE_VERSION or not isinstance(
-                data.get("sections"), dict):
-            return {}
-        return data["sections"]
-
-    def section(self, name: str, scope) -> Section:
-        """The answers of one kind of work; empty when they were made under another scope."""
-        found = self._sections.get(name)
-        if found is None or found.scope != scope:
-            stored = self._loaded.get(name)
-            entries = stored[1] if (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == scope
-                                    and isinstance(stored[1], dict)) else {}
-            found = self._sections[name] = Section(entries, scope)
-        return found
-
     def save(self) -> None:
-        """Write what this build used, if it differs from the file (at most once per build; read-only: slower)."""
-        if not self.write:
+        """Write this build's entries if they differ from the file's (new, noted again, or gone)."""
+        if self._stored.keys() == self.used.keys() and all(
+                self._stored[key] is entry for key, entry in self.used.items()):
             return
-        self.write = False
-        if not self._changed():
-            return
-        sections = {name: (section.scope, section.used) for name, section in self._sections.items()}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # A dot-file while it is written: blogcore/caches.py removes one left by a stopped build.
-            handle, tmp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=self.path.parent)
+            handle, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
             try:
                 with os.fdopen(handle, "wb") as out:
-                    pickle.dump({"version": CODE_VERSION, "sections": sections}, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump({"version": CODE_VERSION, "scope": self.scope, "entries": self.used}, out,
+                                protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, self.path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -181,16 +159,33 @@ class FileCache:
         except OSError as exc:
             log.info(PREFIX + "could not write the cache %s: %s", self.path, exc)
 
-    def _changed(self) -> bool:
-        """Whether this build used other entries than the file holds (new, noted again, or gone)."""
-        if self._loaded.keys() != self._sections.keys():
-            return True
-        for section in self._sections.values():
-            if section._stored.keys() != section.used.keys():
-                return True
-            if any(section._stored.get(key) is not entry for key, entry in section.used.items()):
-                return True
-        return False
+
+class FileCache:
+    """The per-file answers of one build: each section loaded when first asked for, written by save()."""
+
+    # Bookkeeping, not what pages show (plugins/incremental/state.py leaves it out of the digest).
+    incremental_ignore = ("folder", "load", "write", "_sections")
+
+    def __init__(self, folder: str | Path | None, load: bool = True, write: bool = True):
+        self.folder = Path(folder) if folder else None
+        self.load = load
+        self.write = write and self.folder is not None
+        self._sections: dict[str, Section] = {}
+
+    def section(self, name: str, scope) -> Section:
+        """The answers of one kind of work; empty when they were made under another scope."""
+        found = self._sections.get(name)
+        if found is None or found.scope != scope:
+            path = self.folder / f"plugins-{name}.pickle" if self.folder else None
+            found = self._sections[name] = Section(path, scope, self.load)
+        return found
+
+    def save(self) -> None:
+        """Write what this build used (at most once per build; a read-only cache is only slower)."""
+        if self.write:
+            self.write = False
+            for section in self._sections.values():
+                section.save()
 
 
 def of(context: dict, settings: dict) -> FileCache:

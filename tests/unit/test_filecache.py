@@ -117,11 +117,11 @@ def test_a_damaged_cache_file_is_ignored(site, parses, damage):
     root, folder = site
     fresh = _texts(store.load_all(root, TZ))
     _build(root, folder)
-    path = folder / filecache.FILE_NAME
+    path = folder / "plugins-contributions.pickle"
     data = path.read_bytes()
     path.write_bytes({"cut": data[: len(data) // 2],
                       "garbage": b"\x80\x05" + os.urandom(200) + b"u.",  # looks whole to caches.check
-                      "foreign": pickle.dumps({"version": filecache.CODE_VERSION, "sections": ["x"]}),
+                      "foreign": pickle.dumps({"version": filecache.CODE_VERSION, "entries": ["x"]}),
                       "empty": b""}[damage])
     parses.clear()
     assert _texts(_build(root, folder)) == fresh
@@ -132,13 +132,13 @@ def test_a_damaged_cache_file_is_ignored(site, parses, damage):
 def test_the_cache_check_removes_a_cache_file_cut_short(site):
     root, folder = site
     _build(root, folder)
-    path = folder / filecache.FILE_NAME
+    path = folder / "plugins-contributions.pickle"
     expected = "fingerprint"
     (folder / caches.FINGERPRINT).write_text(expected + "\n", encoding="utf-8")
     assert caches.check(folder, expected) == []  # a whole one stays
     path.write_bytes(path.read_bytes()[:-10])
     messages = caches.check(folder, expected)
-    assert len(messages) == 1 and filecache.FILE_NAME in messages[0] and not path.exists()
+    assert len(messages) == 1 and path.name in messages[0] and not path.exists()
 
 
 def test_other_scope_or_other_code_reads_every_file_again(site, parses, monkeypatch, tmp_path):
@@ -186,3 +186,16 @@ def test_one_cache_per_build_context_and_ignore_cache_reads_none(site, parses):
     ignored = filecache.of({}, {**settings, "LOAD_CONTENT_CACHE": False})
     store.load_all(root, TZ, cache=ignored)
     assert len(parses) == 3
+
+
+def test_a_section_whose_answers_did_not_change_is_not_written_again(site, monkeypatch):
+    root, folder = site
+    monkeypatch.setattr(filecache, "RACY_NS", 0)  # the files are old enough for their stat to be trusted
+    _build(root, folder)
+    contributions = folder / "plugins-contributions.pickle"
+    written = contributions.stat().st_ino  # a file written again is a new file (renamed over the old one)
+    cache = filecache.FileCache(folder)
+    store.load_all(root, TZ, cache=cache)
+    cache.section("markup", ()).for_text("<p>nouveau</p>", lambda: ([], []))  # an edited article's HTML
+    cache.save()
+    assert (folder / "plugins-markup.pickle").is_file() and contributions.stat().st_ino == written
