@@ -4,10 +4,14 @@ the same French line, and an edited file is checked again, as `invoke build` run
 from __future__ import annotations
 
 import pickle
+import sys
 
 import pytest
 
-from conftest import invoke, project_copy
+from conftest import ROOT, invoke, project_copy
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench  # noqa: E402  (different_files)
 
 pytestmark = pytest.mark.build
 
@@ -63,3 +67,7 @@ def test_a_bad_file_fails_every_build_until_it_is_fixed(tmp_path):
     article.write_text(text, encoding="utf-8")
     code, output = _build(project)
     assert code == 0, output[-3000:]
+    # After all this, the site is what a build without any cache writes, byte for byte.
+    fresh = invoke(project, "build", "--output", str(tmp_path / "fresh"), "--ignore-cache")
+    assert fresh.returncode == 0, fresh.stderr[-3000:]
+    assert bench.different_files(project / "output", tmp_path / "fresh") == []
