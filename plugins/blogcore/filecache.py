@@ -113,6 +113,8 @@ class Section:
     def for_file(self, path: str, work: Callable[[bytes], T]) -> T:
         """work(the file's bytes), or what it returned for the same bytes before (OSError when unreadable)."""
         entry = self._stored.get(path)
+        if not (isinstance(entry, tuple) and len(entry) == 4):
+            entry = None  # absent, or not what this module writes
         stat = os.stat(path)
         now = time.time_ns()
         # ctime too: a copy that keeps the mtime (cp -p, rsync -t) still sets it.
@@ -139,6 +141,8 @@ class Section:
         """work(), or what it returned for the same text before."""
         key = digest(text.encode("utf-8", "surrogatepass"))
         entry = self.used.get(key) or self._stored.get(key)
+        if not (isinstance(entry, tuple) and len(entry) == 1):  # absent, or not what this module writes
+            entry = None
         if entry is None:
             self.misses += 1
             entry = (work(),)

@@ -112,7 +112,7 @@ def test_an_old_unchanged_file_is_not_even_read(site, monkeypatch):
     assert path not in opened
 
 
-@pytest.mark.parametrize("damage", ["cut", "garbage", "foreign", "empty"])
+@pytest.mark.parametrize("damage", ["cut", "garbage", "foreign", "odd entries", "empty"])
 def test_a_damaged_cache_file_is_ignored(site, parses, damage):
     root, folder = site
     fresh = _texts(store.load_all(root, TZ))
@@ -122,6 +122,9 @@ def test_a_damaged_cache_file_is_ignored(site, parses, damage):
     path.write_bytes({"cut": data[: len(data) // 2],
                       "garbage": b"\x80\x05" + os.urandom(200) + b"u.",  # looks whole to caches.check
                       "foreign": pickle.dumps({"version": filecache.CODE_VERSION, "entries": ["x"]}),
+                      "odd entries": pickle.dumps({"version": filecache.CODE_VERSION, "entries": {
+                          str(root / "un-article" / name): "x" for name in ("c-1.md", "c-2.md", "c-3.md")},
+                          "scope": (str(root), store.display(root), str(TZ), store.DEFAULT_MAX_BODY)}),
                       "empty": b""}[damage])
     parses.clear()
     assert _texts(_build(root, folder)) == fresh
