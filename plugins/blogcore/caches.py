@@ -3,7 +3,8 @@
 CACHE_PATH holds Pelican's reader cache (pickles: a truncated one crashes
 Pelican with an EOFError it does not catch, random bytes make it warn, which
 fails ``invoke check``) and the plugins' own files (the community's rendered
-bodies, JSON). :func:`check` runs before Pelican loads any of them and removes:
+bodies, JSON; the answers of the plugins' per-file checks, a pickle of a dict:
+blogcore/filecache.py). :func:`check` runs before Pelican loads any of them and removes:
 
 - every file, when the folder was filled with other settings or package
   versions (``settings.fingerprint`` differs): a cached read may no longer be

@@ -114,6 +114,8 @@ class Site:
         self.lang = (settings.get("DEFAULT_LANG") or "en").lower()
         self._finder = _Finder(settings)
         self._read: dict[tuple[str, Path], Source] = {}  # each file is read once by this Site (one build)
+        self._slugs: dict[str, str] = {}  # text → slug: a thousand articles share a few categories and authors
+        self._folders: dict[Path, str] = {}  # folder → how messages name it
 
     @classmethod
     def from_file(cls, settings_file: str | Path, override: dict | None = None) -> "Site":
@@ -160,7 +162,7 @@ class Site:
             status = "draft"  # as Pelican's Article does: held back until its day
         slug = header.get("slug") or self.slug_of(header, path)
         url, save_as = self.address(kind, status, slug, header, date)
-        source = Source(path, display_path(path), kind, header, declared, status, date, error, slug, url, save_as)
+        source = Source(path, self.display(path), kind, header, declared, status, date, error, slug, url, save_as)
         if key is not None:
             self._read[key] = source
         return source
@@ -186,6 +188,15 @@ class Site:
         """The page with this slug, or None."""
         return next((s for s in self.sources("page") if s.slug == slug), None)
 
+    def display(self, path: Path) -> str:
+        """The file as messages name it (blogcore.errors.display_path), resolving each folder once."""
+        if path.is_symlink():
+            return display_path(path)
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = display_path(path.parent)
+        return path.name if folder == "." else f"{folder.rstrip('/')}/{path.name}"
+
     # -- what Pelican derives ---------------------------------------------------
     def parse_date(self, value: str) -> dt.datetime:
         """A header date: strict ISO 8601, in the site's time zone when written without offset."""
@@ -193,13 +204,16 @@ class Site:
 
     def slugify(self, text: str) -> str:
         """A slug made from text with Pelican's slugify and the site's SLUG_* settings."""
-        from pelican.settings import DEFAULT_CONFIG
-        from pelican.utils import slugify
+        found = self._slugs.get(text)
+        if found is None:
+            from pelican.settings import DEFAULT_CONFIG
+            from pelican.utils import slugify
 
-        return slugify(text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS",
-                                                          DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]),
-                       preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
-                       use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False))
+            found = self._slugs[text] = slugify(
+                text, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]),
+                preserve_case=self.settings.get("SLUGIFY_PRESERVE_CASE", False),
+                use_unicode=self.settings.get("SLUGIFY_USE_UNICODE", False))
+        return found
 
     def slug_of(self, header: Header, path: Path) -> str | None:
         """The slug Pelican makes when the file has no Slug: line (SLUGIFY_SOURCE)."""

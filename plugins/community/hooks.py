@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from blogcore import parallel
+from blogcore import filecache, parallel
 from blogcore.errors import raise_if_any
 from blogcore.typography import fix_html
 from transparency import config as transparency_config
@@ -20,10 +20,10 @@ log = logging.getLogger(__name__)
 PREFIX = "[community] "
 
 
-def _load(settings) -> tuple[list, list]:
+def _load(settings, cache=None) -> tuple[list, list]:
     cfg = config.from_settings(settings)
     tz = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    return store.load_all(Path(settings["PATH"]) / cfg.path, tz, max_body=cfg.max_body_chars)
+    return store.load_all(Path(settings["PATH"]) / cfg.path, tz, max_body=cfg.max_body_chars, cache=cache)
 
 
 def check_files(generator, site) -> list:
@@ -31,10 +31,11 @@ def check_files(generator, site) -> list:
 
     The articles are known from their files (blogcore.sources), so that a build names the
     problems of contributions together with those of articles; the files read are kept for
-    attach_contributions, which reads none again.
+    attach_contributions, which reads none again. An unchanged file gives what it gave last
+    build (blogcore/filecache.py, saved by the editorial plugin), problems included.
     """
     cfg = config.from_settings(generator.settings)
-    contributions, problems = _load(generator.settings)
+    contributions, problems = _load(generator.settings, filecache.of(generator.context, generator.settings))
     problems += store.check_collection(contributions, set(site.articles()), cfg.brand_names, cfg.official_authors)
     generator.context[_CHECKED] = contributions
     return problems

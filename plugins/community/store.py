@@ -12,6 +12,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from blogcore.errors import Problem, SiteError, display_path
@@ -25,6 +26,9 @@ from .model import (
     FIELD_ORDER, ID_PATTERN, IDEA_STATUSES, KINDS, STATUSES, Contribution, parse_bool, parse_decisions,
     usual_name,
 )
+
+if TYPE_CHECKING:
+    from blogcore.filecache import FileCache
 
 DATE_FIX = "écrivez une date ISO 8601 avec son décalage, par exemple 2009-02-27 10:00:00+01:00"
 REQUIRED = ("id", "article", "date")
@@ -214,8 +218,13 @@ def write(root: Path, contribution: Contribution) -> Path:
     return path
 
 
-def load_all(root: Path, tz: ZoneInfo, max_body: int = DEFAULT_MAX_BODY) -> tuple[list[Contribution], list[Problem]]:
-    """Read and check every contribution file under `root`, sorted by path."""
+def load_all(root: Path, tz: ZoneInfo, max_body: int = DEFAULT_MAX_BODY,
+             cache: FileCache | None = None) -> tuple[list[Contribution], list[Problem]]:
+    """Read and check every contribution file under `root`, sorted by path.
+
+    With the build's `cache` (blogcore/filecache.py), a file with the same bytes as last build
+    gives what it gave then, problems included, without being parsed again.
+    """
     contributions: list[Contribution] = []
     problems: list[Problem] = []
     root = Path(root)
@@ -223,6 +232,8 @@ def load_all(root: Path, tz: ZoneInfo, max_body: int = DEFAULT_MAX_BODY) -> tupl
         return contributions, problems
     root_shown = display(root)  # once: resolving 10,000 paths one by one is slow
     start = len(str(root)) + 1
+    # What a file's answer depends on besides its bytes (messages name it from root_shown).
+    files = cache.section("contributions", (str(root), root_shown, str(tz), max_body)) if cache else None
     for path in _files(str(root)):
         relative = path[start:]
         name = os.path.basename(path)
@@ -233,18 +244,29 @@ def load_all(root: Path, tz: ZoneInfo, max_body: int = DEFAULT_MAX_BODY) -> tupl
             problems.append(Problem(shown, "nom du fichier", name, "pas un fichier de contribution (.md)",
                                     f"renommez-le en .md ou sortez-le de {root_shown}/"))
             continue
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            problems.append(Problem(shown, "encodage", name, "le fichier n'est pas en UTF-8", "enregistrez-le en UTF-8"))
-            continue
-        contribution, found = parse_contribution(text, shown, tz, real_path=path, max_body=max_body)
+
+        def work(raw: bytes, path=path, shown=shown, name=name) -> tuple[Contribution | None, list[Problem]]:
+            return _read_one(raw, path, shown, name, tz, max_body)
+
+        if files is None:
+            with open(path, "rb") as handle:
+                contribution, found = work(handle.read())
+        else:
+            contribution, found = files.for_file(path, work)
         problems += found
         if contribution is not None:
             contributions.append(contribution)
     return contributions, problems
+
+
+def _read_one(raw: bytes, path: str, shown: str, name: str, tz: ZoneInfo,
+              max_body: int) -> tuple[Contribution | None, list[Problem]]:
+    """One contribution file's bytes: the contribution (or None) and its problems."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [Problem(shown, "encodage", name, "le fichier n'est pas en UTF-8", "enregistrez-le en UTF-8")]
+    return parse_contribution(text, shown, tz, real_path=path, max_body=max_body)
 
 
 def _files(folder: str):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pelican.contents import Article, Page
 
-from blogcore import report, urls
+from blogcore import filecache, report, urls
 from blogcore.errors import Problem, display_path, raise_if_any
 from blogcore.typography import fix_text
 
@@ -33,8 +33,17 @@ def validate_content(generator) -> None:
     Other plugins add the problems of their own files (contributions...) through
     blogcore.report.CONTENT_CHECKS, so that one build names every problem of the content.
     Warnings are printed; when warnings are fatal (`invoke check`, the production build),
-    they fail the build with the rest instead of stopping it at the first one.
+    they fail the build with the rest instead of stopping it at the first one. A failed build
+    writes the file cache here (blogcore/filecache.py): its failures fail the next build again.
     """
+    try:
+        _validate_content(generator)
+    except BaseException:
+        filecache.save(generator.context)
+        raise
+
+
+def _validate_content(generator) -> None:
     settings = generator.settings
     cfg = config.from_settings(settings)
     content = Path(settings["PATH"])
@@ -69,15 +78,23 @@ def _own_hosts(settings) -> frozenset[str]:
     return frozenset({host} if host and host != "own-page.invalid" else set())
 
 
-def _markup_problems(file: str, field: str, html: str, own: frozenset[str], fragment: bool = True,
+def _markup_problems(path, field: str, html: str, own: frozenset[str], scans, fragment: bool = True,
                      css: bool = False, xml: bool = False) -> list[Problem]:
+    """The active HTML and foreign loads of one text; `scans`: the build's filecache section, keyed on the text."""
+    found, foreign = scans.for_text(f"{fragment:d}{css:d}{xml:d}" + html, lambda: _scan(html, own, fragment, css, xml))
+    if not found and not foreign:
+        return []
+    file = display_path(path)  # only for a message: resolving a thousand paths costs
     problems = []
-    found, foreign = active.check(html, own, fragment, css)
-    found += active.xml_constructs(html) if xml else []
     if found:
         problems.append(Problem(file, field, ", ".join(found), ACTIVE_MESSAGE, ACTIVE_FIX))
     problems += [Problem(file, field, url, FOREIGN_MESSAGE, FOREIGN_FIX) for url in foreign]
     return problems
+
+
+def _scan(html: str, own: frozenset[str], fragment: bool, css: bool, xml: bool) -> tuple[list[str], list[str]]:
+    found, foreign = active.check(html, own, fragment, css)
+    return found + (active.xml_constructs(html) if xml else []), foreign
 
 
 def refuse_active_content(generators) -> None:
@@ -86,21 +103,31 @@ def refuse_active_content(generators) -> None:
     Once every generator has read its files, so that one build names every problem: articles and
     pages (their rendered HTML), author bios, and the files under content/ copied as they are.
     """
+    if not generators:
+        return
+    try:
+        _refuse_active_content(generators)
+    finally:  # the last use of this build's file cache: written once, whether the build goes on or not
+        filecache.save(generators[0].context)
+
+
+def _refuse_active_content(generators) -> None:
     from pelican.generators import StaticGenerator
 
-    settings = generators[0].settings if generators else {}
-    if not generators or config.from_settings(settings).allow_scripts:
+    settings = generators[0].settings
+    if config.from_settings(settings).allow_scripts:
         return
     own = _own_hosts(settings)
+    # What a text holds depends on the text and the site's own hosts only.
+    scans = filecache.of(generators[0].context, settings).section("markup", tuple(sorted(own)))
     groups = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts", "drafts_translations",
               "pages", "hidden_pages", "draft_pages", "draft_translations")
     problems = []
     for generator in generators:
         for item in (item for name in groups for item in getattr(generator, name, []) or []):
-            problems += _markup_problems(display_path(item.source_path), "HTML", getattr(item, "_content", "") or "",
-                                         own)
+            problems += _markup_problems(item.source_path, "HTML", getattr(item, "_content", "") or "", own, scans)
     for profile in (generators[0].context.get("author_profiles") or {}).values():
-        problems += _markup_problems(profile.source_path, "bio (HTML)", profile.bio, own)
+        problems += _markup_problems(profile.source_path, "bio (HTML)", profile.bio, own, scans)
     for generator in (g for g in generators if isinstance(g, StaticGenerator)):
         for static in getattr(generator, "staticfiles", []) or []:
             path = Path(static.source_path)
@@ -108,7 +135,7 @@ def refuse_active_content(generators) -> None:
             if suffix not in active.DOCUMENTS + active.STYLESHEETS:
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
-            problems += _markup_problems(display_path(path), "file", text, own, fragment=False,
+            problems += _markup_problems(path, "file", text, own, scans, fragment=False,
                                          css=suffix in active.STYLESHEETS, xml=suffix in active.XML_DOCUMENTS)
     raise_if_any(problems, prefix=PREFIX + "HTML actif dans le contenu. ")
 

@@ -58,18 +58,19 @@ def outside_links(folder: Path, repository: Path) -> list[Problem]:
     problems: list[Problem] = []
     if not folder.is_dir():
         return problems
-    seen: set[Path] = set()
-    pending = [folder]
+    seen: set[str] = set()
+    # (folder, its real path): a plain sub-folder's real path is its parent's plus its name, so
+    # only links are resolved (content/ holds a thousand folders of contributions).
+    pending = [(str(folder), str(folder.resolve()))]
     while pending:
-        current = pending.pop()
-        real = current.resolve()
+        current, real = pending.pop()
         if real in seen:
             continue
         seen.add(real)
         with os.scandir(current) as entries:
             for entry in sorted(entries, key=lambda e: e.name):
-                path = Path(entry.path)
                 if entry.is_symlink():
+                    path = Path(entry.path)
                     target = path.resolve()
                     if not target.is_relative_to(repository):
                         problems.append(Problem(display_path(path.parent) + "/" + entry.name, "lien symbolique",
@@ -83,8 +84,10 @@ def outside_links(folder: Path, repository: Path) -> list[Problem]:
                                                 f"{entry.name} -> {os.readlink(path)}", "ne pointe vers rien",
                                                 "corrigez la cible du lien ou supprimez le lien"))
                         continue
-                if entry.is_dir():  # a link to a folder inside the repository is walked too
-                    pending.append(path)
+                    if entry.is_dir():  # a link to a folder inside the repository is walked too
+                        pending.append((entry.path, str(target)))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, os.path.join(real, entry.name)))
     return problems
 
 

@@ -317,13 +317,14 @@ class Validator:
 
     def _check_links(self, entry: Source) -> None:
         body = entry.header.body
+        root, folder = os.path.abspath(self.root), os.path.abspath(os.path.dirname(entry.path))
         for match in _INTERNAL_LINK.finditer(body):
             kind, raw = match.groups()
             line = entry.header.body_line + body.count("\n", 0, match.start())
             target_name = urllib.parse.unquote(raw)
-            base = str(self.root) if target_name.startswith("/") else os.path.dirname(entry.path)
+            base = root if target_name.startswith("/") else folder
             # normpath, not resolve(): links are checked apart (inventory.py); a build checks thousands.
-            target = os.path.normpath(os.path.join(os.path.abspath(base), target_name.lstrip("/")))
+            target = os.path.normpath(os.path.join(base, target_name.lstrip("/")))
             field = f"lien (ligne {line})"
             if not os.path.isfile(target):
                 self.problem(entry, field, match.group(0), "pointe vers un fichier qui n'existe pas", LINK_FIX)
