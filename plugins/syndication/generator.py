@@ -3,6 +3,14 @@
 Registered through ``get_generators``, it runs after the articles and pages
 generators: ``generate_context`` checks the ``Feed_id:`` lines and gives the
 templates the catalogue (``syndication``); ``generate_output`` writes the files.
+
+When the build is recorded (plugins/incremental, ``INCREMENTAL_FROM``), each
+file goes through the writer's ``write_keyed``: a feed whose inputs did not
+change since the previous build (its entries' articles, contributions and
+corrections, its own titles and the settings it shows) is not rendered again,
+the previous build's file is linked instead. The inputs are read from the
+catalogue, never from entries: an unchanged feed costs no entry and no
+feedgen object. A plain ``pelican`` run writes every file.
 """
 
 from __future__ import annotations
@@ -80,6 +88,7 @@ class FeedsGenerator(Generator):
         self.tz = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
         self.catalogue: Catalogue | None = None
         self.written: list[str] = []
+        self.rendered = 0  # files written by this build (the others were kept from the previous one)
         self.seconds = 0.0
         self._entries: dict[int, Entry] = {}
 
@@ -103,8 +112,7 @@ class FeedsGenerator(Generator):
         if key not in self._entries:
             cat, base = self.catalogue, self.catalogue.base
             if hasattr(source, "feed_entry"):  # a source that makes its own entry (a correction)
-                publisher = str(self.settings.get("PUBLISHER") or cat.sitename)
-                self._entries[key] = source.feed_entry(base, self.tz, self.config.id_authority, publisher)
+                self._entries[key] = source.feed_entry(base, self.tz, self.config.id_authority, self._publisher())
             elif hasattr(source, "anchor"):  # a contribution
                 article = cat.article(source.article)
                 body = cat.community.body_html(source)
@@ -123,42 +131,92 @@ class FeedsGenerator(Generator):
     def document(self, feed: Feed) -> Document:
         """The renderer's input for one feed: its newest `max_entries` entries."""
         cat = self.catalogue
-        return feed_document(feed, self._entry, self.config, cat.base, cat.language,
-                             str(self.settings.get("PUBLISHER") or cat.sitename), self._fallback_updated)
+        return feed_document(feed, self._entry, self.config, cat.base, cat.language, self._publisher(),
+                             self._fallback_updated)
 
     # ----------------------------------------------------------------- output
-    def _write(self, relative: str, data: bytes) -> None:
-        target = Path(self.output_path) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    def _publisher(self) -> str:
+        return str(self.settings.get("PUBLISHER") or self.catalogue.sitename)
+
+    def _reads(self, source):
+        """The article or page whose state one entry shows (a contribution's is its article's)."""
+        if hasattr(source, "feed_entry"):  # a correction: the corrected text
+            return getattr(source, "item", None)
+        if hasattr(source, "anchor"):  # a contribution: its article's title, address and partner
+            return self.catalogue.article(source.article)
+        return source
+
+    def _inputs(self, feed: Feed) -> tuple[list, list]:
+        """What one feed's bytes are made from: (values, the articles and pages its entries show).
+
+        The values name its entries (articles and pages by their path, contributions and corrections
+        by their fields) and everything else the document holds; the incremental writer follows the
+        articles' and pages' own state. The code that writes feeds is in the build's fingerprint.
+        """
+        cat = self.catalogue
+        sources = feed.sources[: self.config.max_entries]
+        values = [self.config, cat.base, cat.language, self._publisher(), str(self.tz), feed.scope, feed.slug,
+                  feed.title, feed.description, feed.home_path, feed.formats, feed.feeds_dir, sources]
+        if not sources:
+            values.append(self._fallback_updated())
+        reads = {id(found): found for found in map(self._reads, sources) if found is not None}
+        return values, list(reads.values())
+
+    def _write(self, writer, relative: str, inputs, produce) -> None:
+        """Write one file through the incremental writer (kept when its inputs did not change), else as is."""
+        keyed = getattr(writer, "write_keyed", None)
+        if keyed is not None:
+            if keyed(relative, self.context, inputs, produce):
+                self.rendered += 1
+        else:
+            target = Path(self.output_path) / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(produce())
+            self.rendered += 1
         self.written.append(relative)
 
-    def write_feeds(self, only=None) -> list[str]:
-        """Write every feed (or those for which only(feed) is true: the live preview's); the files written."""
-        written = []
-        for feed in self.catalogue.feeds:
-            if only is None or only(feed):
-                for fmt, data in render(self.document(feed), feed.formats).items():
-                    self._write(feed.path(fmt), data)
-                    written.append(feed.path(fmt))
-        return written
+    def write_feed(self, writer, feed: Feed) -> None:
+        """Write one feed in each of its formats (rendered at most once, only if one of its files must be)."""
+        made: dict[str, bytes] = {}
+
+        def produce(fmt: str) -> bytes:
+            if not made:
+                made.update(render(self.document(feed), feed.formats))
+            return made.pop(fmt)  # dropped once written: no feed stays in memory after its own files
+
+        memo: list = []
+
+        def inputs():
+            if not memo:
+                memo.append(self._inputs(feed))
+            return memo[0]
+
+        for fmt in feed.formats:
+            self._write(writer, feed.path(fmt), inputs, lambda fmt=fmt: produce(fmt))
 
     def write_lists(self, writer) -> None:
         """Write the lists of every feed: the OPML file and the "Suivre" page."""
-        self._write(self.catalogue.opml_path, opml_bytes(self.catalogue))
+        cat = self.catalogue
+        listed = [[f.scope, f.slug, f.title, f.description, f.home_path, f.formats, f.feeds_dir] for f in cat.feeds]
+        self._write(writer, cat.opml_path,
+                    lambda: ([cat.sitename, self._publisher(), cat.base, cat.language, listed], []),
+                    lambda: opml_bytes(cat))
         writer.write_file(
             config.FOLLOW_SAVE_AS, self.get_template("suivre"), self.context,
             relative_urls=self.settings.get("RELATIVE_URLS", False), url=config.FOLLOW_URL,
-            template_name="suivre", page_name="suivre/index", feed_groups=self.catalogue.groups(),
+            template_name="suivre", page_name="suivre/index", feed_groups=cat.groups(),
         )
 
     def generate_output(self, writer):
-        """Write every feed, the OPML file and the "Suivre" page."""
+        """Write every feed, the OPML file and the "Suivre" page (through the incremental writer when there is one)."""
         start = time.perf_counter()
         feeds = self.catalogue.feeds
-        self.write_feeds()
+        for feed in feeds:
+            self.write_feed(writer, feed)
         self.write_lists(writer)
+        self._entries = {}  # the entries made for this build's feeds are no longer needed
         self.seconds = time.perf_counter() - start
         community = "" if self.catalogue.community is not None else " (no community feeds: context['community'] is absent)"
-        log.info(PREFIX + "wrote %d feeds in %d files, %s and /%s%s", len(feeds), len(self.written) - 1,
-                 self.catalogue.opml_path, config.FOLLOW_URL, community)
+        log.info(PREFIX + "%d feeds in %d files, %s and /%s%s: %d files written, the others kept from the previous "
+                 "build", len(feeds), len(self.written) - 1, self.catalogue.opml_path, config.FOLLOW_URL, community,
+                 self.rendered)
