@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,13 +27,20 @@ from pelican.generators import Generator
 from blogcore.errors import Problem, display_path, raise_if_any
 
 from . import config, ids
-from .catalogue import PREFIX, Catalogue
+from .catalogue import PREFIX, Catalogue, Group
 from .entries import article_entry, contribution_entry, local_time
 from .model import Document, Entry, Feed
 from .opml import opml_bytes
 from .render import render
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class FeedInputs:
+    """What one feed's files are made from: one object for all its formats, so the writer describes it once."""
+
+    values: tuple
 
 
 def check_feed_ids(published: list, others: list, authority: str, tz: ZoneInfo) -> tuple[list[Problem], list[str]]:
@@ -104,19 +112,20 @@ class FeedsGenerator(Generator):
             log.warning(PREFIX + "%s", warning)
         self.catalogue = Catalogue(ctx, self.settings, self.config)
         ctx["syndication"] = self.catalogue
-        self._entries = {}  # entries are made from this context's articles and contributions
+        self._entries = {}  # entries are made from this context's articles and corrections
 
     # ---------------------------------------------------------------- entries
     def _entry(self, source) -> Entry:
+        cat, base = self.catalogue, self.catalogue.base
+        if hasattr(source, "anchor"):  # a contribution: in two feeds at most (its article's, the community's),
+            # so made again rather than kept: the site's thousands of contributions never stay in memory at once.
+            article = cat.article(source.article)
+            body = cat.community.body_html(source)
+            return contribution_entry(source, article, body, base, self.tz, self.config.id_authority)
         key = id(source)
-        if key not in self._entries:
-            cat, base = self.catalogue, self.catalogue.base
+        if key not in self._entries:  # an article is in several feeds (site, category, tags, authors)
             if hasattr(source, "feed_entry"):  # a source that makes its own entry (a correction)
                 self._entries[key] = source.feed_entry(base, self.tz, self.config.id_authority, self._publisher())
-            elif hasattr(source, "anchor"):  # a contribution
-                article = cat.article(source.article)
-                body = cat.community.body_html(source)
-                self._entries[key] = contribution_entry(source, article, body, base, self.tz, self.config.id_authority)
             else:
                 self._entries[key] = article_entry(source, base, self.tz, self.config.id_authority)
         return self._entries[key]
@@ -146,7 +155,7 @@ class FeedsGenerator(Generator):
             return self.catalogue.article(source.article)
         return source
 
-    def _inputs(self, feed: Feed) -> tuple[list, list]:
+    def _inputs(self, feed: Feed) -> tuple[FeedInputs, list]:
         """What one feed's bytes are made from: (values, the articles and pages its entries show).
 
         The values name its entries (articles and pages by their path, contributions and corrections
@@ -155,12 +164,11 @@ class FeedsGenerator(Generator):
         """
         cat = self.catalogue
         sources = feed.sources[: self.config.max_entries]
-        values = [self.config, cat.base, cat.language, self._publisher(), str(self.tz), feed.scope, feed.slug,
-                  feed.title, feed.description, feed.home_path, feed.formats, feed.feeds_dir, sources]
-        if not sources:
-            values.append(self._fallback_updated())
+        values = (self.config, cat.base, cat.language, self._publisher(), str(self.tz), feed.scope, feed.slug,
+                  feed.title, feed.description, feed.home_path, feed.formats, feed.feeds_dir,
+                  [_fields(source) for source in sources], None if sources else self._fallback_updated())
         reads = {id(found): found for found in map(self._reads, sources) if found is not None}
-        return values, list(reads.values())
+        return FeedInputs(values), list(reads.values())
 
     def _write(self, writer, relative: str, inputs, produce) -> None:
         """Write one file through the incremental writer (kept when its inputs did not change), else as is."""
@@ -204,7 +212,7 @@ class FeedsGenerator(Generator):
         writer.write_file(
             config.FOLLOW_SAVE_AS, self.get_template("suivre"), self.context,
             relative_urls=self.settings.get("RELATIVE_URLS", False), url=config.FOLLOW_URL,
-            template_name="suivre", page_name="suivre/index", feed_groups=cat.groups(),
+            template_name="suivre", page_name="suivre/index", feed_groups=_listed(cat.groups()),
         )
 
     def generate_output(self, writer):
@@ -220,3 +228,22 @@ class FeedsGenerator(Generator):
         log.info(PREFIX + "%d feeds in %d files, %s and /%s%s: %d files written, the others kept from the previous "
                  "build", len(feeds), len(self.written) - 1, self.catalogue.opml_path, config.FOLLOW_URL, community,
                  self.rendered)
+
+
+def _fields(source):
+    """A contribution or a correction as its fields' values, in order (an article: itself, named by its path).
+
+    Every field is there; a tuple is described several times faster than the dataclass (whose description
+    sorts its fields by name), and ten thousand contributions are described at each build.
+    """
+    if is_dataclass(source):
+        return (type(source).__qualname__, *(getattr(source, field.name) for field in fields(source)))
+    return source
+
+
+def _listed(groups: list[Group]) -> list[Group]:
+    """The groups as the "Suivre" page lists them: feeds without their entries' sources, which it never shows.
+
+    (The page's record describes the values it is given: every contribution of the site, otherwise.)
+    """
+    return [replace(group, feeds=tuple(replace(feed, sources=[]) for feed in group.feeds)) for group in groups]
