@@ -47,25 +47,26 @@ def check_feed_ids(published: list, others: list, authority: str, tz: ZoneInfo) 
     """Problems (bad or duplicate Feed_id) and warnings (published article without one)."""
     problems: list[Problem] = []
     warnings: list[str] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # id -> the source path of the article that has it
     listed = {id(a) for a in published}
     for article in list(published) + list(others):
-        shown = display_path(article.source_path)
         value, fallback = ids.article_id(article, authority, tz)
         if not fallback and not ids.is_valid(value):
-            problems.append(Problem(shown, "Feed_id:", value, "not a tag URI (RFC 4151)",
+            problems.append(Problem(display_path(article.source_path), "Feed_id:", value, "not a tag URI (RFC 4151)",
                                     f"write e.g. 'Feed_id: {ids.new_article_id(authority, ids.local_day(article.date, tz))}' "
                                     "and never change it afterwards"))
             continue
         if value in seen:
-            problems.append(Problem(shown, "Feed_id:", value, f"the same id as {seen[value]}: readers would merge them",
+            problems.append(Problem(display_path(article.source_path), "Feed_id:", value,
+                                    f"the same id as {display_path(seen[value])}: readers would merge them",
                                     f"give this article a new id, e.g. "
                                     f"'Feed_id: {ids.new_article_id(authority, ids.local_day(article.date, tz))}'"))
             continue
-        seen[value] = shown
+        seen[value] = article.source_path  # shown only in a message (display_path resolves the path: not for all)
         if fallback and id(article) in listed:
-            warnings.append(f"{shown}: no Feed_id: line; its entries use the fallback id {value!r}, which changes if "
-                            f"the file is renamed. Fix: add 'Feed_id: {value}' to its header (never change it afterwards)")
+            warnings.append(f"{display_path(article.source_path)}: no Feed_id: line; its entries use the fallback id "
+                            f"{value!r}, which changes if the file is renamed. Fix: add 'Feed_id: {value}' to its "
+                            "header (never change it afterwards)")
     return problems, warnings
 
 
