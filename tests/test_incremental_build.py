@@ -80,8 +80,14 @@ def test_a_second_build_renders_only_what_changed_and_writes_a_fresh_builds_byte
     rendered_feeds = {name for name in edited["rendered"] if name in feeds}
     assert holding and len(holding) < len(feeds)
     assert rendered_feeds <= holding, sorted(rendered_feeds - holding)
-    print(f"feeds: {len(rendered_feeds)} rendered of {len(feeds)}; {len(holding)} hold the article")
     assert {"flux/site.atom.xml", "flux/site.rss.xml", "flux/site.json"} <= set(edited["changed"])
     assert "Une phrase ajoutée après coup." in (output / "flux" / "site.atom.xml").read_text(encoding="utf-8")
+
+    # An approved contribution's text changed: the feeds that carry it show the new text.
+    contribution = project / "content" / "contributions" / "premier-article" / "alice-1.md"
+    contribution.write_text(contribution.read_text(encoding="utf-8").replace("très", "vraiment"), encoding="utf-8")
+    _build(project, task)
+    assert "flux/contributions/premier-article.atom.xml" in _changes(project, task)["changed"]
+    assert "vraiment" in (output / "flux" / "contributions" / "premier-article.atom.xml").read_text(encoding="utf-8")
     _build(project, task, "--output", str(tmp_path / "fresh"), "--ignore-cache")
     assert bench.different_files(output, tmp_path / "fresh") == []
