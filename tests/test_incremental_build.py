@@ -47,8 +47,13 @@ def test_a_second_build_renders_only_what_changed_and_writes_a_fresh_builds_byte
             target = before / path.relative_to(output)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(path.read_bytes())
+    feeds = {str(path.relative_to(output)): path.stat().st_ino for path in (output / "flux").rglob("*")
+             if path.is_file()}
+    assert len(feeds) > 10 and set(feeds) <= set(first["rendered"])  # the feeds are recorded like the pages
     _build(project, task)
     unchanged = _changes(project, task)
+    # No feed was rendered again: each is the previous build's file, linked (the same inode).
+    assert {name: (output / name).stat().st_ino for name in feeds} == feeds
     assert unchanged["incremental"] is True
     assert unchanged["rendered"] == [] and unchanged["changed"] == [] and unchanged["removed"] == []
     assert unchanged["kept"] == len(first["rendered"])
@@ -66,7 +71,23 @@ def test_a_second_build_renders_only_what_changed_and_writes_a_fresh_builds_byte
                        if "second/" not in path.read_text(encoding="utf-8")
                        and "Second article" not in path.read_text(encoding="utf-8"))
     assert unrelated and not set(unrelated) & set(edited["rendered"]), sorted(set(unrelated) & set(edited["rendered"]))
-    assert 0 < len(edited["rendered"]) < len(first["rendered"]) / 2
+    pages = [name for name in edited["rendered"] if name not in feeds]
+    assert 0 < len(pages) < (len(first["rendered"]) - len(feeds)) / 2
     assert "Une phrase ajoutée après coup." in (output / "second" / "index.html").read_text(encoding="utf-8")
+    # Only the feeds that hold the article (or a contribution under it) are rendered again: those whose
+    # previous bytes never name its address are kept; those that carry its text changed.
+    holding = {name for name in feeds if "/second/" in (before / name).read_text(encoding="utf-8")}
+    rendered_feeds = {name for name in edited["rendered"] if name in feeds}
+    assert holding and len(holding) < len(feeds)
+    assert rendered_feeds <= holding, sorted(rendered_feeds - holding)
+    assert {"flux/site.atom.xml", "flux/site.rss.xml", "flux/site.json"} <= set(edited["changed"])
+    assert "Une phrase ajoutée après coup." in (output / "flux" / "site.atom.xml").read_text(encoding="utf-8")
+
+    # An approved contribution's text changed: the feeds that carry it show the new text.
+    contribution = project / "content" / "contributions" / "premier-article" / "alice-1.md"
+    contribution.write_text(contribution.read_text(encoding="utf-8").replace("très", "vraiment"), encoding="utf-8")
+    _build(project, task)
+    assert "flux/contributions/premier-article.atom.xml" in _changes(project, task)["changed"]
+    assert "vraiment" in (output / "flux" / "contributions" / "premier-article.atom.xml").read_text(encoding="utf-8")
     _build(project, task, "--output", str(tmp_path / "fresh"), "--ignore-cache")
     assert bench.different_files(output, tmp_path / "fresh") == []

@@ -140,6 +140,55 @@ class IncrementalWriter(Writer):
         self._spent += time.process_time() - start
         return html
 
+    def write_keyed(self, name: str, context: dict, inputs, produce) -> bool:
+        """Write an output that is no template (a feed) unless the previous build's file still holds; True if written.
+
+        `inputs()` gives (key, reads): every value the file's bytes depend on, and the Content objects they
+        read (followed whole, by their digests). It is only called when the build is recorded, and `produce()`
+        (the file's bytes) only when the file must be written again. Its record is its own ("reads", not a
+        page's "deps"), checked here.
+        """
+        target = Path(self.output_path) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.lexists(target):
+            os.unlink(target)  # a new file, never written through a link to the previous output
+        if not self.active:
+            target.write_bytes(produce())
+            return True
+        if self._fingerprint is None:
+            self._start(context)
+        start = time.process_time()
+        key, reads = inputs()
+        try:
+            key = self._state.digest([self._fingerprint, name, key])
+        except state.Unknown as exc:
+            log.debug(PREFIX + "%s: its values cannot be followed (%s): it is written every time", name, exc)
+            key = None
+        digests = {content.source_path: self._digest(content) for content in reads}
+        if None in digests.values():
+            key = None
+        before = self.record.outputs.get(name) or {}
+        holds = (key is not None and self.previous is not None and before.get("key") == key
+                 and before.get("reads") == digests)
+        if holds:  # and the previous file is the one the record describes
+            try:
+                found = (self.previous / name).stat()
+            except OSError:
+                found = None
+            holds = found is not None and [found.st_size, found.st_mtime_ns, found.st_ino] == before.get("stat")
+        if holds:
+            try:
+                os.link(self.previous / name, target)
+            except OSError:
+                shutil.copy2(self.previous / name, target)
+        self.outputs[name] = {"key": key, "reads": digests}
+        self._spent += time.process_time() - start
+        if holds:
+            return False
+        target.write_bytes(produce())
+        self.rendered.append(name)
+        return True
+
     def reads(self, value) -> None:
         """Note that the page being rendered read this Content object."""
         if self._reading is not None:

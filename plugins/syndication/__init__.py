@@ -10,7 +10,9 @@
 - discovery: ``syndication.head_links(...)`` for each page's head
   (templates/_feed_links.html), the "Suivre" page (/suivre/) and the OPML
   list (flux/abonnements.opml);
-- optional WebSub hub (``rel="hub"``; websub.ping_changed notifies it).
+- optional WebSub hub (``rel="hub"``; websub.ping_changed notifies it);
+- with the incremental plugin, a build renders only the feeds whose inputs
+  changed and links the others from the previous output (generator.py).
 
 Settings and the path pattern: config.py. ``register()`` only connects signals;
 the work lives in the modules.
