@@ -61,7 +61,7 @@ class Writer:
             body = path.read_text(encoding="utf-8") if kind == "draft" else ""
             path.write_text(
                 f"Title: {title}\nSlug: {slug}\nDate: 2026-01-0{1 + self.news % 8} 10:00:00+01:00\n"
-                f"Author: Auteur 01\nCategory: Catégorie 1\nTags: etiquette-01\n{status}"
+                f"Author: Auteur 01\nCategory: {benchcorpus.categories()[0]}\nTags: etiquette-01\n{status}"
                 f"Feed_id: tag:bench.example,2026-01-01:{slug}\n\nUn premier paragraphe.\n"
                 + (body.split("\n\n", 1)[1] + "Une phrase de plus.\n" if body else ""),
                 encoding="utf-8")
