@@ -56,3 +56,29 @@ def test_sets_and_dicts_do_not_depend_on_their_order_of_insertion():
 def test_a_value_without_a_stable_description_is_unknown():
     with pytest.raises(Unknown):
         Digests().digest([object()])
+
+
+def test_a_long_list_met_again_in_one_build_has_the_digest_of_an_equal_list():
+    digests, articles = Digests(), [_article(path=f"/site/content/articles/{n}.md") for n in range(20)]
+    shown = digests.digest([articles, "page 1"])
+    assert digests.digest([articles, "page 1"]) == shown == Digests().digest([list(articles), "page 1"])
+    assert Digests().digest([articles[:-1], "page 1"]) != shown
+
+
+def test_deep_threads_are_followed_and_a_cycle_is_unknown():
+    thread = {"replies": []}
+    for _ in range(15):  # fifteen replies deep: deeper than a list of lists ever went before
+        thread = {"replies": [thread]}
+    assert Digests().digest(thread) == Digests().digest(copy.deepcopy(thread))
+    looped = Index([], now=0, rendered=0)
+    looped.items.append(looped)
+    with pytest.raises(Unknown):
+        Digests().digest(looped)
+
+
+def test_compiled_patterns_and_queues_are_described_by_their_value():
+    import collections
+    import re
+    assert Digests().digest([re.compile("a+", re.I)]) == Digests().digest([re.compile("a+", re.I)])
+    assert Digests().digest([re.compile("a+")]) != Digests().digest([re.compile("b+")])
+    assert Digests().digest(collections.deque([1, 2])) != Digests().digest(collections.deque([2, 1]))
