@@ -53,7 +53,8 @@ class SearchGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.config = config.from_settings(self.settings)
-        self.records: list = []
+        # What the log says of the index; the records themselves go to Pagefind, which drops them as it sends them.
+        self.counts: dict[str, int] = {}
         self.records_seconds = 0.0
         self.indexing: Indexing | None = None
         self.written: Written | None = None
@@ -79,11 +80,14 @@ class SearchGenerator(Generator):
         if not cfg.enabled or self.indexing is not None:
             return
         start = time.perf_counter()
-        self.records = build_records(self.context, contributions=cfg.contributions,
-                                     future_ok=bool(self.settings.get("WITH_FUTURE_DATES", True)),
-                                     now=dt.datetime.now(dt.timezone.utc))
+        records = build_records(self.context, contributions=cfg.contributions,
+                                future_ok=bool(self.settings.get("WITH_FUTURE_DATES", True)),
+                                now=dt.datetime.now(dt.timezone.utc))
         self.records_seconds = time.perf_counter() - start
-        self.indexing = Indexing(self.records, Path(self.output_path) / cfg.bundle_dir, cfg.language,
+        self.counts = {kind: sum(1 for r in records if r.kind == kind) for kind in RESULT_KINDS}
+        self.counts["section"] = sum(len(r.sections) for r in records)
+        # Not kept here: Indexing lets go of each record once Pagefind has it (issue 28 point 4).
+        self.indexing = Indexing(records, Path(self.output_path) / cfg.bundle_dir, cfg.language,
                                  cache=self.settings.get("CACHE_PATH") or None).start()
 
     def generate_output(self, writer):
@@ -97,14 +101,15 @@ class SearchGenerator(Generator):
             template_name="recherche", page_name=cfg.page_url + "index",
         )
         self.start_index()  # when no signal started it (a generator used on its own)
-        self.written = self.indexing.finish()
-        counts = {kind: sum(1 for r in self.records if r.kind == kind) for kind in RESULT_KINDS}
+        if self.written is None:
+            self.written = self.indexing.finish()
+        counts = self.counts
         if self.written.reused:
             log.info(PREFIX + "nothing indexed changed since the last index (%d records): kept it, Pagefind did "
-                     "not run (%.2f s)", len(self.records), self.written.seconds)
+                     "not run (%.2f s)", self.written.records, self.written.seconds)
             return
         log.info(PREFIX + "indexed %d articles, %d pages and %d contributions (in %d threads): records %.2f s, "
                  "Pagefind %.2f s (the build waited %.2f s for it), %s/ holds %d files, %.1f MB", counts["article"],
-                 counts["page"], sum(len(r.sections) for r in self.records), counts["contribution"],
+                 counts["page"], counts["section"], counts["contribution"],
                  self.records_seconds, self.written.seconds, self.written.waited,
                  cfg.bundle_dir, self.written.files, self.written.bytes / 1e6)
