@@ -85,7 +85,7 @@ class Bodies:
         self.own_hosts = own_hosts
         self.workers = workers
         self.scope = {"version": CODE_VERSION, "hosts": sorted(own_hosts)}
-        self._html: dict[str, tuple[str, str]] = {}  # digest → (html, text), this build's
+        self._html: dict[str, tuple[Markup, str]] = {}  # digest → (html, text), this build's
         self._stored: set[str] = set()  # the digests the file had
         self.rendered = 0  # bodies this build had to render (the rest came from the cache)
 
@@ -115,19 +115,19 @@ class Bodies:
                 continue
             found = stored.get(key)
             if isinstance(found, list) and len(found) == 2 and all(isinstance(part, str) for part in found):
-                self._html[key] = (found[0], found[1])
+                self._html[key] = (Markup(found[0]), found[1])
             else:
                 missing[key] = contribution.body
         del stored
         hosts = tuple(sorted(self.own_hosts))
         results = parallel.run(_render_chunk, [(body, hosts) for body in missing.values()], self.workers)
         for key, result in zip(missing, results):
-            self._html[key] = result
+            self._html[key] = (Markup(result[0]), result[1])
         self.rendered += len(missing)
 
     def html(self, contribution: Contribution) -> Markup:
-        """The sanitised HTML of a body (prepared before): the one place a body is marked safe."""
-        return Markup(self._get(contribution)[0])
+        """The sanitised HTML of a body (prepared before), marked safe where it is stored (one copy per body)."""
+        return self._get(contribution)[0]
 
     def text(self, contribution: Contribution) -> str:
         """The plain text of a body (JSON-LD, feed summaries)."""
