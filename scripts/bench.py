@@ -8,7 +8,9 @@ threads, many images; each size and shape is reported on its own) it builds:
   included, with Pelican's and our caches as a user has them: *cold* (empty
   caches: a first build, or CI without a kept cache), *warm* (nothing
   changed), *edit* (one article saved) and *approve* (one contribution
-  approved);
+  approved); a warm, edit or approve build is given the previous build's
+  output (``INCREMENTAL_FROM``), as `invoke build`, `invoke publish` and CI
+  give it, so that it renders only what changed;
 - **plain Pelican** on the same articles: its default theme, Atom feeds for
   all, category, tag and author, no plugins, its caches off.
 
@@ -209,6 +211,7 @@ def measure_builds(corpus: Corpus, rounds: int, configurations: tuple[str, ...] 
     # PYTHONDONTWRITEBYTECODE would otherwise charge every build for compiling them again.
     compileall.compile_dir(ROOT / "plugins", quiet=1)
     build_once(corpus.ours(folder / "out-prime", corpus.cache), warm)  # fills the kept caches
+    previous = folder / "out-prime"  # the output a kept-cache build replaces, as `invoke build` and CI give it
     runs: dict[str, list[tuple[dict, dict]]] = {name: [] for name in CONFIGURATIONS if name in configurations}
     for number in range(rounds):
         for label in runs:
@@ -217,15 +220,22 @@ def measure_builds(corpus: Corpus, rounds: int, configurations: tuple[str, ...] 
             elif label == "approve":
                 corpus.approve_contribution()
             cache = folder / f"cache-cold-{number}" if label == "cold" else corpus.cache
-            mine = lambda: build_once(corpus.ours(folder / f"out-{label}-{number}", cache),  # noqa: E731
-                                      warm + ((cache,) if label != "cold" else ()))
+            output = folder / f"out-{label}-{number}"
+            # A warm build is given the output it replaces (INCREMENTAL_FROM, as tasks.py does): the pages whose
+            # record holds are linked from it, not rendered.
+            extra = None if label == "cold" else {"INCREMENTAL_FROM": str(previous)}
+            mine = lambda: build_once(corpus.ours(output, cache, extra),  # noqa: E731
+                                      warm + ((cache, previous) if label != "cold" else ()))
             theirs = lambda: build_once(corpus.plain(folder / f"out-plain-{label}-{number}"), warm)  # noqa: E731
             pair = (mine(), theirs()) if number % 2 == 0 else tuple(reversed((theirs(), mine())))
             runs[label].append(pair)
+            if label != "cold":
+                previous = output
     # The caches must change nothing: a warm build writes the very bytes of a build from nothing.
     if check:
         build_once(corpus.ours(folder / "out-check", folder / "cache-check"), warm)
-        build_once(corpus.ours(folder / "out-check-warm", corpus.cache), warm)
+        build_once(corpus.ours(folder / "out-check-warm", corpus.cache, {"INCREMENTAL_FROM": str(previous)}),
+                   warm + (previous,))
         differ = different_files(folder / "out-check", folder / "out-check-warm")
         if differ:
             raise RuntimeError(f"warm and cold builds differ in {len(differ)} files, e.g. {differ[:3]}")
