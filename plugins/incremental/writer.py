@@ -170,17 +170,9 @@ class IncrementalWriter(Writer):
         before = self.record.outputs.get(name) or {}
         holds = (key is not None and self.previous is not None and before.get("key") == key
                  and before.get("reads") == digests)
-        if holds:  # and the previous file is the one the record describes
-            try:
-                found = (self.previous / name).stat()
-            except OSError:
-                found = None
-            holds = found is not None and [found.st_size, found.st_mtime_ns, found.st_ino] == before.get("stat")
+        holds = holds and self._recorded(name, before)
         if holds:
-            try:
-                os.link(self.previous / name, target)
-            except OSError:
-                shutil.copy2(self.previous / name, target)
+            self._link(name, target)
         self.outputs[name] = {"key": key, "reads": digests}
         self._spent += time.process_time() - start
         if holds:
@@ -215,16 +207,26 @@ class IncrementalWriter(Writer):
             if self._digest(self._contents.get(source)) != digest:
                 log.debug(PREFIX + "%s: %s changed", name, source)
                 return False
-        old = self.previous / name
-        try:
-            found = old.stat()
-        except OSError:
-            return False
-        if [found.st_size, found.st_mtime_ns, found.st_ino] != before.get("stat"):
+        if not self._recorded(name, before):
             log.debug(PREFIX + "%s: not the file the record describes", name)
-            return False  # not the file the record describes
+            return False
         self.outputs[name] = {"key": key, "deps": before["deps"]}
         return True
+
+    def _recorded(self, name: str, before: dict) -> bool:
+        """Whether the previous output's file is the one the record describes (not changed or replaced since)."""
+        try:
+            found = (self.previous / name).stat()
+        except OSError:
+            return False
+        return [found.st_size, found.st_mtime_ns, found.st_ino] == before.get("stat")
+
+    def _link(self, name: str, target: Path) -> None:
+        """The previous output's file put at `target`: a hard link, or a copy where links cannot be made."""
+        try:
+            os.link(self.previous / name, target)
+        except OSError:
+            shutil.copy2(self.previous / name, target)
 
     def _open_w(self, filename, encoding, override=False):
         """A new file (never written through a link to the previous output), or the previous file linked."""
@@ -234,10 +236,7 @@ class IncrementalWriter(Writer):
             target.unlink(missing_ok=True)
             super()._open_w(filename, encoding, override).close()  # Pelican's checks of overwrites
             target.unlink()
-            try:
-                os.link(self.previous / linked, target)
-            except OSError:
-                shutil.copy2(self.previous / linked, target)
+            self._link(linked, target)
             return _Skipped()
         if os.path.lexists(filename):
             os.unlink(filename)
@@ -277,24 +276,16 @@ class IncrementalWriter(Writer):
 
 def _watch(environment, writer: IncrementalWriter) -> None:
     """Make the environment tell the writer of every Content object a template reads."""
-    getattr_, getitem = environment.getattr, environment.getitem
+    def watched(lookup):
+        def look_up(obj, argument):
+            value = lookup(obj, argument)
+            if isinstance(obj, Content):
+                writer.reads(obj)
+            if isinstance(value, Content):
+                writer.reads(value)
+            return value
+        return look_up
 
-    def watched_getattr(obj, attribute):
-        value = getattr_(obj, attribute)
-        if isinstance(obj, Content):
-            writer.reads(obj)
-        if isinstance(value, Content):
-            writer.reads(value)
-        return value
-
-    def watched_getitem(obj, argument):
-        value = getitem(obj, argument)
-        if isinstance(obj, Content):
-            writer.reads(obj)
-        if isinstance(value, Content):
-            writer.reads(value)
-        return value
-
-    environment.getattr = watched_getattr
-    environment.getitem = watched_getitem
+    environment.getattr = watched(environment.getattr)
+    environment.getitem = watched(environment.getitem)
     environment._incremental_watch = True
